@@ -1,0 +1,73 @@
+# vendorban: the libbpf-bootstrap pipeline, nothing hidden.
+#   vmlinux.h (host BTF) -> bpf/*.bpf.c (clang -target bpf) -> bpftool gen skeleton -> user/*.c
+BUILD     ?= build
+CLANG     ?= clang
+BPFTOOL   ?= bpftool
+CC        ?= gcc
+ARCH      := x86
+
+CFLAGS    ?= -O2 -g
+CFLAGS    += -std=gnu11 -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers \
+             -D_GNU_SOURCE -I$(BUILD) -Ibpf -Iuser -I$(BUILD)/include
+LDLIBS    := -lbpf -lelf -lz -lcrypto -ljson-c
+SANFLAGS  := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+
+BPF_SRCS  := $(wildcard bpf/*.bpf.c)
+BPF_OBJ   := $(BUILD)/vendorban.bpf.o
+SKEL      := $(BUILD)/vendorban.skel.h
+MAINS     := user/vendorband.c user/vendorban.c
+LIB_SRCS  := $(filter-out $(MAINS),$(wildcard user/*.c user/*/*.c))
+LIB_OBJS  := $(patsubst %.c,$(BUILD)/obj/%.o,$(LIB_SRCS))
+SAN_OBJS  := $(patsubst %.c,$(BUILD)/san/%.o,$(LIB_SRCS))
+HOST_TESTS := $(patsubst tests/host/%.c,$(BUILD)/tests/host/%,$(wildcard tests/host/test_*.c))
+
+.PHONY: all setup check check-host check-vm demo bench fuzz clean
+all: $(BUILD)/vendorband $(BUILD)/vendorban
+
+setup $(BUILD)/.setup-done:
+	@bash scripts/setup.sh
+
+$(BUILD)/vmlinux.h: | $(BUILD)/.setup-done
+	@mkdir -p $(@D)
+	$(BPFTOOL) btf dump file /sys/kernel/btf/vmlinux format c > $@.tmp && mv $@.tmp $@
+
+$(BPF_OBJ): $(BPF_SRCS) $(wildcard bpf/*.h) $(BUILD)/vmlinux.h
+	$(CLANG) -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -I$(BUILD) -Ibpf \
+		-c bpf/vendorban.bpf.c -o $@
+
+$(SKEL): $(BPF_OBJ)
+	$(BPFTOOL) gen skeleton $< name vendorban > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/obj/%.o: %.c $(wildcard user/*.h user/*/*.h bpf/vendorban.h) $(SKEL)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -c $< -o $@
+
+$(BUILD)/san/%.o: %.c $(wildcard user/*.h user/*/*.h bpf/vendorban.h) $(SKEL)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(SANFLAGS) -c $< -o $@
+
+$(BUILD)/libvendorban.a: $(LIB_OBJS)
+	ar rcs $@ $^
+
+$(BUILD)/libvendorban-san.a: $(SAN_OBJS)
+	ar rcs $@ $^
+
+$(BUILD)/vendorband: $(BUILD)/obj/user/vendorband.o $(BUILD)/libvendorban.a
+	$(CC) $(CFLAGS) $^ $(LDLIBS) -o $@
+
+$(BUILD)/vendorban: $(BUILD)/obj/user/vendorban.o $(BUILD)/libvendorban.a
+	$(CC) $(CFLAGS) $^ $(LDLIBS) -o $@
+
+# Host tests: kselftest harness, run under ASan and UBSan.
+$(BUILD)/tests/host/%: tests/host/%.c $(BUILD)/libvendorban-san.a $(BUILD)/.setup-done
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(SANFLAGS) $< $(BUILD)/libvendorban-san.a $(LDLIBS) -o $@
+
+check-host: $(HOST_TESTS) all
+	@bash tests/host/run.sh $(HOST_TESTS)
+
+check: check-host check-vm
+
+clean:
+	rm -rf $(BUILD)/obj $(BUILD)/san $(BUILD)/tests $(BUILD)/*.o $(BUILD)/*.a \
+		$(BUILD)/vendorban $(BUILD)/vendorband $(BUILD)/*.skel.h $(BUILD)/vmlinux.h

@@ -1,0 +1,573 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vendorban: deny exec and executable mappings of files from banned vendors.
+ *
+ * Two ways into the kernel, chosen by the daemon at load time:
+ *  - BPF LSM (lsm/, lsm.s/) when "bpf" is in the active lsm= list;
+ *  - fmod_ret/fentry on the security_* functions when it is not: BPF LSM programs then attach
+ *    without error and never run, so they must not be used (see user/attach.c).
+ * The kernel side only looks things up and decides; user space compiles everything else.
+ */
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+#include <bpf/bpf_core_read.h>
+#include "vendorban.h"
+
+char LICENSE[] SEC("license") = "GPL";
+
+#define EPERM		1
+#define EACCES		13
+#define PROT_WRITE	0x2
+#define PROT_EXEC	0x4
+#define MAP_SHARED	0x01
+#define VM_EXEC		0x4
+#define FMODE_WRITE	0x2
+#define __FMODE_EXEC	0x20	/* open_exec() opens with this in f_flags */
+#define HASH_ALGO_SHA256 4
+
+/* Policy rule sets come in two slots; the daemon fills the idle one, then flips
+ * policy_state.seq, whose low bit names the active slot. A hook reads seq once, so it sees one
+ * whole policy, never half of each.
+ * The inner templates are declared by size, without BTF types: the daemon creates the inner maps
+ * without BTF, and 6.1 refuses an inner map whose BTF-derived layout (timer_off) differs from
+ * the template's. */
+struct hash_rules {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, VB_MAX_HASH_RULES);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__uint(key_size, VB_SHA256_LEN);
+	__uint(value_size, sizeof(struct vb_rule_ref));
+};
+
+struct path_rules {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, VB_MAX_PATH_RULES);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__uint(key_size, sizeof(struct vb_path_key));
+	__uint(value_size, sizeof(struct vb_rule_ref));
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY_OF_MAPS);
+	__uint(max_entries, 2);
+	__type(key, __u32);
+	__array(values, struct hash_rules);
+} hash_slots SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY_OF_MAPS);
+	__uint(max_entries, 2);
+	__type(key, __u32);
+	__array(values, struct path_rules);
+} path_slots SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 2);
+	__type(key, __u32);
+	__type(value, struct vb_slot_info);
+} slot_info SEC(".maps");
+
+/* Mapped by the daemon so the flip is one atomic 8-byte store. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__uint(map_flags, BPF_F_MMAPABLE);
+	__type(key, __u32);
+	__type(value, struct vb_policy_state);
+} policy_state SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct vb_settings);
+} settings SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, VB_MAX_CACHE);
+	__type(key, struct vb_inode_key);
+	__type(value, struct vb_cache_val);
+} verdict_cache SEC(".maps");
+
+/* The daemon's self-test: files it creates to prove, by a real exec, that the hooks run. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 16);
+	__type(key, struct vb_dev_ino);
+	__type(value, __u32);
+} canary_inodes SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 16);
+	__type(key, __u8[VB_SHA256_LEN]);
+	__type(value, __u32);
+} canary_hashes SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, VB_STAT_MAX);
+	__type(key, __u32);
+	__type(value, __u64);
+} stats SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, VB_RINGBUF_SIZE);
+} events SEC(".maps");
+
+/* Scratch space too big for the 512-byte stack. Task-local rather than per-CPU: a sleepable
+ * program can be preempted (it sleeps inside bpf_ima_file_hash), and another task on the same
+ * CPU would overwrite a per-CPU buffer under it. */
+struct vb_scratch {
+	struct vb_path_key key;
+	char path[VB_EV_PATH_MAX];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, struct vb_scratch);
+} scratch SEC(".maps");
+
+static __always_inline void stat_inc(__u32 idx)
+{
+	__u64 *v = bpf_map_lookup_elem(&stats, &idx);
+
+	if (v)
+		__sync_fetch_and_add(v, 1);
+}
+
+struct verdict {
+	struct vb_rule_ref rule;
+	__u8 match;
+	__u8 op;
+	__u8 flags;
+	__u8 sha256[VB_SHA256_LEN];
+	int path_len;		/* bytes in scratch->path, 0 if not resolved */
+};
+
+static __always_inline void cache_drop(struct inode *inode)
+{
+	struct vb_inode_key k = {
+		.inode = (__u64)inode,
+		.ino = BPF_CORE_READ(inode, i_ino),
+	};
+
+	bpf_map_delete_elem(&verdict_cache, &k);
+}
+
+/* A file that someone may be writing (open for write, or mapped shared-writable) can change
+ * under a verdict, so its verdict is not kept. */
+static __always_inline bool inode_writable(struct inode *inode)
+{
+	return BPF_CORE_READ(inode, i_writecount.counter) > 0 ||
+	       BPF_CORE_READ(inode, i_mapping, i_mmap_writable.counter) > 0;
+}
+
+static __always_inline void cache_store(struct inode *inode, __u64 seq, struct verdict *v)
+{
+	struct vb_inode_key k = {
+		.inode = (__u64)inode,
+		.ino = BPF_CORE_READ(inode, i_ino),
+	};
+	struct vb_cache_val cv = {
+		.policy_seq = seq,
+		.rule = v->rule,
+		.verdict = v->match ? VB_VERDICT_BANNED : VB_VERDICT_CLEAN,
+	};
+
+	if (inode_writable(inode))
+		return;
+	__builtin_memcpy(cv.sha256, v->sha256, VB_SHA256_LEN);
+	bpf_map_update_elem(&verdict_cache, &k, &cv, BPF_ANY);
+	/* A writer that opened between the check above and the store has already run its
+	 * invalidation (it takes write access before security_file_open); catch it here. */
+	if (inode_writable(inode))
+		bpf_map_delete_elem(&verdict_cache, &k);
+}
+
+struct path_walk {
+	struct vb_scratch *s;
+	void *rules;
+	int start;
+	struct vb_rule_ref *found;
+	int hit;
+};
+
+/* Walk the path backwards, NUL-ing the tail as we go, and look up every directory prefix
+ * ("/a/b/"): the first hit is the longest prefix. One bounded callback keeps the verifier's
+ * work linear in VB_PATH_MAX. */
+static long path_walk_step(__u32 i, struct path_walk *w)
+{
+	int pos = w->start - (int)i;
+	struct vb_rule_ref *r;
+
+	if (pos < 1 || pos >= VB_PATH_MAX)
+		return 1;
+	if (w->s->key.path[pos & (VB_PATH_MAX - 1)] == '/') {
+		r = bpf_map_lookup_elem(w->rules, &w->s->key);
+		if (r) {
+			*w->found = *r;
+			w->hit = 1;
+			return 1;
+		}
+	}
+	w->s->key.path[pos & (VB_PATH_MAX - 1)] = 0;
+	return 0;
+}
+
+static __always_inline int match_path(struct vb_scratch *s, void *rules, struct vb_rule_ref *out)
+{
+	struct path_walk w = { .s = s, .rules = rules, .found = out };
+	int len;
+
+	/* Keys are NUL-padded: clear first, the copy leaves bytes after its NUL as they were. */
+	__builtin_memset(&s->key, 0, sizeof(s->key));
+	len = bpf_probe_read_kernel_str(&s->key.path, VB_PATH_MAX, s->path);
+	if (len <= 0)
+		return 0;
+	/* len counts the NUL; a path that filled the key may be longer than any exact rule. */
+	if (len < VB_PATH_MAX) {
+		struct vb_rule_ref *r = bpf_map_lookup_elem(rules, &s->key);
+
+		if (r) {
+			*out = *r;
+			return 1;
+		}
+	}
+	w.start = len - 2;
+	if (w.start >= VB_PATH_MAX - 1)
+		w.start = VB_PATH_MAX - 1;
+	bpf_loop(VB_PATH_MAX, path_walk_step, &w, 0);
+	return w.hit;
+}
+
+static __always_inline void emit(struct file *file, struct inode *inode, struct verdict *v,
+				 struct vb_scratch *s, __u64 seq, int ret)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct vb_event *e;
+	__u64 id;
+
+	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+	if (!e) {
+		/* The verdict stands; the gap is counted and reported by the daemon. */
+		stat_inc(VB_STAT_DROPPED);
+		return;
+	}
+	id = bpf_get_current_pid_tgid();
+	e->ktime_ns = bpf_ktime_get_boot_ns();
+	e->policy_seq = seq;
+	e->ino = BPF_CORE_READ(inode, i_ino);
+	e->dev = BPF_CORE_READ(inode, i_sb, s_dev);
+	e->pid = id >> 32;
+	e->tid = (__u32)id;
+	e->ppid = BPF_CORE_READ(task, real_parent, tgid);
+	e->uid = (__u32)bpf_get_current_uid_gid();
+	e->rule_idx = v->rule.rule_idx;
+	e->ret = ret;
+	e->op = v->op;
+	e->match = v->match;
+	e->mode = v->rule.mode;
+	e->flags = v->flags | (ret ? VB_EV_F_DENIED : 0);
+	__builtin_memcpy(e->sha256, v->sha256, VB_SHA256_LEN);
+	bpf_get_current_comm(e->comm, sizeof(e->comm));
+	BPF_CORE_READ_STR_INTO(&e->pcomm, task, real_parent, comm);
+	e->path[0] = 0;
+	if (s && v->path_len > 0) {
+		bpf_probe_read_kernel_str(e->path, sizeof(e->path), s->path);
+	} else {
+		/* No full path here (the hook may not call bpf_d_path): the file's name at least. */
+		BPF_CORE_READ_STR_INTO(&e->path, file, f_path.dentry, d_name.name);
+		e->flags |= VB_EV_F_NAME_ONLY;
+	}
+	bpf_ringbuf_submit(e, 0);
+}
+
+/*
+ * The one verdict function. Its flags are compile-time constants at each call site, so the
+ * helpers a hook may not call (bpf_ima_file_hash outside sleepable hooks, bpf_d_path outside
+ * its allow-list) are not even in that program.
+ *   can_hash: sleepable, may compute the SHA-256 of the content in the kernel;
+ *   can_path: may resolve the full path with bpf_d_path.
+ */
+static __always_inline int judge(struct file *file, __u8 op, bool can_hash, bool can_path,
+				 int deny_unknown)
+{
+	struct vb_policy_state *st;
+	struct vb_slot_info *si;
+	struct vb_cache_val *cv;
+	struct vb_scratch *s = NULL;
+	struct vb_settings *cfg;
+	struct verdict v = { .op = op };
+	struct inode *inode;
+	__u32 zero = 0, slot;
+	__u64 seq;
+	int ret;
+
+	cfg = bpf_map_lookup_elem(&settings, &zero);
+	st = bpf_map_lookup_elem(&policy_state, &zero);
+	if (!cfg || !st || !cfg->enabled || !file)
+		return 0;
+	seq = *(volatile __u64 *)&st->seq;
+	slot = seq & 1;
+	inode = BPF_CORE_READ(file, f_inode);
+
+	struct vb_dev_ino di = {
+		.dev = BPF_CORE_READ(inode, i_sb, s_dev),
+		.ino = BPF_CORE_READ(inode, i_ino),
+	};
+	if (bpf_map_lookup_elem(&canary_inodes, &di)) {
+		v.op = VB_OP_SELFTEST;
+		v.match = VB_MATCH_PATH;
+		goto decided;
+	}
+
+	struct vb_inode_key ik = { .inode = (__u64)inode, .ino = di.ino };
+	cv = bpf_map_lookup_elem(&verdict_cache, &ik);
+	if (cv && cv->policy_seq == seq) {
+		stat_inc(VB_STAT_CACHE_HIT);
+		if (cv->verdict == VB_VERDICT_BANNED) {
+			v.rule = cv->rule;
+			v.match = VB_MATCH_HASH;
+			v.flags = VB_EV_F_CACHED | VB_EV_F_HAS_SHA256;
+			__builtin_memcpy(v.sha256, cv->sha256, VB_SHA256_LEN);
+		}
+	} else if (can_hash) {
+		__u8 digest[64];
+		long alg;
+
+		alg = bpf_ima_file_hash(file, digest, sizeof(digest));
+		if (alg == HASH_ALGO_SHA256) {
+			struct vb_rule_ref *r;
+			void *rules;
+
+			stat_inc(VB_STAT_HASHED);
+			__builtin_memcpy(v.sha256, digest, VB_SHA256_LEN);
+			v.flags |= VB_EV_F_HAS_SHA256;
+			if (bpf_map_lookup_elem(&canary_hashes, v.sha256)) {
+				v.op = VB_OP_SELFTEST;
+				v.match = VB_MATCH_HASH;
+				goto decided;
+			}
+			rules = bpf_map_lookup_elem(&hash_slots, &slot);
+			r = rules ? bpf_map_lookup_elem(rules, v.sha256) : NULL;
+			if (r) {
+				v.rule = *r;
+				v.match = VB_MATCH_HASH;
+			}
+			cache_store(inode, seq, &v);
+		} else {
+			stat_inc(VB_STAT_HASH_ERR);
+		}
+	} else if (deny_unknown) {
+		v.match = VB_MATCH_UNVERIFIED;
+		v.rule.mode = VB_MODE_ENFORCE;
+		v.rule.rule_idx = VB_RULE_NONE;
+	}
+
+	si = bpf_map_lookup_elem(&slot_info, &slot);
+	if (can_path && (v.match == VB_MATCH_NONE || v.match == VB_MATCH_UNVERIFIED) && si &&
+	    si->n_path_rules) {
+		void *rules = bpf_map_lookup_elem(&path_slots, &slot);
+
+		s = bpf_task_storage_get(&scratch, bpf_get_current_task_btf(), 0,
+					 BPF_LOCAL_STORAGE_GET_F_CREATE);
+		if (s && rules) {
+			v.path_len = bpf_d_path((struct path *)&file->f_path, s->path, sizeof(s->path));
+			if (v.path_len > 0 && match_path(s, rules, &v.rule))
+				v.match = VB_MATCH_PATH;
+		} else {
+			stat_inc(VB_STAT_PATH_ERR);
+		}
+	}
+	stat_inc(VB_STAT_CHECKED);
+	if (v.match == VB_MATCH_NONE)
+		return 0;
+
+decided:
+	if (v.op == VB_OP_SELFTEST) {
+		v.rule.mode = VB_MODE_ENFORCE;
+		v.rule.rule_idx = VB_RULE_NONE;
+	}
+	if (can_path && !v.path_len) {
+		if (!s)
+			s = bpf_task_storage_get(&scratch, bpf_get_current_task_btf(), 0,
+						 BPF_LOCAL_STORAGE_GET_F_CREATE);
+		if (s)
+			v.path_len = bpf_d_path((struct path *)&file->f_path, s->path, sizeof(s->path));
+	}
+	if (v.rule.mode == VB_MODE_ENFORCE) {
+		ret = v.match == VB_MATCH_UNVERIFIED ? -EACCES : -EPERM;
+		if (v.op != VB_OP_SELFTEST)
+			stat_inc(VB_STAT_DENIED);
+	} else {
+		ret = 0;
+		stat_inc(VB_STAT_AUDITED);
+	}
+	emit(file, inode, &v, s, seq, ret);
+	return ret;
+}
+
+static __always_inline int judge_mprotect(struct vm_area_struct *vma, unsigned long prot,
+					  bool can_path)
+{
+	struct vb_settings *cfg;
+	__u32 zero = 0;
+
+	/* Only a file mapping that gains PROT_EXEC: one mapped executable was judged by mmap. */
+	if (!(prot & PROT_EXEC) || (BPF_CORE_READ(vma, vm_flags) & VM_EXEC))
+		return 0;
+	cfg = bpf_map_lookup_elem(&settings, &zero);
+	if (!cfg)
+		return 0;
+	/* Not sleepable (mmap_lock is held): a cached verdict, or none. */
+	return judge(BPF_CORE_READ(vma, vm_file), VB_OP_MPROTECT, false, can_path,
+		     cfg->mprotect_unverified_deny);
+}
+
+static __always_inline void invalidate_file_write(struct file *file)
+{
+	if (BPF_CORE_READ(file, f_mode) & FMODE_WRITE)
+		cache_drop(BPF_CORE_READ(file, f_inode));
+}
+
+/* ---- BPF LSM path -------------------------------------------------------------------- */
+
+SEC("lsm.s/bprm_check_security")
+int BPF_PROG(vb_lsm_bprm_check, struct linux_binprm *bprm, int ret)
+{
+	if (ret)
+		return ret;
+	return judge(bprm->file, VB_OP_EXEC, true, true, 0);
+}
+
+SEC("lsm.s/mmap_file")
+int BPF_PROG(vb_lsm_mmap_file, struct file *file, unsigned long reqprot, unsigned long prot,
+	     unsigned long flags, int ret)
+{
+	if (ret || !file)
+		return ret;
+	if ((flags & MAP_SHARED) && (prot & PROT_WRITE))
+		cache_drop(file->f_inode);
+	if (!(prot & PROT_EXEC))
+		return 0;
+	return judge(file, VB_OP_MMAP, true, true, 0);
+}
+
+SEC("lsm/file_mprotect")
+int BPF_PROG(vb_lsm_file_mprotect, struct vm_area_struct *vma, unsigned long reqprot,
+	     unsigned long prot, int ret)
+{
+	if (ret)
+		return ret;
+	return judge_mprotect(vma, prot, false);
+}
+
+SEC("lsm/file_open")
+int BPF_PROG(vb_lsm_file_open, struct file *file, int ret)
+{
+	invalidate_file_write(file);
+	return ret;
+}
+
+SEC("lsm/path_truncate")
+int BPF_PROG(vb_lsm_path_truncate, struct path *path, int ret)
+{
+	cache_drop(BPF_CORE_READ(path, dentry, d_inode));
+	return ret;
+}
+
+/* inode_setattr gained an idmap argument in 6.3; the daemon loads the one that fits. */
+SEC("lsm/inode_setattr")
+int BPF_PROG(vb_lsm_inode_setattr, struct dentry *dentry, struct iattr *attr, int ret)
+{
+	cache_drop(BPF_CORE_READ(dentry, d_inode));
+	return ret;
+}
+
+SEC("lsm/inode_setattr")
+int BPF_PROG(vb_lsm_inode_setattr_idmap, void *idmap, struct dentry *dentry, struct iattr *attr,
+	     int ret)
+{
+	cache_drop(BPF_CORE_READ(dentry, d_inode));
+	return ret;
+}
+
+SEC("lsm/inode_free_security")
+int BPF_PROG(vb_lsm_inode_free, struct inode *inode)
+{
+	/* The key is the inode's address: it must not outlive the inode. */
+	cache_drop(inode);
+	return 0;
+}
+
+/* ---- fmod_ret path: bpf not in lsm=, LSM programs would never run --------------------- */
+
+/* open_exec() passes through here for the program and for a script's interpreter, and
+ * bpf_d_path is allowed in this function, unlike in security_bprm_check. */
+SEC("fmod_ret/security_file_open")
+int BPF_PROG(vb_fr_file_open, struct file *file, int ret)
+{
+	if (ret)
+		return ret;
+	invalidate_file_write(file);
+	if (!(BPF_CORE_READ(file, f_flags) & __FMODE_EXEC))
+		return 0;
+	return judge(file, VB_OP_EXEC, false, true, 0);
+}
+
+SEC("fmod_ret/security_mmap_file")
+int BPF_PROG(vb_fr_mmap_file, struct file *file, unsigned long prot, unsigned long flags,
+	     int ret)
+{
+	if (ret || !file)
+		return ret;
+	if ((flags & MAP_SHARED) && (prot & PROT_WRITE))
+		cache_drop(BPF_CORE_READ(file, f_inode));
+	if (!(prot & PROT_EXEC))
+		return 0;
+	return judge(file, VB_OP_MMAP, false, false, 0);
+}
+
+SEC("fmod_ret/security_file_mprotect")
+int BPF_PROG(vb_fr_file_mprotect, struct vm_area_struct *vma, unsigned long reqprot,
+	     unsigned long prot, int ret)
+{
+	if (ret)
+		return ret;
+	return judge_mprotect(vma, prot, false);
+}
+
+SEC("fentry/security_path_truncate")
+int BPF_PROG(vb_fr_path_truncate, struct path *path)
+{
+	cache_drop(BPF_CORE_READ(path, dentry, d_inode));
+	return 0;
+}
+
+SEC("fentry/security_inode_setattr")
+int BPF_PROG(vb_fr_inode_setattr, struct dentry *dentry)
+{
+	cache_drop(BPF_CORE_READ(dentry, d_inode));
+	return 0;
+}
+
+SEC("fentry/security_inode_setattr")
+int BPF_PROG(vb_fr_inode_setattr_idmap, void *idmap, struct dentry *dentry)
+{
+	cache_drop(BPF_CORE_READ(dentry, d_inode));
+	return 0;
+}
+
+SEC("fentry/security_inode_free")
+int BPF_PROG(vb_fr_inode_free, struct inode *inode)
+{
+	cache_drop(inode);
+	return 0;
+}

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# mkinitramfs.sh OUT.cpio.gz PAYLOAD_DIR
+# An initramfs with busybox, tests/vm/init, PAYLOAD_DIR as /vb, and the shared libraries every
+# ELF file in the payload needs (the host's, which is the same Debian release as the VM's).
+set -euo pipefail
+out=$1 payload=$2
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(mktemp -d)
+trap 'rm -rf "$root"' EXIT
+
+mkdir -p "$root"/{bin,sbin,etc,proc,sys,dev,tmp,run,vb,usr/bin,lib64,lib/x86_64-linux-gnu}
+cp /bin/busybox "$root/bin/busybox"
+cp "$here/init" "$root/init"
+chmod 755 "$root/init"
+cp -a "$payload"/. "$root/vb/"
+echo "root:x:0:0:root:/root:/bin/sh" > "$root/etc/passwd"
+echo "nobody:x:65534:65534:nobody:/:/bin/sh" >> "$root/etc/passwd"
+echo "root:x:0:" > "$root/etc/group"
+
+# Copy each needed library to where the dynamic linker looks for it.
+find "$root/vb" -type f -perm -u+x | while read -r f; do
+	file -b "$f" 2>/dev/null | grep -q 'dynamically linked' || continue
+	ldd "$f" 2>/dev/null | awk '/=> \// { print $3 } /^\t\/lib64/ { print $1 }'
+done | sort -u | while read -r lib; do
+	dest="$root$lib"
+	mkdir -p "$(dirname "$dest")"
+	[ -e "$dest" ] || cp -L "$lib" "$dest"
+done
+cp -L /lib64/ld-linux-x86-64.so.2 "$root/lib64/"
+(cd "$root" && find . | cpio -o -H newc --quiet) | gzip -1 > "$out.tmp"
+mv "$out.tmp" "$out"

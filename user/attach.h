@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Load, attach and pin the BPF programs, or take over the ones a previous daemon pinned. */
+#ifndef VB_ATTACH_H
+#define VB_ATTACH_H
+
+#include <stdbool.h>
+#include <linux/types.h>
+#include "vendorban.h"
+
+#define VB_PIN_DIR	"/sys/fs/bpf/vendorban"
+
+enum vb_map_id {
+	VB_MAP_SETTINGS,
+	VB_MAP_POLICY_STATE,
+	VB_MAP_HASH_SLOTS,
+	VB_MAP_PATH_SLOTS,
+	VB_MAP_SLOT_INFO,
+	VB_MAP_VERDICT_CACHE,
+	VB_MAP_CANARY_INODES,
+	VB_MAP_CANARY_HASHES,
+	VB_MAP_STATS,
+	VB_MAP_EVENTS,
+	VB_MAP_SCRATCH,
+	VB_MAP_MAX,
+};
+
+struct vendorban;
+
+struct vb_kernel {
+	struct vendorban *skel;		/* set when this process loaded the programs */
+	int map_fd[VB_MAP_MAX];
+	struct vb_policy_state *state;	/* the policy_state map, mapped */
+	struct vb_settings settings;	/* as last read or written */
+	bool took_over;			/* programs were already attached: nothing re-attached */
+};
+
+const char *vb_path_name(enum vb_path path);	/* "lsm", "fmod_ret", "none" */
+
+/* Open the maps a daemon pinned. -ENOENT if there are none. */
+int vb_kernel_open_pinned(struct vb_kernel *k);
+/* The links the attached path needs that are not pinned: 0 if all are, else how many, and the
+ * first one's name in `missing`. */
+int vb_kernel_missing_links(enum vb_path path, char *missing, size_t len);
+/* Load the programs for `path`, attach them, and keep them unpinned until vb_kernel_pin(). The
+ * programs do nothing until settings.enabled is set. */
+int vb_kernel_load(struct vb_kernel *k, enum vb_path path);
+/* Replace whatever is pinned with what k loaded. Called once k enforces, so the handover has
+ * no gap: for a moment both the old and the new programs judge. */
+int vb_kernel_pin(struct vb_kernel *k);
+/* Drop every pin: the programs detach when the last holder lets go. */
+int vb_kernel_unpin_all(void);
+void vb_kernel_close(struct vb_kernel *k);
+
+int vb_settings_read(struct vb_kernel *k);
+int vb_settings_write(struct vb_kernel *k);
+/* Sum of one per-CPU counter. */
+int vb_stat_read(struct vb_kernel *k, enum vb_stat stat, __u64 *out);
+/* The identity of this build's BPF object (settings.object_id). */
+__u64 vb_object_id(void);
+
+#endif

@@ -1,0 +1,22 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* What every CLI command shares: output mode and the command signature. */
+#ifndef VB_CLI_H
+#define VB_CLI_H
+
+#include <stdbool.h>
+
+extern bool cli_json;	/* -j/--json: machine-readable output on stdout */
+
+struct cli_cmd {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+	const char *help;
+};
+
+/* Run argv[0] from a command table; prints the table on an unknown command. */
+int cli_dispatch(const struct cli_cmd *cmds, const char *what, int argc, char **argv);
+
+int do_status(int argc, char **argv);
+int do_policy(int argc, char **argv);
+
+#endif

@@ -1,0 +1,32 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <stdarg.h>
+#include <stdio.h>
+#include "msg.h"
+
+static const char *msg_ident = "vendorban";
+static int msg_syslog;
+
+void vb_msg_init(const char *ident, int use_syslog)
+{
+	msg_ident = ident;
+	msg_syslog = use_syslog;
+	if (use_syslog)
+		openlog(ident, LOG_PID, LOG_DAEMON);
+}
+
+void vb_msg(int prio, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	fprintf(stderr, "%s: %s", msg_ident,
+		prio <= LOG_ERR ? "error: " : prio == LOG_WARNING ? "warning: " : "");
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+	if (msg_syslog) {
+		va_start(ap, fmt);
+		vsyslog(prio, fmt, ap);
+		va_end(ap);
+	}
+}

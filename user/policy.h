@@ -1,0 +1,71 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Policy: parse and check the plain-text deny list (format: policy/README.md). */
+#ifndef VB_POLICY_H
+#define VB_POLICY_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define VB_POLICY_MAX_SIZE	(64u << 20)	/* bytes of policy text */
+#define VB_POLICY_MAX_LINE	4096
+#define VB_ID_MAX		64		/* vendor and rule ids, NUL included */
+#define VB_NAME_MAX		256		/* vendor display names, NUL included */
+#define VB_RULE_PATH_MAX	255		/* longest path rule (kernel key is 256 bytes) */
+#define VB_DIAG_MAX		100		/* errors kept per parse; more are counted */
+
+enum vb_rule_kind {
+	VB_RULE_SHA256 = 1,
+	VB_RULE_PATH = 2,
+};
+
+struct vb_vendor {
+	char id[VB_ID_MAX];		/* short token: [A-Za-z0-9_.-]+ */
+	char name[VB_NAME_MAX];		/* display name, e.g. "AO Kaspersky Lab" */
+	uint8_t mode;			/* enum vb_mode: inherited from the policy if unset */
+	unsigned int line;
+};
+
+struct vb_rule {
+	enum vb_rule_kind kind;
+	unsigned int vendor_idx;	/* index into policy->vendors */
+	uint8_t mode;			/* enum vb_mode: inherited from the vendor if unset */
+	char id[VB_ID_MAX];		/* explicit id=..., or "<vendor>-<kind>-<n>" */
+	unsigned int line, col;		/* where the rule's value starts (1-based) */
+	uint8_t sha256[32];		/* VB_RULE_SHA256 */
+	char path[VB_RULE_PATH_MAX + 1]; /* VB_RULE_PATH: absolute; trailing '/' = prefix */
+};
+
+struct vb_policy {
+	char file[4096];		/* the name errors and logs cite */
+	uint64_t version;		/* "version N": serial, must be >= 1 */
+	uint8_t mode;			/* default mode for vendors */
+	struct vb_vendor *vendors;
+	size_t n_vendors;
+	struct vb_rule *rules;
+	size_t n_rules;
+	uint8_t digest[32];		/* SHA-256 of the policy text as read */
+};
+
+/* Diagnostics: each message is "FILE:LINE:COL: error: TEXT". */
+struct vb_diag {
+	char *msgs[VB_DIAG_MAX];
+	size_t n;			/* messages kept */
+	size_t n_total;			/* messages produced, kept or not */
+};
+
+/* Parse policy text buf[0..len) named `name` (used in messages). Returns 0 and sets *out, or
+ * -EINVAL with every problem found in diag (the policy is refused whole), or -ENOMEM. */
+int vb_policy_parse(const char *name, const char *buf, size_t len, struct vb_policy **out,
+		    struct vb_diag *diag);
+/* Read and parse a file. A file that cannot be read is one diagnostic ("FILE: error: ..."). */
+int vb_policy_load(const char *path, struct vb_policy **out, struct vb_diag *diag);
+void vb_policy_free(struct vb_policy *p);
+
+/* Rule lookups used by the daemon and the CLI. */
+const struct vb_vendor *vb_rule_vendor(const struct vb_policy *p, const struct vb_rule *r);
+const char *vb_rule_kind_name(enum vb_rule_kind kind);	/* "sha256", "path" */
+const char *vb_mode_name(uint8_t mode);			/* "enforce", "audit" */
+
+void vb_diag_free(struct vb_diag *d);
+
+#endif /* VB_POLICY_H */

@@ -1,0 +1,400 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vendorband: the enforcement daemon. It loads (or takes over) the pinned BPF programs, compiles
+ * the policy into their maps, proves by a self-test that the kernel enforces, and writes every
+ * denial to the log. Enforcement lives in the kernel: if this process dies, it goes on.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <bpf/libbpf.h>
+#include "attach.h"
+#include "denylog.h"
+#include "event.h"
+#include "kernel.h"
+#include "msg.h"
+#include "policy.h"
+#include "rules.h"
+#include "selftest.h"
+
+#define VB_POLICY_DEFAULT	"/etc/vendorban/vendorban.policy"
+#define VB_RUN_DIR		"/run/vendorban"
+#define VB_PIDFILE		VB_RUN_DIR "/vendorband.pid"
+#define VB_POLL_MS		200
+
+struct daemon {
+	struct vb_kernel k;
+	struct vb_policy *policy;
+	struct vb_event_ctx ectx;
+	struct vb_denylog log;
+	const char *policy_path;
+	enum vb_path want_path;		/* VB_PATH_NONE: choose */
+	int mprotect_deny;		/* -1: default for the path */
+	__u64 dropped_seen;
+	__u64 selftest_events;
+};
+
+static volatile sig_atomic_t stop_requested, reload_requested;
+
+static void on_signal(int sig)
+{
+	if (sig == SIGHUP)
+		reload_requested = 1;
+	else
+		stop_requested = 1;
+}
+
+static int load_policy(const char *path, struct vb_policy **out)
+{
+	struct vb_diag diag = {};
+	int err;
+
+	err = vb_policy_load(path, out, &diag);
+	for (size_t i = 0; i < diag.n; i++)
+		vb_err("%s", diag.msgs[i]);
+	if (diag.n_total > diag.n)
+		vb_err("%zu more errors not shown", diag.n_total - diag.n);
+	vb_diag_free(&diag);
+	if (err)
+		vb_err("policy %s refused: nothing in it was applied", path);
+	return err;
+}
+
+static void log_record(struct daemon *d, struct json_object *o)
+{
+	const char *line = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN);
+
+	if (vb_denylog_append(&d->log, line) && d->log.write_errors == 1)
+		vb_err("cannot write to the denial log %s: %s (denials go on; counted in "
+		       "status)", d->log.path, strerror(errno));
+}
+
+static int on_event(void *ctx, void *data, size_t len)
+{
+	struct daemon *d = ctx;
+	const struct vb_event *e = data;
+	struct json_object *o;
+	char summary[VB_EV_PATH_MAX + 256];
+
+	if (len < sizeof(*e))
+		return 0;
+	if (e->op == VB_OP_SELFTEST) {
+		d->selftest_events++;
+		return 0;
+	}
+	o = vb_event_json(&d->ectx, e);
+	if (!o)
+		return -ENOMEM;
+	log_record(d, o);
+	json_object_put(o);
+	vb_event_summary(&d->ectx, e, summary, sizeof(summary));
+	syslog(LOG_WARNING, "%s", summary);
+	return 0;
+}
+
+/* Events the kernel could not send are counted there; say so in the log itself. */
+static void report_drops(struct daemon *d)
+{
+	struct json_object *o;
+	struct timespec ts;
+	char now[64];
+	__u64 dropped;
+
+	if (vb_stat_read(&d->k, VB_STAT_DROPPED, &dropped) || dropped <= d->dropped_seen)
+		return;
+	o = json_object_new_object();
+	clock_gettime(CLOCK_BOOTTIME, &ts);
+	vb_boot_ns_to_rfc3339((__u64)ts.tv_sec * 1000000000 + ts.tv_nsec, now, sizeof(now));
+	json_object_object_add(o, "time", json_object_new_string(now));
+	json_object_object_add(o, "host", json_object_new_string(d->ectx.host));
+	json_object_object_add(o, "action", json_object_new_string("gap"));
+	json_object_object_add(o, "lost", json_object_new_int64(dropped - d->dropped_seen));
+	json_object_object_add(o, "reason", json_object_new_string("kernel ring buffer full"));
+	log_record(d, o);
+	json_object_put(o);
+	vb_err("%llu denial records were lost (ring buffer full); the verdicts stood",
+	       (unsigned long long)(dropped - d->dropped_seen));
+	d->dropped_seen = dropped;
+}
+
+static int install(struct daemon *d, struct vb_policy *p)
+{
+	__u64 seq;
+	int err;
+
+	err = vb_rules_install(&d->k, p);
+	if (err)
+		return err;
+	seq = __atomic_load_n(&d->k.state->seq, __ATOMIC_ACQUIRE);
+	vb_policy_free((struct vb_policy *)d->ectx.prev_policy);
+	d->ectx.prev_policy = d->ectx.policy;
+	d->ectx.prev_seq = d->ectx.policy_seq;
+	d->ectx.policy = p;
+	d->ectx.policy_seq = seq;
+	d->policy = p;
+	return 0;
+}
+
+/* Enable the loaded programs with the policy and prove they deny. */
+static int enable_and_verify(struct daemon *d, struct vb_policy *p, struct vb_selftest *st)
+{
+	int err;
+
+	d->k.settings.enabled = 1;
+	d->k.settings.mprotect_unverified_deny =
+		d->mprotect_deny >= 0 ? d->mprotect_deny : d->k.settings.path == VB_PATH_LSM;
+	err = vb_settings_write(&d->k);
+	if (!err)
+		err = install(d, p);
+	if (!err)
+		err = vb_selftest_run(&d->k, d->k.settings.path == VB_PATH_LSM, st);
+	if (err)
+		return err;
+	if (st->enforcing && d->k.settings.path == VB_PATH_LSM && !st->hashing) {
+		vb_err("the kernel does not hash content (canary exec: %s): content-hash rules "
+		       "cannot be enforced", strerror(st->hash_errno));
+		d->k.settings.can_hash = 0;
+		vb_settings_write(&d->k);
+	}
+	return 0;
+}
+
+static int start_fresh(struct daemon *d, struct vb_policy *p)
+{
+	enum vb_path paths[2];
+	char lsm[256] = "";
+	int n = 0, active, err = -ENOTSUP;
+
+	active = vb_bpf_lsm_active(lsm, sizeof(lsm));
+	if (d->want_path != VB_PATH_NONE) {
+		paths[n++] = d->want_path;
+	} else {
+		/* With bpf missing from lsm=, LSM programs attach and never run: skip them. */
+		if (active == 1)
+			paths[n++] = VB_PATH_LSM;
+		else
+			vb_info("bpf is not in the active LSM list (%s): using fmod_ret", lsm);
+		paths[n++] = VB_PATH_FMOD_RET;
+	}
+	for (int i = 0; i < n; i++) {
+		struct vb_selftest st;
+
+		vb_info("loading the BPF programs for the %s path", vb_path_name(paths[i]));
+		err = vb_kernel_load(&d->k, paths[i]);
+		if (!err)
+			vb_info("attached; installing the policy and running the self-test");
+		if (!err)
+			err = enable_and_verify(d, p, &st);
+		if (!err && st.enforcing)
+			return vb_kernel_pin(&d->k);
+		if (!err) {
+			vb_err("the %s path attached but does not enforce (self-test exec returned "
+			       "%s, expected EPERM)", vb_path_name(paths[i]),
+			       st.exec_errno ? strerror(st.exec_errno) : "success");
+			err = -ENOTSUP;
+		}
+		vb_kernel_close(&d->k);
+		d->ectx.policy = NULL;
+	}
+	return err;
+}
+
+static int start(struct daemon *d, struct vb_policy *p)
+{
+	struct vb_kernel old;
+	struct vb_selftest st;
+	char missing[64];
+	int err;
+
+	err = vb_kernel_open_pinned(&old);
+	if (err && err != -ENOENT)
+		return err;
+	if (!err && old.settings.object_id == vb_object_id() && old.settings.enabled &&
+	    (d->want_path == VB_PATH_NONE || d->want_path == old.settings.path) &&
+	    vb_kernel_missing_links(old.settings.path, missing, sizeof(missing)) == 0) {
+		/* A previous daemon's programs are attached and enforcing its policy: keep them,
+		 * switch to our policy in one step. Nothing is detached, nothing attached twice. */
+		d->k = old;
+		d->k.took_over = true;
+		d->dropped_seen = 0;
+		vb_stat_read(&d->k, VB_STAT_DROPPED, &d->dropped_seen);
+		err = enable_and_verify(d, p, &st);
+		if (!err && st.enforcing)
+			return 0;
+		vb_err("the pinned programs do not enforce any more; loading them again");
+		d->ectx.policy = NULL;
+		d->k.took_over = false;
+		old = d->k;
+		memset(&d->k, 0, sizeof(d->k));
+	}
+	/* Either nothing is pinned, or it is another build, or it is broken: load ours, and only
+	 * once ours enforces, replace the pinned one (both judge for that moment). */
+	err = start_fresh(d, p);
+	vb_kernel_close(&old);
+	return err;
+}
+
+static void reload(struct daemon *d)
+{
+	struct vb_policy *p;
+
+	vb_info("reloading %s", d->policy_path);
+	if (load_policy(d->policy_path, &p)) {
+		vb_err("reload refused: the policy in force stays (version %llu)",
+		       (unsigned long long)d->policy->version);
+		return;
+	}
+	if (install(d, p)) {
+		vb_err("reload failed: the policy in force stays (version %llu)",
+		       (unsigned long long)d->policy->version);
+		vb_policy_free(p);
+		return;
+	}
+	vb_info("policy version %llu in force", (unsigned long long)p->version);
+}
+
+static void write_pidfile(void)
+{
+	FILE *f;
+
+	mkdir(VB_RUN_DIR, 0755);
+	f = fopen(VB_PIDFILE ".tmp", "w");
+	if (!f)
+		return;
+	fprintf(f, "%d\n", getpid());
+	fclose(f);
+	rename(VB_PIDFILE ".tmp", VB_PIDFILE);
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: vendorband [OPTIONS]\n"
+		"  -p, --policy FILE            policy to enforce (default " VB_POLICY_DEFAULT ")\n"
+		"  -l, --log FILE               denial log (default " VB_DENYLOG_DEFAULT ")\n"
+		"      --path auto|lsm|fmod_ret how to hook the kernel (default auto)\n"
+		"      --mprotect-unverified deny|allow\n"
+		"                               mprotect(PROT_EXEC) on a file with no verdict\n"
+		"                               (default: deny where the kernel hashes content)\n"
+		"      --no-syslog              do not copy messages and denials to syslog\n"
+		"  -h, --help\n");
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "policy", required_argument, NULL, 'p' },
+		{ "log", required_argument, NULL, 'l' },
+		{ "path", required_argument, NULL, 'P' },
+		{ "mprotect-unverified", required_argument, NULL, 'M' },
+		{ "no-syslog", no_argument, NULL, 'S' },
+		{ "help", no_argument, NULL, 'h' },
+		{},
+	};
+	struct daemon d = { .policy_path = VB_POLICY_DEFAULT, .mprotect_deny = -1 };
+	const char *log_path = VB_DENYLOG_DEFAULT;
+	struct ring_buffer *rb = NULL;
+	struct vb_policy *p;
+	int c, use_syslog = 1, err;
+
+	while ((c = getopt_long(argc, argv, "p:l:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'p':
+			d.policy_path = optarg;
+			break;
+		case 'l':
+			log_path = optarg;
+			break;
+		case 'P':
+			if (!strcmp(optarg, "lsm"))
+				d.want_path = VB_PATH_LSM;
+			else if (!strcmp(optarg, "fmod_ret"))
+				d.want_path = VB_PATH_FMOD_RET;
+			else if (strcmp(optarg, "auto"))
+				goto bad_usage;
+			break;
+		case 'M':
+			if (strcmp(optarg, "deny") && strcmp(optarg, "allow"))
+				goto bad_usage;
+			d.mprotect_deny = !strcmp(optarg, "deny");
+			break;
+		case 'S':
+			use_syslog = 0;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			goto bad_usage;
+		}
+	}
+	if (optind != argc)
+		goto bad_usage;
+	vb_msg_init("vendorband", use_syslog);
+	if (geteuid()) {
+		vb_err("must run as root (it loads BPF programs)");
+		return 1;
+	}
+	gethostname(d.ectx.host, sizeof(d.ectx.host) - 1);
+	if (load_policy(d.policy_path, &p))
+		return 1;
+	if (vb_denylog_open(&d.log, log_path))
+		return 1;
+	signal(SIGHUP, on_signal);
+	signal(SIGTERM, on_signal);
+	signal(SIGINT, on_signal);
+
+	err = start(&d, p);
+	if (err) {
+		vb_err("NOT ENFORCING: cannot make this kernel deny anything (%s). Check that the "
+		       "kernel has CONFIG_BPF_LSM=y and BTF, and see the messages above.",
+		       strerror(-err));
+		return 1;
+	}
+	vb_info("enforcing: path %s%s, content hashing in kernel: %s, policy %s version %llu",
+		vb_path_name(d.k.settings.path), d.k.took_over ? " (taken over)" : "",
+		d.k.settings.can_hash ? "yes" : "no", d.policy_path,
+		(unsigned long long)d.policy->version);
+
+	rb = ring_buffer__new(d.k.map_fd[VB_MAP_EVENTS], on_event, &d, NULL);
+	if (!rb) {
+		vb_err("cannot read denial events: %s (enforcement goes on)", strerror(errno));
+		return 1;
+	}
+	write_pidfile();
+	while (!stop_requested) {
+		err = ring_buffer__poll(rb, VB_POLL_MS);
+		if (err < 0 && err != -EINTR) {
+			vb_err("reading events failed: %s", strerror(-err));
+			break;
+		}
+		if (err > 0)
+			vb_denylog_flush(&d.log);
+		report_drops(&d);
+		if (reload_requested) {
+			reload_requested = 0;
+			reload(&d);
+		}
+	}
+	/* Whatever is already in the ring buffer is written before we go. */
+	ring_buffer__consume(rb);
+	vb_denylog_flush(&d.log);
+	ring_buffer__free(rb);
+	vb_info("stopping; the kernel goes on enforcing policy version %llu",
+		(unsigned long long)d.policy->version);
+	unlink(VB_PIDFILE);
+	vb_kernel_close(&d.k);
+	vb_denylog_close(&d.log);
+	return 0;
+
+bad_usage:
+	usage(stderr);
+	return 2;
+}
