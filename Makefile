@@ -66,7 +66,34 @@ $(BUILD)/tests/host/%: tests/host/%.c $(BUILD)/libvendorban-san.a $(BUILD)/.setu
 check-host: $(HOST_TESTS) all
 	@bash tests/host/run.sh $(HOST_TESTS)
 
-check: check-host check-vm
+# VM tests: the kernel decides, so they run in qemu on Debian's 6.1 and 6.12 kernels.
+VM_TARGETS := $(addprefix $(BUILD)/tests/vm/,banned_prog allowed_prog audited_prog \
+		banned_lib.so allowed_lib.so dlopen_probe test_exec)
+
+$(BUILD)/tests/vm/%_prog: tests/vm/targets/target.c
+	@mkdir -p $(@D)
+	$(CC) -O2 -DMARK='"$(shell echo $* | tr a-z A-Z | sed 's/ALLOWED/ALLOWD/; s/AUDITED/AUDITD/')"' $< -o $@
+
+$(BUILD)/tests/vm/%_lib.so: tests/vm/targets/lib.c
+	@mkdir -p $(@D)
+	$(CC) -O2 -fPIC -shared -DMARK='"$(shell echo $* | tr a-z A-Z | sed 's/ALLOWED/ALLOWD/')"' $< -o $@
+
+$(BUILD)/tests/vm/dlopen_probe: tests/vm/targets/dlopen_probe.c
+	@mkdir -p $(@D)
+	$(CC) -O2 $< -o $@ -ldl
+
+$(BUILD)/tests/vm/test_exec: tests/vm/test_exec.c tests/vm/probe.c tests/vm/probe.h $(BUILD)/.setup-done
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -Itests/vm tests/vm/test_exec.c tests/vm/probe.c $(LDLIBS) -o $@
+
+check-vm: all $(VM_TARGETS)
+	@bash tests/vm/check.sh
+
+check:
+	@bash tests/totals.sh reset
+	@$(MAKE) --no-print-directory check-host; h=$$?; \
+	 $(MAKE) --no-print-directory check-vm; v=$$?; \
+	 bash tests/totals.sh summary && [ $$h -eq 0 ] && [ $$v -eq 0 ]
 
 clean:
 	rm -rf $(BUILD)/obj $(BUILD)/san $(BUILD)/tests $(BUILD)/*.o $(BUILD)/*.a \

@@ -1,0 +1,15 @@
+# Runs inside the VM (tests/vm/init), cwd /vb: start the daemon, wait until it enforces, test.
+if grep -qw bpf /sys/kernel/security/lsm; then path=lsm; else path=fmod_ret; fi
+echo "# vm: kernel $(uname -r), expected path $path"
+./vendorband --policy /vb/test.policy --no-syslog > /tmp/vendorband.log 2>&1 &
+for i in $(seq 1 600); do
+	[ -f /run/vendorban/vendorband.pid ] && break
+	kill -0 $! 2>/dev/null || break
+	sleep 0.1
+done
+sed 's/^/# vendorband: /' /tmp/vendorband.log
+VB_EXPECT_PATH=$path ./test_exec
+rc=$?
+echo "# denial log:"
+sed 's/^/#   /' /var/log/vendorban/denials.jsonl
+exit $rc

@@ -1,0 +1,474 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Exec enforcement, end to end, inside the VM (run as root by tests/vm/payload.sh with the daemon
+ * already enforcing /vb/test.policy). Every denial has an allowed twin run the same way.
+ *
+ * VB_EXPECT_PATH says which kernel path the daemon must have chosen ("lsm", or "fmod_ret" when
+ * the VM was booted without bpf in lsm=). Content-hash checks need the in-kernel hash, which
+ * only the lsm path has; on fmod_ret they are skipped with that reason, and status must say so.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <bpf/bpf.h>
+#include <json-c/json.h>
+#include "kselftest_harness.h"
+#include "probe.h"
+
+#define VB		"/vb/"
+#define BANNED		VB "banned_prog"
+#define ALLOWED		VB "allowed_prog"
+#define AUDITED		VB "audited_prog"
+#define BANNED_LIB	VB "banned_lib.so"
+#define ALLOWED_LIB	VB "allowed_lib.so"
+#define LOG		"/var/log/vendorban/denials.jsonl"
+#define PIDFILE		"/run/vendorban/vendorband.pid"
+#define LDSO		"/lib64/ld-linux-x86-64.so.2"
+
+static bool lsm_path(void)
+{
+	const char *p = getenv("VB_EXPECT_PATH");
+
+	return p && !strcmp(p, "lsm");
+}
+
+#define NEED_KERNEL_HASH()						\
+	do {								\
+		if (!lsm_path())					\
+			SKIP(return, "content-hash rules need the in-kernel hash, which the " \
+			     "fmod_ret path cannot do (security_* functions are not sleepable)"); \
+	} while (0)
+
+#define EXPECT_OUTCOME(want, p, what)					\
+	do {								\
+		char _b[96];						\
+		struct probe _p = (p);					\
+		if (!(want))						\
+			TH_LOG("%s: %s", what, probe_str(&_p, _b, sizeof(_b))); \
+		EXPECT_TRUE(want);					\
+	} while (0)
+
+#define EXPECT_DENIED(p, what)	do { struct probe _q = (p); \
+	EXPECT_OUTCOME(DENIED_EPERM(_q), _q, what); } while (0)
+#define EXPECT_RAN(p, what)	do { struct probe _q = (p); \
+	EXPECT_OUTCOME(_q.outcome == PROBE_RAN, _q, what); } while (0)
+
+/* The record the daemon wrote for (path, operation), waiting for it up to `secs`. */
+static struct json_object *find_record(const char *path, const char *op, const char *action,
+				       int secs)
+{
+	for (int i = 0; i < secs * 10; i++) {
+		char line[8192];
+		struct json_object *found = NULL;
+		FILE *f = fopen(LOG, "r");
+
+		while (f && fgets(line, sizeof(line), f)) {
+			struct json_object *o = json_tokener_parse(line), *v;
+
+			if (!o)
+				continue;
+			if (json_object_object_get_ex(o, "path", &v) &&
+			    !strcmp(json_object_get_string(v) ?: "", path) &&
+			    json_object_object_get_ex(o, "operation", &v) &&
+			    !strcmp(json_object_get_string(v) ?: "", op) &&
+			    json_object_object_get_ex(o, "action", &v) &&
+			    !strcmp(json_object_get_string(v) ?: "", action)) {
+				json_object_put(found);
+				found = o;	/* keep the last one */
+			} else {
+				json_object_put(o);
+			}
+		}
+		if (f)
+			fclose(f);
+		if (found)
+			return found;
+		usleep(100000);
+	}
+	return NULL;
+}
+
+static const char *field(struct json_object *o, const char *k)
+{
+	struct json_object *v;
+
+	return json_object_object_get_ex(o, k, &v) && v ? json_object_get_string(v) : NULL;
+}
+
+static struct json_object *status_json(int *rc)
+{
+	char buf[8192];
+	size_t n;
+	FILE *f = popen("/vb/vendorban status --json", "r");
+
+	if (!f)
+		return NULL;
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	buf[n] = 0;
+	*rc = WEXITSTATUS(pclose(f));
+	return json_tokener_parse(buf);
+}
+
+static int daemon_pid(void)
+{
+	FILE *f = fopen(PIDFILE, "r");
+	int pid = 0;
+
+	if (f) {
+		if (fscanf(f, "%d", &pid) != 1)
+			pid = 0;
+		fclose(f);
+	}
+	return pid;
+}
+
+TEST(status_says_enforcing_and_how)
+{
+	struct json_object *o, *v;
+	int rc;
+
+	o = status_json(&rc);
+	ASSERT_NE(NULL, o);
+	EXPECT_EQ(0, rc);
+	ASSERT_TRUE(json_object_object_get_ex(o, "enforcing", &v));
+	EXPECT_TRUE(json_object_get_boolean(v));
+	ASSERT_TRUE(json_object_object_get_ex(o, "verified_by_canary", &v));
+	EXPECT_TRUE(json_object_get_boolean(v));
+	EXPECT_STREQ(getenv("VB_EXPECT_PATH"), field(o, "kernel_path"));
+	ASSERT_TRUE(json_object_object_get_ex(o, "content_hashing", &v));
+	EXPECT_EQ(lsm_path(), json_object_get_boolean(v));
+	ASSERT_TRUE(json_object_object_get_ex(o, "policy_version", &v));
+	EXPECT_EQ(1, json_object_get_int(v));
+	json_object_put(o);
+}
+
+TEST(unrelated_programs_still_run)
+{
+	char *const sh_argv[] = { "sh", "-c", "exit 42", NULL };
+	char *const bb_argv[] = { "true", NULL };
+
+	EXPECT_RAN(probe_execve(ALLOWED, NULL, NULL), "allowed program");
+	EXPECT_RAN(probe_execve("/bin/sh", sh_argv, NULL), "busybox sh");
+	EXPECT_EQ(0, probe_execve("/bin/true", bb_argv, NULL).status);
+}
+
+TEST(banned_binary_denied)
+{
+	NEED_KERNEL_HASH();
+	EXPECT_DENIED(probe_execve(BANNED, NULL, NULL), "banned program");
+	EXPECT_RAN(probe_execve(ALLOWED, NULL, NULL), "allowed twin");
+}
+
+TEST(copy_link_rename_denied)
+{
+	NEED_KERNEL_HASH();
+	/* Written after the daemon started: never scanned, judged by its content alone. */
+	ASSERT_EQ(0, copy_file(BANNED, "/tmp/banned-copy"));
+	ASSERT_EQ(0, copy_file(ALLOWED, "/tmp/allowed-copy"));
+	EXPECT_DENIED(probe_execve("/tmp/banned-copy", NULL, NULL), "copy");
+	EXPECT_RAN(probe_execve("/tmp/allowed-copy", NULL, NULL), "allowed copy");
+
+	unlink("/tmp/banned-link");
+	ASSERT_EQ(0, link("/tmp/banned-copy", "/tmp/banned-link"));
+	EXPECT_DENIED(probe_execve("/tmp/banned-link", NULL, NULL), "hard link");
+
+	ASSERT_EQ(0, rename("/tmp/banned-link", "/tmp/innocent-name"));
+	EXPECT_DENIED(probe_execve("/tmp/innocent-name", NULL, NULL), "renamed");
+	ASSERT_EQ(0, rename("/tmp/allowed-copy", "/tmp/allowed-renamed"));
+	EXPECT_RAN(probe_execve("/tmp/allowed-renamed", NULL, NULL), "allowed renamed");
+}
+
+TEST(memfd_and_execveat_denied)
+{
+	int dir;
+
+	NEED_KERNEL_HASH();
+	EXPECT_DENIED(probe_memfd_exec(BANNED), "memfd_create + fexecve");
+	EXPECT_RAN(probe_memfd_exec(ALLOWED), "allowed memfd");
+
+	dir = open(VB, O_RDONLY | O_DIRECTORY);
+	ASSERT_LE(0, dir);
+	EXPECT_DENIED(probe_execveat(dir, "banned_prog", 0), "execveat(dirfd, name)");
+	EXPECT_RAN(probe_execveat(dir, "allowed_prog", 0), "allowed execveat");
+	close(dir);
+}
+
+TEST(ldso_invocation_denied)
+{
+	char *const argv_b[] = { "ld.so", BANNED, NULL };
+	char *const argv_a[] = { "ld.so", ALLOWED, NULL };
+	struct probe p;
+	struct json_object *rec;
+
+	NEED_KERNEL_HASH();
+	/* ld.so itself is allowed; it is its mmap(PROT_EXEC) of the program that is refused. */
+	p = probe_execve(LDSO, argv_b, NULL);
+	EXPECT_OUTCOME(p.outcome == PROBE_EXITED && p.status == 127, p, "ld.so ./banned");
+	EXPECT_RAN(probe_execve(LDSO, argv_a, NULL), "ld.so ./allowed");
+	rec = find_record(BANNED, "mmap", "deny", 10);
+	EXPECT_NE(NULL, rec);
+	json_object_put(rec);
+
+	EXPECT_DENIED(probe_mmap_exec(BANNED), "mmap(PROT_EXEC) of banned file");
+	EXPECT_RAN(probe_mmap_exec(ALLOWED), "mmap(PROT_EXEC) of allowed file");
+}
+
+TEST(banned_library_not_loaded)
+{
+	char *const env_b[] = { "LD_PRELOAD=" BANNED_LIB, "VB_LIB_EXIT=1", NULL };
+	char *const env_a[] = { "LD_PRELOAD=" ALLOWED_LIB, "VB_LIB_EXIT=1", NULL };
+	char *const argv_b[] = { "dlopen_probe", BANNED_LIB, NULL };
+	char *const argv_a[] = { "dlopen_probe", ALLOWED_LIB, NULL };
+	struct probe p;
+
+	NEED_KERNEL_HASH();
+	/* A preloaded library that loads ends the process with 43; ld.so skips one it cannot
+	 * map, and the program runs without it (42). */
+	EXPECT_RAN(probe_execve(ALLOWED, NULL, env_b), "LD_PRELOAD of banned library");
+	p = probe_execve(ALLOWED, NULL, env_a);
+	EXPECT_OUTCOME(p.outcome == PROBE_EXITED && p.status == 43, p,
+		       "LD_PRELOAD of allowed library");
+
+	p = probe_execve(VB "dlopen_probe", argv_b, NULL);
+	EXPECT_OUTCOME(p.outcome == PROBE_EXITED && p.status == 1, p, "dlopen of banned");
+	p = probe_execve(VB "dlopen_probe", argv_a, NULL);
+	EXPECT_OUTCOME(p.outcome == PROBE_EXITED && p.status == 0, p, "dlopen of allowed");
+}
+
+TEST(mprotect_to_exec_judged)
+{
+	struct probe p;
+
+	NEED_KERNEL_HASH();
+	/* Judged once by exec, so both have a cached verdict. */
+	probe_execve(BANNED, NULL, NULL);
+	probe_execve(ALLOWED, NULL, NULL);
+	EXPECT_DENIED(probe_mprotect_exec(BANNED), "mprotect(+PROT_EXEC) of banned");
+	EXPECT_RAN(probe_mprotect_exec(ALLOWED), "mprotect(+PROT_EXEC) of allowed");
+	/* Never mapped executable: no verdict, and this hook cannot hash (mmap_lock is held). */
+	ASSERT_EQ(0, copy_file(ALLOWED, "/tmp/never-judged"));
+	p = probe_mprotect_exec("/tmp/never-judged");
+	EXPECT_OUTCOME(p.outcome == PROBE_REFUSED && p.err == EACCES, p,
+		       "mprotect(+PROT_EXEC) of a file with no verdict");
+}
+
+TEST(script_with_banned_interpreter_denied)
+{
+	int fd;
+
+	NEED_KERNEL_HASH();
+	fd = open("/tmp/uses-banned.sh", O_WRONLY | O_CREAT | O_TRUNC, 0755);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(18, write(fd, "#!" BANNED "\n", 18));
+	close(fd);
+	fd = open("/tmp/uses-allowed.sh", O_WRONLY | O_CREAT | O_TRUNC, 0755);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(19, write(fd, "#!" ALLOWED "\n", 19));
+	close(fd);
+	EXPECT_DENIED(probe_execve("/tmp/uses-banned.sh", NULL, NULL), "#! banned interpreter");
+	EXPECT_RAN(probe_execve("/tmp/uses-allowed.sh", NULL, NULL), "#! allowed interpreter");
+}
+
+TEST(rewritten_after_clean_verdict_judged_again)
+{
+	struct stat st;
+	void *map;
+	char *src;
+	int fd;
+
+	NEED_KERNEL_HASH();
+	ASSERT_EQ(0, copy_file(ALLOWED, "/tmp/mutable"));
+	EXPECT_RAN(probe_execve("/tmp/mutable", NULL, NULL), "before rewrite");
+	EXPECT_RAN(probe_execve("/tmp/mutable", NULL, NULL), "cached clean");
+	ASSERT_EQ(0, overwrite_file(BANNED, "/tmp/mutable"));
+	EXPECT_DENIED(probe_execve("/tmp/mutable", NULL, NULL), "after write()");
+	ASSERT_EQ(0, overwrite_file(ALLOWED, "/tmp/mutable"));
+	EXPECT_RAN(probe_execve("/tmp/mutable", NULL, NULL), "written back");
+
+	/* Through a shared writable mapping, after the descriptor is closed. */
+	ASSERT_EQ(0, copy_file(ALLOWED, "/tmp/mapped"));
+	EXPECT_RAN(probe_execve("/tmp/mapped", NULL, NULL), "before mapping");
+	ASSERT_EQ(0, stat(BANNED, &st));
+	fd = open("/tmp/mapped", O_RDWR);
+	ASSERT_LE(0, fd);
+	map = mmap(NULL, st.st_size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	ASSERT_NE(MAP_FAILED, map);
+	close(fd);
+	fd = open(BANNED, O_RDONLY);
+	src = mmap(NULL, st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+	close(fd);
+	ASSERT_NE(MAP_FAILED, src);
+	memcpy(map, src, st.st_size);	/* same size: the targets are built that way */
+	/* While the mapping lives, the kernel itself refuses the exec (ETXTBSY); once it is
+	 * gone, the new content must be judged, not the verdict from before. */
+	EXPECT_OUTCOME(probe_execve("/tmp/mapped", NULL, NULL).err == ETXTBSY,
+		       probe_execve("/tmp/mapped", NULL, NULL), "while mapped shared-writable");
+	munmap(map, st.st_size);
+	munmap(src, st.st_size);
+	EXPECT_DENIED(probe_execve("/tmp/mapped", NULL, NULL), "after write through mapping");
+}
+
+TEST(path_rules_deny_on_every_path)
+{
+	/* Path rules work on both kernel paths: here on fmod_ret too. */
+	mkdir("/opt", 0755);
+	mkdir("/opt/acme", 0755);
+	mkdir("/opt/acmetools", 0755);
+	mkdir("/opt/exact", 0755);
+	ASSERT_EQ(0, copy_file(ALLOWED, "/opt/acme/agent"));
+	ASSERT_EQ(0, copy_file(ALLOWED, "/opt/acmetools/agent"));
+	ASSERT_EQ(0, copy_file(ALLOWED, "/opt/exact/tool"));
+	ASSERT_EQ(0, copy_file(ALLOWED, "/opt/exact/tool2"));
+	EXPECT_DENIED(probe_execve("/opt/acme/agent", NULL, NULL), "under /opt/acme/");
+	EXPECT_RAN(probe_execve("/opt/acmetools/agent", NULL, NULL), "/opt/acmetools (sibling)");
+	EXPECT_DENIED(probe_execve("/opt/exact/tool", NULL, NULL), "exact path");
+	EXPECT_RAN(probe_execve("/opt/exact/tool2", NULL, NULL), "next to exact path");
+}
+
+TEST(audit_mode_allows_and_logs)
+{
+	struct json_object *rec;
+
+	NEED_KERNEL_HASH();
+	EXPECT_RAN(probe_execve(AUDITED, NULL, NULL), "audited program");
+	rec = find_record(AUDITED, "exec", "would-deny", 10);
+	ASSERT_NE(NULL, rec);
+	EXPECT_STREQ("audit", field(rec, "mode"));
+	EXPECT_STREQ("watch", field(rec, "vendor"));
+	EXPECT_EQ(NULL, field(rec, "errno"));
+	json_object_put(rec);
+}
+
+TEST(denial_record_has_every_field)
+{
+	const char *want_path = lsm_path() ? BANNED : "/opt/acme/agent";
+	struct json_object *rec;
+	char host[256], sha[65], exe[64];
+	const char *t;
+
+	if (!lsm_path())
+		ASSERT_EQ(0, copy_file(ALLOWED, "/opt/acme/agent"));
+	EXPECT_DENIED(probe_execve(want_path, NULL, NULL), "denied for the record");
+	rec = find_record(want_path, "exec", "deny", 10);
+	ASSERT_NE(NULL, rec);
+	TH_LOG("%s", json_object_to_json_string(rec));
+	t = field(rec, "time");
+	ASSERT_NE(NULL, t);
+	EXPECT_EQ(27, (int)strlen(t));		/* 2026-11-23T09:47:47.005396Z */
+	EXPECT_EQ('T', t[10]);
+	EXPECT_EQ('Z', t[26]);
+	gethostname(host, sizeof(host));
+	EXPECT_STREQ(host, field(rec, "host"));
+	EXPECT_STREQ("enforce", field(rec, "mode"));
+	EXPECT_STREQ("acme", field(rec, "vendor"));
+	EXPECT_STREQ("ACME Banned Corp", field(rec, "vendor_name"));
+	EXPECT_STREQ("EPERM", field(rec, "errno"));
+	EXPECT_EQ(0, strtol(field(rec, "uid") ?: "-1", NULL, 10));
+	EXPECT_EQ(getpid(), strtol(field(rec, "ppid") ?: "0", NULL, 10));
+	EXPECT_LT(0, strtol(field(rec, "pid") ?: "0", NULL, 10));
+	EXPECT_LT(0, strtol(field(rec, "ino") ?: "0", NULL, 10));
+	EXPECT_NE(NULL, field(rec, "dev"));
+	EXPECT_STREQ("test_exec", field(rec, "comm"));
+	EXPECT_STREQ("test_exec", field(rec, "parent_comm"));
+	snprintf(exe, sizeof(exe), "%s", field(rec, "parent_exe") ?: "");
+	EXPECT_STREQ(VB "test_exec", exe);
+	EXPECT_EQ(1, strtol(field(rec, "policy_version") ?: "0", NULL, 10));
+	if (lsm_path()) {
+		ASSERT_EQ(0, sha256_file_hex(BANNED, sha));
+		EXPECT_STREQ(sha, field(rec, "sha256"));
+		EXPECT_STREQ("sha256", field(rec, "match"));
+		EXPECT_STREQ("acme-sha256-1", field(rec, "rule"));
+		EXPECT_STREQ("/vb/test.policy:4", field(rec, "rule_source"));
+	} else {
+		EXPECT_STREQ("path", field(rec, "match"));
+		EXPECT_STREQ("acme-path-1", field(rec, "rule"));
+		EXPECT_STREQ("/vb/test.policy:6", field(rec, "rule_source"));
+	}
+	json_object_put(rec);
+}
+
+/* Programs attached under a name: after a restart there must be exactly one of each. */
+static int progs_named(const char *name)
+{
+	__u32 id = 0;
+	int n = 0;
+
+	while (!bpf_prog_get_next_id(id, &id)) {
+		struct bpf_prog_info info = {};
+		__u32 len = sizeof(info);
+		int fd = bpf_prog_get_fd_by_id(id);
+
+		if (fd < 0)
+			continue;
+		if (!bpf_obj_get_info_by_fd(fd, &info, &len) && !strcmp(info.name, name))
+			n++;
+		close(fd);
+	}
+	return n;
+}
+
+static bool file_contains(const char *path, const char *needle)
+{
+	char line[1024];
+	bool found = false;
+	FILE *f = fopen(path, "r");
+
+	while (f && !found && fgets(line, sizeof(line), f))
+		found = strstr(line, needle);
+	if (f)
+		fclose(f);
+	return found;
+}
+
+/* Last: it kills the daemon. */
+TEST(kill9_leaves_enforcement_on_and_restart_takes_over)
+{
+	/* bpf_prog_info.name holds 15 characters. */
+	const char *prog = lsm_path() ? "vb_lsm_bprm_che" : "vb_fr_file_open";
+	const char *victim = lsm_path() ? "/tmp/while-dead" : "/opt/acme/while-dead";
+	struct json_object *o, *v, *rec;
+	int pid, rc, i;
+
+	EXPECT_EQ(1, progs_named(prog));
+	pid = daemon_pid();
+	ASSERT_LT(0, pid);
+	ASSERT_EQ(0, kill(pid, SIGKILL));
+	for (i = 0; i < 100 && !kill(pid, 0); i++)
+		usleep(100000);
+	ASSERT_NE(0, kill(pid, 0));
+
+	/* Nobody in user space now: the kernel alone must refuse. */
+	ASSERT_EQ(0, copy_file(lsm_path() ? BANNED : ALLOWED, victim));
+	EXPECT_DENIED(probe_execve(victim, NULL, NULL), "with the daemon killed");
+	EXPECT_RAN(probe_execve(ALLOWED, NULL, NULL), "allowed, daemon killed");
+	o = status_json(&rc);
+	ASSERT_NE(NULL, o);
+	EXPECT_EQ(0, rc);
+	ASSERT_TRUE(json_object_object_get_ex(o, "enforcing", &v));
+	EXPECT_TRUE(json_object_get_boolean(v));
+	json_object_put(o);
+
+	unlink(PIDFILE);
+	ASSERT_EQ(0, system("/vb/vendorband --policy /vb/test.policy --no-syslog "
+			    "> /tmp/vendorband-2.log 2>&1 &"));
+	for (i = 0; i < 600 && access(PIDFILE, F_OK); i++)
+		usleep(100000);
+	ASSERT_EQ(0, access(PIDFILE, F_OK));
+	EXPECT_TRUE(file_contains("/tmp/vendorband-2.log", "(taken over)"));
+	EXPECT_EQ(1, progs_named(prog));
+
+	/* The denial made while it was dead waited in the ring buffer and is logged now. */
+	rec = find_record(victim, "exec", "deny", 15);
+	EXPECT_NE(NULL, rec);
+	json_object_put(rec);
+	EXPECT_DENIED(probe_execve(victim, NULL, NULL), "after restart");
+}
+
+TEST_HARNESS_MAIN
