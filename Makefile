@@ -95,6 +95,9 @@ check:
 	 $(MAKE) --no-print-directory check-vm; v=$$?; \
 	 bash tests/totals.sh summary && [ $$h -eq 0 ] && [ $$v -eq 0 ]
 
+demo: all $(BUILD)/tests/vm/banned_prog $(BUILD)/tests/vm/allowed_prog
+	@bash demo/run.sh
+
 clean:
 	rm -rf $(BUILD)/obj $(BUILD)/san $(BUILD)/tests $(BUILD)/*.o $(BUILD)/*.a \
 		$(BUILD)/vendorban $(BUILD)/vendorband $(BUILD)/*.skel.h $(BUILD)/vmlinux.h

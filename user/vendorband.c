@@ -69,7 +69,8 @@ static int load_policy(const char *path, struct vb_policy **out)
 
 static void log_record(struct daemon *d, struct json_object *o)
 {
-	const char *line = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN);
+	const char *line = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
+							 JSON_C_TO_STRING_NOSLASHESCAPE);
 
 	if (vb_denylog_append(&d->log, line) && d->log.write_errors == 1)
 		vb_err("cannot write to the denial log %s: %s (denials go on; counted in "

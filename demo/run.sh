@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# make demo: boot Debian's kernel in a VM, enforce a ban with vendorban, show the denials.
+set -euo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+b="$top/build" out="$top/build/demo"
+rm -rf "$out" && mkdir -p "$out"
+cp "$b/vendorband" "$b/vendorban" "$b/tests/vm/banned_prog" "$b/tests/vm/allowed_prog" "$out/"
+cp "$top/demo/payload.sh" "$out/payload.sh"
+cat > "$out/demo.policy" <<POLICY
+# Demo policy: one banned vendor, identified by the content hash of its agent
+# and by its install directory.
+version 1
+vendor examplevendor "Example Banned Vendor Ltd"
+	sha256 $(sha256sum "$out/banned_prog" | cut -d' ' -f1)
+	path /opt/examplevendor/
+POLICY
+kernel=${VB_DEMO_KERNEL:-6.12}
+echo "Booting Debian's $kernel kernel in qemu (software emulation; ~20 s)..."
+bash "$top/tests/vm/run.sh" "$kernel" "$out" 2>&1 | sed -n '/VB-KERNEL/,/^VB-EXIT/p' |
+	sed -e 's/^.*VB-KERNEL /VM kernel /' -e '/^VB-EXIT/d' -e '/reboot: Power down/d'
