@@ -21,7 +21,7 @@ LIB_OBJS  := $(patsubst %.c,$(BUILD)/obj/%.o,$(LIB_SRCS))
 SAN_OBJS  := $(patsubst %.c,$(BUILD)/san/%.o,$(LIB_SRCS))
 HOST_TESTS := $(patsubst tests/host/%.c,$(BUILD)/tests/host/%,$(wildcard tests/host/test_*.c))
 
-.PHONY: all setup check check-host check-vm demo bench fuzz clean
+.PHONY: all setup check check-host check-vm demo bench fuzz install clean
 all: $(BUILD)/vendorband $(BUILD)/vendorban
 
 setup $(BUILD)/.setup-done:
@@ -97,6 +97,15 @@ check:
 
 demo: all $(BUILD)/tests/vm/banned_prog $(BUILD)/tests/vm/allowed_prog
 	@bash demo/run.sh
+
+PREFIX ?= /usr/local
+install: all
+	install -D -m 0755 $(BUILD)/vendorband $(DESTDIR)$(PREFIX)/sbin/vendorband
+	install -D -m 0755 $(BUILD)/vendorban $(DESTDIR)$(PREFIX)/sbin/vendorban
+	install -D -m 0644 dist/vendorband.service $(DESTDIR)/etc/systemd/system/vendorband.service
+	install -D -m 0644 policy/README.md $(DESTDIR)$(PREFIX)/share/doc/vendorban/policy.md
+	install -D -m 0644 README.md $(DESTDIR)$(PREFIX)/share/doc/vendorban/README.md
+	install -d -m 0750 $(DESTDIR)/etc/vendorban $(DESTDIR)/var/log/vendorban
 
 clean:
 	rm -rf $(BUILD)/obj $(BUILD)/san $(BUILD)/tests $(BUILD)/*.o $(BUILD)/*.a \

@@ -471,4 +471,38 @@ TEST(kill9_leaves_enforcement_on_and_restart_takes_over)
 	EXPECT_DENIED(probe_execve(victim, NULL, NULL), "after restart");
 }
 
+/* After the takeover test: the operator's deliberate off switch, and status telling the truth. */
+TEST(disable_detaches_and_status_says_not_enforcing)
+{
+	const char *victim = lsm_path() ? BANNED : "/opt/acme/agent";
+	struct json_object *o, *v;
+	int pid, rc, i;
+
+	if (!lsm_path())
+		ASSERT_EQ(0, copy_file(ALLOWED, victim));
+	EXPECT_DENIED(probe_execve(victim, NULL, NULL), "before disable");
+	pid = daemon_pid();
+	ASSERT_LT(0, pid);
+	/* Refused while the daemon runs: it holds the programs too. */
+	EXPECT_NE(0, WEXITSTATUS(system("/vb/vendorban disable --yes")));
+	EXPECT_DENIED(probe_execve(victim, NULL, NULL), "after a refused disable");
+
+	ASSERT_EQ(0, kill(pid, SIGTERM));
+	for (i = 0; i < 100 && !kill(pid, 0); i++)
+		usleep(100000);
+	ASSERT_NE(0, kill(pid, 0));
+	/* A clean stop leaves enforcement on, like a crash. */
+	EXPECT_DENIED(probe_execve(victim, NULL, NULL), "after SIGTERM");
+
+	EXPECT_EQ(0, WEXITSTATUS(system("/vb/vendorban disable --yes")));
+	EXPECT_RAN(probe_execve(victim, NULL, NULL), "after disable");
+	o = status_json(&rc);
+	ASSERT_NE(NULL, o);
+	EXPECT_EQ(1, rc);
+	ASSERT_TRUE(json_object_object_get_ex(o, "enforcing", &v));
+	EXPECT_FALSE(json_object_get_boolean(v));
+	EXPECT_NE(NULL, field(o, "reason"));
+	json_object_put(o);
+}
+
 TEST_HARNESS_MAIN
