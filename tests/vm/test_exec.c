@@ -60,10 +60,14 @@ static bool lsm_path(void)
 #define EXPECT_RAN(p, what)	do { struct probe _q = (p); \
 	EXPECT_OUTCOME(_q.outcome == PROBE_RAN, _q, what); } while (0)
 
-/* The record the daemon wrote for (path, operation), waiting for it up to `secs`. */
+/* The record the daemon wrote for (path, operation) of a process whose parent is this test,
+ * waiting for it up to `secs`: earlier tests deny the same paths. */
 static struct json_object *find_record(const char *path, const char *op, const char *action,
 				       int secs)
 {
+	char me[16];
+
+	snprintf(me, sizeof(me), "%d", getpid());
 	for (int i = 0; i < secs * 10; i++) {
 		char line[8192];
 		struct json_object *found = NULL;
@@ -79,7 +83,9 @@ static struct json_object *find_record(const char *path, const char *op, const c
 			    json_object_object_get_ex(o, "operation", &v) &&
 			    !strcmp(json_object_get_string(v) ?: "", op) &&
 			    json_object_object_get_ex(o, "action", &v) &&
-			    !strcmp(json_object_get_string(v) ?: "", action)) {
+			    !strcmp(json_object_get_string(v) ?: "", action) &&
+			    json_object_object_get_ex(o, "ppid", &v) &&
+			    !strcmp(json_object_get_string(v) ?: "", me)) {
 				json_object_put(found);
 				found = o;	/* keep the last one */
 			} else {
