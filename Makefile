@@ -98,6 +98,18 @@ check:
 demo: all $(BUILD)/tests/vm/banned_prog $(BUILD)/tests/vm/allowed_prog
 	@bash demo/run.sh
 
+# libFuzzer targets, one per parser; FUZZ_SECONDS each.
+FUZZ_SECONDS ?= 60
+FUZZERS := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
+$(BUILD)/fuzz/%: tests/fuzz/%.c $(LIB_SRCS) $(SKEL)
+	@mkdir -p $(@D)
+	$(CLANG) -g -O1 -fsanitize=fuzzer,address,undefined -D_GNU_SOURCE -I$(BUILD) -Ibpf -Iuser \
+		$< user/policy.c -lcrypto -o $@
+
+fuzz: $(FUZZERS)
+	@for f in $(FUZZERS); do echo "== $$f"; mkdir -p $(BUILD)/corpus/$$(basename $$f); \
+		$$f -max_total_time=$(FUZZ_SECONDS) $(BUILD)/corpus/$$(basename $$f) || exit 1; done
+
 PREFIX ?= /usr/local
 install: all
 	install -D -m 0755 $(BUILD)/vendorband $(DESTDIR)$(PREFIX)/sbin/vendorband
