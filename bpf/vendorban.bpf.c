@@ -431,6 +431,19 @@ static __always_inline int judge_mprotect(struct vm_area_struct *vma, unsigned l
 		     cfg->mprotect_unverified_deny);
 }
 
+/* A shared writable mapping can change the file under its verdict; only PROT_EXEC is judged. */
+static __always_inline int judge_mmap(struct file *file, unsigned long prot, unsigned long flags,
+				      bool can_hash, bool can_path)
+{
+	if (!file)
+		return 0;
+	if ((flags & MAP_SHARED) && (prot & PROT_WRITE))
+		cache_drop(BPF_CORE_READ(file, f_inode));
+	if (!(prot & PROT_EXEC))
+		return 0;
+	return judge(file, VB_OP_MMAP, can_hash, can_path, 0);
+}
+
 static __always_inline void invalidate_file_write(struct file *file)
 {
 	if (BPF_CORE_READ(file, f_mode) & FMODE_WRITE)
@@ -451,13 +464,9 @@ SEC("lsm.s/mmap_file")
 int BPF_PROG(vb_lsm_mmap_file, struct file *file, unsigned long reqprot, unsigned long prot,
 	     unsigned long flags, int ret)
 {
-	if (ret || !file)
+	if (ret)
 		return ret;
-	if ((flags & MAP_SHARED) && (prot & PROT_WRITE))
-		cache_drop(file->f_inode);
-	if (!(prot & PROT_EXEC))
-		return 0;
-	return judge(file, VB_OP_MMAP, true, true, 0);
+	return judge_mmap(file, prot, flags, true, true);
 }
 
 SEC("lsm/file_mprotect")
@@ -526,13 +535,9 @@ SEC("fmod_ret/security_mmap_file")
 int BPF_PROG(vb_fr_mmap_file, struct file *file, unsigned long prot, unsigned long flags,
 	     int ret)
 {
-	if (ret || !file)
+	if (ret)
 		return ret;
-	if ((flags & MAP_SHARED) && (prot & PROT_WRITE))
-		cache_drop(BPF_CORE_READ(file, f_inode));
-	if (!(prot & PROT_EXEC))
-		return 0;
-	return judge(file, VB_OP_MMAP, false, false, 0);
+	return judge_mmap(file, prot, flags, false, false);
 }
 
 SEC("fmod_ret/security_file_mprotect")

@@ -10,8 +10,8 @@
 #include "attach.h"
 #include "cli.h"
 #include "msg.h"
+#include "runstate.h"
 
-#define VB_PIDFILE	"/run/vendorban/vendorband.pid"
 #define VB_MAX_LINKS	32
 #define VB_DETACH_WAIT_MS 30000
 
@@ -68,8 +68,7 @@ static int wait_progs_gone(const __u32 *ids, int n)
 int do_disable(int argc, char **argv)
 {
 	__u32 ids[VB_MAX_LINKS];
-	FILE *f;
-	int pid = 0, err, n;
+	int pid, err, n;
 
 	if (argc != 2 || strcmp(argv[1], "--yes")) {
 		fprintf(stderr, "usage: vendorban disable --yes\n"
@@ -81,15 +80,10 @@ int do_disable(int argc, char **argv)
 		vb_err("disable needs root");
 		return 2;
 	}
-	f = fopen(VB_PIDFILE, "r");
-	if (f) {
-		if (fscanf(f, "%d", &pid) != 1)
-			pid = 0;
-		fclose(f);
-	}
 	/* The daemon holds the programs too: unpinning under it would leave them attached while
 	 * we report them gone. */
-	if (pid > 0 && !kill(pid, 0)) {
+	pid = vb_daemon_pid();
+	if (pid) {
 		vb_err("vendorband is running (pid %d): stop it first; nothing was changed", pid);
 		return 1;
 	}

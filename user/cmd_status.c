@@ -11,14 +11,13 @@
 #include "kernel.h"
 #include "msg.h"
 #include "rules.h"
+#include "runstate.h"
 #include "selftest.h"
-
-#define VB_PIDFILE	"/run/vendorban/vendorband.pid"
 
 struct status {
 	bool loaded, enabled, probed, enforcing;
 	int lsm_active, missing_links;
-	char lsm[256], missing[64], reason[256];
+	char lsm[256], missing[64], reason[512];
 	struct vb_selftest st;
 	struct vb_settings set;
 	struct vb_slot_info slot;
@@ -37,26 +36,13 @@ static const char *const stat_names[VB_STAT_MAX] = {
 	[VB_STAT_PATH_ERR] = "path_errors",
 };
 
-static int daemon_pid(void)
-{
-	FILE *f = fopen(VB_PIDFILE, "r");
-	int pid = 0;
-
-	if (!f)
-		return 0;
-	if (fscanf(f, "%d", &pid) != 1 || pid <= 0 || kill(pid, 0))
-		pid = 0;
-	fclose(f);
-	return pid;
-}
-
 static void gather(struct status *s, bool probe)
 {
 	struct vb_kernel k;
 	int err;
 
 	s->lsm_active = vb_bpf_lsm_active(s->lsm, sizeof(s->lsm));
-	s->daemon_pid = daemon_pid();
+	s->daemon_pid = vb_daemon_pid();
 	err = vb_kernel_open_pinned(&k);
 	if (err) {
 		snprintf(s->reason, sizeof(s->reason), err == -ENOENT ?

@@ -131,7 +131,7 @@ struct json_object *vb_event_json(const struct vb_event_ctx *ctx, const struct v
 	add_str(o, "vendor_name", v ? v->name : NULL);
 	add_str(o, "rule", r ? r->id : NULL);
 	if (r) {
-		snprintf(buf, sizeof(buf), "%s:%u", p->file, r->line);
+		snprintf(buf, sizeof(buf), "%.4000s:%u", p->file, r->line);
 		add_str(o, "rule_source", buf);
 		add_int(o, "policy_version", p->version);
 	} else {

@@ -71,7 +71,8 @@ static int fill_paths(int fd, const struct vb_policy *p, __u32 *count)
 
 		if (p->rules[i].kind != VB_RULE_PATH)
 			continue;
-		strncpy(key.path, p->rules[i].path, sizeof(key.path) - 1);
+		/* The parser bounds rules to 255 bytes: the key keeps its NUL padding. */
+		memcpy(key.path, p->rules[i].path, strnlen(p->rules[i].path, sizeof(key.path) - 1));
 		if (bpf_map_update_elem(fd, &key, &ref, BPF_NOEXIST)) {
 			vb_err("cannot load path rule %s: %s", p->rules[i].id, strerror(errno));
 			return -errno;

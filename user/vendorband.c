@@ -22,11 +22,10 @@
 #include "msg.h"
 #include "policy.h"
 #include "rules.h"
+#include "runstate.h"
 #include "selftest.h"
 
 #define VB_POLICY_DEFAULT	"/etc/vendorban/vendorban.policy"
-#define VB_RUN_DIR		"/run/vendorban"
-#define VB_PIDFILE		VB_RUN_DIR "/vendorband.pid"
 #define VB_POLL_MS		200
 
 struct daemon {
