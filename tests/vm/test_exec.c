@@ -433,6 +433,83 @@ static bool file_contains(const char *path, const char *needle)
 	return found;
 }
 
+static int status_policy_version(void)
+{
+	struct json_object *o, *v;
+	int rc, ver = -1;
+
+	o = status_json(&rc);
+	if (o && json_object_object_get_ex(o, "policy_version", &v) && v)
+		ver = json_object_get_int(v);
+	json_object_put(o);
+	return ver;
+}
+
+static int write_text(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+	int ok = f && fputs(text, f) >= 0;
+
+	if (f)
+		ok &= !fclose(f);
+	return ok ? 0 : -1;
+}
+
+/* A refused policy never leaves the host unprotected: the old one goes on enforcing. */
+TEST(reload_applies_good_policy_and_keeps_old_one_on_error)
+{
+	const char *victim = lsm_path() ? BANNED : "/opt/acme/agent";
+	char text[4096], *ver, cmd[256];
+	size_t n;
+	FILE *f;
+	int pid, i, rc;
+
+	if (!lsm_path())
+		ASSERT_EQ(0, copy_file(ALLOWED, victim));
+	f = fopen("/vb/test.policy", "r");
+	ASSERT_NE(NULL, f);
+	n = fread(text, 1, sizeof(text) - 1, f);
+	fclose(f);
+	text[n] = 0;
+	ver = strstr(text, "version 1\n");
+	ASSERT_NE(NULL, ver);
+	ver[8] = '2';
+	ASSERT_EQ(0, write_text("/vb/test.policy", text));
+	pid = daemon_pid();
+	ASSERT_LT(0, pid);
+	ASSERT_EQ(0, kill(pid, SIGHUP));
+	for (i = 0; i < 100 && status_policy_version() != 2; i++)
+		usleep(100000);
+	EXPECT_EQ(2, status_policy_version());
+	EXPECT_DENIED(probe_execve(victim, NULL, NULL), "after a good reload");
+
+	/* The same file with one bad line: refused whole, version 2 stays in force. */
+	ASSERT_EQ(0, write_text("/vb/bad.policy.tmp", text));
+	f = fopen("/vb/bad.policy.tmp", "a");
+	ASSERT_NE(NULL, f);
+	fputs("\tsha256 12345\n", f);
+	fclose(f);
+	ASSERT_EQ(0, rename("/vb/bad.policy.tmp", "/vb/test.policy"));
+	ASSERT_EQ(0, kill(pid, SIGHUP));
+	sleep(2);
+	EXPECT_EQ(0, kill(pid, 0));
+	EXPECT_EQ(2, status_policy_version());
+	EXPECT_DENIED(probe_execve(victim, NULL, NULL), "after a refused reload");
+	EXPECT_RAN(probe_execve(ALLOWED, NULL, NULL), "allowed, after a refused reload");
+
+	/* A second daemon given the bad file refuses to start, naming the place. */
+	snprintf(cmd, sizeof(cmd), "/vb/vendorband --policy /vb/test.policy --no-syslog "
+		 "> /tmp/bad-start.log 2>&1");
+	rc = system(cmd);
+	EXPECT_EQ(1, WEXITSTATUS(rc));
+	EXPECT_TRUE(file_contains("/tmp/bad-start.log",
+				  "/vb/test.policy:11:9: error: sha256 must be 64 hex digits"));
+	EXPECT_EQ(2, status_policy_version());
+	EXPECT_DENIED(probe_execve(victim, NULL, NULL), "after a refused start");
+
+	ASSERT_EQ(0, write_text("/vb/test.policy", text));	/* good again, for the restart */
+}
+
 /* Last: it kills the daemon. */
 TEST(kill9_leaves_enforcement_on_and_restart_takes_over)
 {
