@@ -343,6 +343,11 @@ static __always_inline int judge(struct file *file, __u8 op, bool can_hash, bool
 		long alg;
 
 		alg = bpf_ima_file_hash(file, digest, sizeof(digest));
+		/* Hashing sleeps, and reloads go on meanwhile: take the policy snapshot only now,
+		 * so that no sleep separates reading seq from the rule lookups below. A slot is
+		 * refilled only two reloads after it was active, and nothing from here on sleeps. */
+		seq = *(volatile __u64 *)&st->seq;
+		slot = seq & 1;
 		if (alg == HASH_ALGO_SHA256) {
 			struct vb_rule_ref *r;
 			void *rules;

@@ -38,7 +38,7 @@ static int policy_check(int argc, char **argv)
 				json_object_array_add(a, json_object_new_string(diag.msgs[j]));
 			json_object_object_add(o, "errors", a);
 			if (p) {
-				json_object_object_add(o, "version", json_object_new_int64(p->version));
+				json_object_object_add(o, "version", json_object_new_uint64(p->version));
 				json_object_object_add(o, "vendors", json_object_new_int64(p->n_vendors));
 				json_object_object_add(o, "sha256_rules", json_object_new_int64(nh));
 				json_object_object_add(o, "path_rules", json_object_new_int64(np));

@@ -102,7 +102,7 @@ static void print_json(const struct status *s)
 			       json_object_new_boolean(s->loaded && s->set.can_hash &&
 						       (!s->probed || s->st.hashing)));
 	json_object_object_add(o, "policy_version", s->seq ?
-			       json_object_new_int64(s->slot.version) : NULL);
+			       json_object_new_uint64(s->slot.version) : NULL);
 	hexstr(s->slot.digest, 32, digest);
 	json_object_object_add(o, "policy_sha256", s->seq ? json_object_new_string(digest) : NULL);
 	json_object_object_add(o, "policy_loads", json_object_new_int64(s->seq));

@@ -99,7 +99,7 @@ struct json_object *vb_event_json(const struct vb_event_ctx *ctx, const struct v
 	const struct vb_rule *r = event_rule(ctx, e);
 	const struct vb_vendor *v = r ? vb_rule_vendor(p, r) : NULL;
 	struct json_object *o = json_object_new_object();
-	char buf[PATH_MAX], link[64], path[VB_EV_PATH_MAX + 1];
+	char buf[PATH_MAX + 16], link[64], path[VB_EV_PATH_MAX + 1];
 	struct passwd *pw;
 	ssize_t n;
 
@@ -118,7 +118,7 @@ struct json_object *vb_event_json(const struct vb_event_ctx *ctx, const struct v
 		json_object_object_add(o, "path_is_name_only", json_object_new_boolean(1));
 	snprintf(buf, sizeof(buf), "%u:%u", e->dev >> 20, e->dev & 0xfffff);
 	add_str(o, "dev", buf);
-	add_int(o, "ino", e->ino);
+	json_object_object_add(o, "ino", json_object_new_uint64(e->ino));
 	if (e->flags & VB_EV_F_HAS_SHA256) {
 		hex(e->sha256, VB_SHA256_LEN, buf);
 		add_str(o, "sha256", buf);
@@ -131,9 +131,9 @@ struct json_object *vb_event_json(const struct vb_event_ctx *ctx, const struct v
 	add_str(o, "vendor_name", v ? v->name : NULL);
 	add_str(o, "rule", r ? r->id : NULL);
 	if (r) {
-		snprintf(buf, sizeof(buf), "%.4000s:%u", p->file, r->line);
+		snprintf(buf, sizeof(buf), "%s:%u", p->file, r->line);
 		add_str(o, "rule_source", buf);
-		add_int(o, "policy_version", p->version);
+		json_object_object_add(o, "policy_version", json_object_new_uint64(p->version));
 	} else {
 		add_str(o, "rule_source", NULL);
 		json_object_object_add(o, "policy_version", NULL);

@@ -159,6 +159,24 @@ static void error_at(struct parser *ps, unsigned int line, unsigned int col, con
 	}
 }
 
+/* The kernel's rule maps have fixed sizes: a policy they cannot hold is refused here, where
+ * policy staff see it, not at load time on every host. */
+static void check_limits(struct parser *ps, const struct vb_policy *pol)
+{
+	size_t n_hash = 0, n_path = 0;
+
+	for (size_t i = 0; i < pol->n_rules; i++) {
+		const struct vb_rule *r = &pol->rules[i];
+
+		if (r->kind == VB_RULE_SHA256 && ++n_hash == VB_MAX_HASH_RULES + 1)
+			error_at(ps, r->line, r->col, "too many sha256 rules (the limit is %u)",
+				 VB_MAX_HASH_RULES);
+		if (r->kind == VB_RULE_PATH && ++n_path == VB_MAX_PATH_RULES + 1)
+			error_at(ps, r->line, r->col, "too many path rules (the limit is %u)",
+				 VB_MAX_PATH_RULES);
+	}
+}
+
 /*
  * Messages are produced in reading order except those only known at the end of a block or of
  * the file ("has no rules", "missing version"); users read them top to bottom, so sort.
@@ -995,6 +1013,7 @@ int vb_policy_parse(const char *name, const char *buf, size_t len, struct vb_pol
 			goto out;
 		}
 		parse_text(ps, buf, len);
+		check_limits(ps, pol);
 	}
 	sort_diags(ps);
 

@@ -15,9 +15,11 @@ static int rules_map_create(const char *name, __u32 key_size, __u32 max)
 	/* Must match the inner map templates in vendorban.bpf.c exactly. */
 	fd = bpf_map_create(BPF_MAP_TYPE_HASH, name, key_size, sizeof(struct vb_rule_ref), max,
 			    &opts);
-	if (fd < 0)
-		vb_err("cannot create the %s map: %s", name, strerror(errno));
-	return fd < 0 ? -errno : fd;
+	if (fd < 0) {
+		fd = -errno;	/* before vb_err, which may change errno */
+		vb_err("cannot create the %s map: %s", name, strerror(-fd));
+	}
+	return fd;
 }
 
 static int fill_hashes(int fd, const struct vb_policy *p, __u32 *count)
@@ -51,7 +53,7 @@ static int fill_hashes(int fd, const struct vb_policy *p, __u32 *count)
 		if (bpf_map_update_batch(fd, keys, vals, &done, &opts)) {
 			err = -errno;
 			vb_err("cannot load %u content hashes into the kernel: %s", n,
-			       strerror(errno));
+			       strerror(-err));
 		}
 	}
 	*count = n;
@@ -74,8 +76,10 @@ static int fill_paths(int fd, const struct vb_policy *p, __u32 *count)
 		/* The parser bounds rules to 255 bytes: the key keeps its NUL padding. */
 		memcpy(key.path, p->rules[i].path, strnlen(p->rules[i].path, sizeof(key.path) - 1));
 		if (bpf_map_update_elem(fd, &key, &ref, BPF_NOEXIST)) {
-			vb_err("cannot load path rule %s: %s", p->rules[i].id, strerror(errno));
-			return -errno;
+			int err = -errno;
+
+			vb_err("cannot load path rule %s: %s", p->rules[i].id, strerror(-err));
+			return err;
 		}
 		n++;
 	}
@@ -106,7 +110,7 @@ int vb_rules_install(struct vb_kernel *k, const struct vb_policy *p)
 	/* Frozen: no syscall can change a policy once it is built, not even ours. */
 	if (bpf_map_freeze(hfd) || bpf_map_freeze(pfd)) {
 		err = -errno;
-		vb_err("cannot freeze the rule maps: %s", strerror(errno));
+		vb_err("cannot freeze the rule maps: %s", strerror(-err));
 		goto out;
 	}
 	memcpy(info.digest, p->digest, sizeof(info.digest));
@@ -114,7 +118,7 @@ int vb_rules_install(struct vb_kernel *k, const struct vb_policy *p)
 	    bpf_map_update_elem(k->map_fd[VB_MAP_PATH_SLOTS], &slot, &pfd, BPF_ANY) ||
 	    bpf_map_update_elem(k->map_fd[VB_MAP_SLOT_INFO], &slot, &info, BPF_ANY)) {
 		err = -errno;
-		vb_err("cannot stage the new policy: %s", strerror(errno));
+		vb_err("cannot stage the new policy: %s", strerror(-err));
 		goto out;
 	}
 	/* The switch: everything above is in the idle slot, which no hook reads until now. */
