@@ -95,6 +95,10 @@ check:
 	 $(MAKE) --no-print-directory check-vm; v=$$?; \
 	 bash tests/totals.sh summary && [ $$h -eq 0 ] && [ $$v -eq 0 ]
 
+# Benchmarks run in the VM (the kernel decides) and print ratios measured side by side.
+bench: all
+	@bash tests/bench/run.sh
+
 demo: all $(BUILD)/tests/vm/banned_prog $(BUILD)/tests/vm/allowed_prog
 	@bash demo/run.sh
 
