@@ -3,17 +3,20 @@
 # test VM (tests/bench/payload.sh), on kernel ${VB_BENCH_KERNEL:-6.12}; exits with its status.
 #
 #   VB_BENCH_KERNEL  6.1 or 6.12 (default 6.12)
-#   VB_BENCH_N_SAME  execs of one file per figure (default 300)
-#   VB_BENCH_N_FRESH distinct files per figure (default 150)
-# The defaults keep the whole run (two kernels' worth of TCG emulation is not needed: one)
-# within about three minutes; raise them for steadier figures.
+#   VB_BENCH_ROUNDS  rounds with the enforcer, each between two without (default 5)
+#   VB_BENCH_N_SAME  execs of one file per figure and round (default 300)
+#   VB_BENCH_N_FRESH distinct files per figure and round (default 40)
+# The defaults keep a run to about 75 s under TCG on either kernel. ROUNDS * N_FRESH is bounded
+# by memory: the VM has 1 GiB and keeps 2 * ROUNDS + 1 sets of N_FRESH copies of the 670 KiB
+# static target in tmpfs (/tmp may fill half of it).
 set -euo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top"
 
 kernel=${VB_BENCH_KERNEL:-6.12}
+rounds=${VB_BENCH_ROUNDS:-5}
 n_same=${VB_BENCH_N_SAME:-300}
-n_fresh=${VB_BENCH_N_FRESH:-150}
+n_fresh=${VB_BENCH_N_FRESH:-40}
 # Random rules a real policy might have: enough that the hash map is not trivially small.
 n_rules=10000
 out=build/bench/payload
@@ -60,8 +63,10 @@ for t in target-static target-dynamic; do
 done
 
 cat > "$out/bench.env" <<EOF
+ROUNDS=$rounds
 N_SAME=$n_same
 N_FRESH=$n_fresh
+N_RULES=$n_rules
 EOF
 
 bash tests/vm/run.sh "$kernel" "$out"
