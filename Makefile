@@ -68,7 +68,7 @@ check-host: $(HOST_TESTS) all
 
 # VM tests: the kernel decides, so they run in qemu on Debian's 6.1 and 6.12 kernels.
 VM_TARGETS := $(addprefix $(BUILD)/tests/vm/,banned_prog allowed_prog audited_prog \
-		banned_lib.so allowed_lib.so dlopen_probe test_exec)
+		banned_lib.so allowed_lib.so dlopen_probe test_exec test_reload)
 
 $(BUILD)/tests/vm/%_prog: tests/vm/targets/target.c
 	@mkdir -p $(@D)
@@ -82,9 +82,9 @@ $(BUILD)/tests/vm/dlopen_probe: tests/vm/targets/dlopen_probe.c
 	@mkdir -p $(@D)
 	$(CC) -O2 $< -o $@ -ldl
 
-$(BUILD)/tests/vm/test_exec: tests/vm/test_exec.c tests/vm/probe.c tests/vm/probe.h $(BUILD)/.setup-done
+$(BUILD)/tests/vm/test_%: tests/vm/test_%.c tests/vm/probe.c tests/vm/probe.h tests/vm/vmutil.c tests/vm/vmutil.h $(BUILD)/.setup-done
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -Itests/vm tests/vm/test_exec.c tests/vm/probe.c $(LDLIBS) -o $@
+	$(CC) $(CFLAGS) -Itests/vm $< tests/vm/probe.c tests/vm/vmutil.c $(LDLIBS) -o $@
 
 check-vm: all $(VM_TARGETS)
 	@bash tests/vm/check.sh

@@ -8,13 +8,14 @@ dir="$top/build/test-results"
 case "$1" in
 record)
 	mkdir -p "$dir"
-	line=$(grep -a '^# Totals:' "$3" | tail -n1 || true)
-	if [ -z "$line" ]; then
+	# One log may hold several harness runs: add up every "# Totals:" line in it.
+	lines=$(grep -a '^# Totals:' "$3" || true)
+	if [ -z "$lines" ]; then
 		# A run that died before its totals counts as one failure, never as nothing.
 		echo "0 1 0 $2 (no totals: the run did not finish)" > "$dir/$2"
 		exit 0
 	fi
-	field() { tr ' ' '\n' <<<"$line" | awk -F: -v k="$1" '$1 == k { print $2 }'; }
+	field() { tr ' ' '\n' <<<"$lines" | awk -F: -v k="$1" '$1 == k { n += $2 } END { print n + 0 }'; }
 	p=$(field pass) f=$(field fail) e=$(field error) s=$(field skip)
 	echo "$p $((f + e)) $s $2" > "$dir/$2"
 	;;

@@ -5,7 +5,8 @@ set -euo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 out=$1 b="$top/build"
 rm -rf "$out" && mkdir -p "$out"
-cp "$b/vendorband" "$b/vendorban" "$b/tests/vm/test_exec" "$b/tests/vm/dlopen_probe" "$out/"
+cp "$b/vendorband" "$b/vendorban" "$b/tests/vm/test_exec" "$b/tests/vm/test_reload" \
+	"$b/tests/vm/dlopen_probe" "$out/"
 for t in banned_prog allowed_prog audited_prog banned_lib.so allowed_lib.so; do
 	cp "$b/tests/vm/$t" "$out/"
 done

@@ -10,6 +10,8 @@ done
 sed 's/^/# vendorband: /' /tmp/vendorband.log
 VB_EXPECT_PATH=$path ./test_exec
 rc=$?
+# test_exec ends with vendorban disabled; test_reload starts its own daemon.
+VB_EXPECT_PATH=$path ./test_reload || rc=1
 echo "# denial log:"
 sed 's/^/#   /' /var/log/vendorban/denials.jsonl
 exit $rc

@@ -21,119 +21,11 @@
 #include <json-c/json.h>
 #include "kselftest_harness.h"
 #include "probe.h"
+#include "vmutil.h"
 
-#define VB		"/vb/"
-#define BANNED		VB "banned_prog"
-#define ALLOWED		VB "allowed_prog"
-#define AUDITED		VB "audited_prog"
-#define BANNED_LIB	VB "banned_lib.so"
-#define ALLOWED_LIB	VB "allowed_lib.so"
-#define LOG		"/var/log/vendorban/denials.jsonl"
-#define PIDFILE		"/run/vendorban/vendorband.pid"
-#define LDSO		"/lib64/ld-linux-x86-64.so.2"
 
-static bool lsm_path(void)
-{
-	const char *p = getenv("VB_EXPECT_PATH");
 
-	return p && !strcmp(p, "lsm");
-}
 
-#define NEED_KERNEL_HASH()						\
-	do {								\
-		if (!lsm_path())					\
-			SKIP(return, "content-hash rules need the in-kernel hash, which the " \
-			     "fmod_ret path cannot do (security_* functions are not sleepable)"); \
-	} while (0)
-
-#define EXPECT_OUTCOME(want, p, what)					\
-	do {								\
-		char _b[96];						\
-		struct probe _p = (p);					\
-		if (!(want))						\
-			TH_LOG("%s: %s", what, probe_str(&_p, _b, sizeof(_b))); \
-		EXPECT_TRUE(want);					\
-	} while (0)
-
-#define EXPECT_DENIED(p, what)	do { struct probe _q = (p); \
-	EXPECT_OUTCOME(DENIED_EPERM(_q), _q, what); } while (0)
-#define EXPECT_RAN(p, what)	do { struct probe _q = (p); \
-	EXPECT_OUTCOME(_q.outcome == PROBE_RAN, _q, what); } while (0)
-
-/* The record the daemon wrote for (path, operation) of a process whose parent is this test,
- * waiting for it up to `secs`: earlier tests deny the same paths. */
-static struct json_object *find_record(const char *path, const char *op, const char *action,
-				       int secs)
-{
-	char me[16];
-
-	snprintf(me, sizeof(me), "%d", getpid());
-	for (int i = 0; i < secs * 10; i++) {
-		char line[8192];
-		struct json_object *found = NULL;
-		FILE *f = fopen(LOG, "r");
-
-		while (f && fgets(line, sizeof(line), f)) {
-			struct json_object *o = json_tokener_parse(line), *v;
-
-			if (!o)
-				continue;
-			if (json_object_object_get_ex(o, "path", &v) &&
-			    !strcmp(json_object_get_string(v) ?: "", path) &&
-			    json_object_object_get_ex(o, "operation", &v) &&
-			    !strcmp(json_object_get_string(v) ?: "", op) &&
-			    json_object_object_get_ex(o, "action", &v) &&
-			    !strcmp(json_object_get_string(v) ?: "", action) &&
-			    json_object_object_get_ex(o, "ppid", &v) &&
-			    !strcmp(json_object_get_string(v) ?: "", me)) {
-				json_object_put(found);
-				found = o;	/* keep the last one */
-			} else {
-				json_object_put(o);
-			}
-		}
-		if (f)
-			fclose(f);
-		if (found)
-			return found;
-		usleep(100000);
-	}
-	return NULL;
-}
-
-static const char *field(struct json_object *o, const char *k)
-{
-	struct json_object *v;
-
-	return json_object_object_get_ex(o, k, &v) && v ? json_object_get_string(v) : NULL;
-}
-
-static struct json_object *status_json(int *rc)
-{
-	char buf[8192];
-	size_t n;
-	FILE *f = popen("/vb/vendorban status --json", "r");
-
-	if (!f)
-		return NULL;
-	n = fread(buf, 1, sizeof(buf) - 1, f);
-	buf[n] = 0;
-	*rc = WEXITSTATUS(pclose(f));
-	return json_tokener_parse(buf);
-}
-
-static int daemon_pid(void)
-{
-	FILE *f = fopen(PIDFILE, "r");
-	int pid = 0;
-
-	if (f) {
-		if (fscanf(f, "%d", &pid) != 1)
-			pid = 0;
-		fclose(f);
-	}
-	return pid;
-}
 
 TEST(status_says_enforcing_and_how)
 {
@@ -400,60 +292,9 @@ TEST(denial_record_has_every_field)
 	json_object_put(rec);
 }
 
-/* Programs attached under a name: after a restart there must be exactly one of each. */
-static int progs_named(const char *name)
-{
-	__u32 id = 0;
-	int n = 0;
 
-	while (!bpf_prog_get_next_id(id, &id)) {
-		struct bpf_prog_info info = {};
-		__u32 len = sizeof(info);
-		int fd = bpf_prog_get_fd_by_id(id);
 
-		if (fd < 0)
-			continue;
-		if (!bpf_obj_get_info_by_fd(fd, &info, &len) && !strcmp(info.name, name))
-			n++;
-		close(fd);
-	}
-	return n;
-}
 
-static bool file_contains(const char *path, const char *needle)
-{
-	char line[1024];
-	bool found = false;
-	FILE *f = fopen(path, "r");
-
-	while (f && !found && fgets(line, sizeof(line), f))
-		found = strstr(line, needle);
-	if (f)
-		fclose(f);
-	return found;
-}
-
-static int status_policy_version(void)
-{
-	struct json_object *o, *v;
-	int rc, ver = -1;
-
-	o = status_json(&rc);
-	if (o && json_object_object_get_ex(o, "policy_version", &v) && v)
-		ver = json_object_get_int(v);
-	json_object_put(o);
-	return ver;
-}
-
-static int write_text(const char *path, const char *text)
-{
-	FILE *f = fopen(path, "w");
-	int ok = f && fputs(text, f) >= 0;
-
-	if (f)
-		ok &= !fclose(f);
-	return ok ? 0 : -1;
-}
 
 /* A refused policy never leaves the host unprotected: the old one goes on enforcing. */
 TEST(reload_applies_good_policy_and_keeps_old_one_on_error)

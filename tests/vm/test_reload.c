@@ -1,0 +1,176 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Policy reloads, inside the VM, after test_exec (which leaves vendorban disabled). This file
+ * starts its own daemon on /vb/reload.policy.
+ *
+ * The switch between policies must be atomic: with an exec loop running during many reloads,
+ * not one banned exec gets through and not one allowed exec is refused.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include "kselftest_harness.h"
+#include "vmutil.h"
+
+#define RELOAD_POLICY	VB "reload.policy"
+#define PATH_BANNED	"/opt/reload/agent"
+#define RELOADS		12
+
+/* Every reload adds filler hashes, so each switch installs a really different rule set. */
+static int write_policy(unsigned int version, const char *audited_opt)
+{
+	char banned[65], audited[65], *text, *p;
+	int err;
+
+	if (sha256_file_hex(BANNED, banned) || sha256_file_hex(AUDITED, audited))
+		return -1;
+	text = malloc(4096 + version * 80);
+	if (!text)
+		return -1;
+	p = text + sprintf(text,
+			   "version %u\n"
+			   "vendor acme \"ACME Banned Corp\"\n"
+			   "\tsha256 %s\n"
+			   "\tsha256 %s %s id=acme-watched\n"
+			   "\tpath /opt/reload/\n",
+			   version, banned, audited, audited_opt);
+	for (unsigned int i = 0; i < version; i++)
+		p += sprintf(p, "\tsha256 %060x%04x\n", version, i);
+	err = write_text(RELOAD_POLICY ".tmp", text);
+	free(text);
+	if (!err)
+		err = rename(RELOAD_POLICY ".tmp", RELOAD_POLICY);
+	return err;
+}
+
+static int start_daemon(void)
+{
+	unlink("/run/vendorban/vendorband.pid");
+	if (system("/vb/vendorband --policy " RELOAD_POLICY " --no-syslog "
+		   "> /tmp/vendorband-reload.log 2>&1 &"))
+		return -1;
+	for (int i = 0; i < 600 && !daemon_pid(); i++)
+		usleep(100000);
+	return daemon_pid() ? 0 : -1;
+}
+
+static int reload_to(unsigned int version, const char *audited_opt)
+{
+	if (write_policy(version, audited_opt) || kill(daemon_pid(), SIGHUP))
+		return -1;
+	for (int i = 0; i < 200; i++) {
+		if (status_policy_version() == (int)version)
+			return 0;
+		usleep(50000);
+	}
+	return -1;
+}
+
+TEST(daemon_starts_on_reload_policy)
+{
+	mkdir("/opt", 0755);
+	mkdir("/opt/reload", 0755);
+	ASSERT_EQ(0, copy_file(ALLOWED, PATH_BANNED));
+	ASSERT_EQ(0, write_policy(1, "audit"));
+	ASSERT_EQ(0, start_daemon());
+	EXPECT_EQ(1, status_policy_version());
+}
+
+/* A vendor that enforces, with one rule being watched before it blocks. */
+TEST(per_rule_audit_mode)
+{
+	struct json_object *rec;
+
+	if (!lsm_path())
+		SKIP(return, "the audited rule is a content hash: needs the lsm path");
+	EXPECT_RAN(probe_execve(AUDITED, NULL, NULL), "rule in audit mode");
+	EXPECT_DENIED(probe_execve(BANNED, NULL, NULL), "same vendor, enforcing rule");
+	rec = find_record(AUDITED, "exec", "would-deny", 10);
+	ASSERT_NE(NULL, rec);
+	EXPECT_STREQ("audit", field(rec, "mode"));
+	EXPECT_STREQ("acme-watched", field(rec, "rule"));
+	json_object_put(rec);
+
+	/* The staff promote the rule: the same file is now refused. */
+	ASSERT_EQ(0, reload_to(2, "enforce"));
+	EXPECT_DENIED(probe_execve(AUDITED, NULL, NULL), "rule promoted to enforce");
+	rec = find_record(AUDITED, "exec", "deny", 10);
+	ASSERT_NE(NULL, rec);
+	EXPECT_STREQ("acme-watched", field(rec, "rule"));
+	EXPECT_EQ(2, strtol(field(rec, "policy_version") ?: "0", NULL, 10));
+	json_object_put(rec);
+}
+
+struct loop_result {
+	int banned_ran, banned_refused, banned_other;
+	int allowed_ran, allowed_other;
+	int rounds;
+};
+
+/* Exec the banned and the allowed program in turn until told to stop. */
+static void exec_loop(volatile int *stop, struct loop_result *out)
+{
+	const char *banned = lsm_path() ? BANNED : PATH_BANNED;
+
+	while (!*stop) {
+		struct probe b = probe_execve(banned, NULL, NULL);
+		struct probe a = probe_execve(ALLOWED, NULL, NULL);
+
+		if (b.outcome == PROBE_RAN)
+			out->banned_ran++;
+		else if (DENIED_EPERM(b))
+			out->banned_refused++;
+		else
+			out->banned_other++;
+		if (a.outcome == PROBE_RAN)
+			out->allowed_ran++;
+		else
+			out->allowed_other++;
+		out->rounds++;
+	}
+}
+
+TEST(reload_under_exec_loop_is_atomic)
+{
+	struct loop_result *res;
+	volatile int *stop;
+	pid_t pid;
+	int done = 0;
+
+	/* Shared with the looping child, which reports into it. */
+	res = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, res);
+	memset(res, 0, 4096);
+	stop = (volatile int *)(res + 1);
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		exec_loop(stop, res);
+		_exit(0);
+	}
+	for (unsigned int v = 3; v < 3 + RELOADS; v++)
+		done += reload_to(v, "enforce") == 0;
+	usleep(300000);
+	*stop = 1;
+	waitpid(pid, NULL, 0);
+	TH_LOG("%d reloads during %d rounds: banned refused %d, ran %d, other %d; "
+	       "allowed ran %d, other %d", done, res->rounds, res->banned_refused,
+	       res->banned_ran, res->banned_other, res->allowed_ran, res->allowed_other);
+	EXPECT_EQ(RELOADS, done);
+	EXPECT_LT(RELOADS, res->rounds);	/* the loop really ran across the reloads */
+	EXPECT_EQ(0, res->banned_ran);
+	EXPECT_EQ(0, res->banned_other);
+	EXPECT_EQ(0, res->allowed_other);
+	EXPECT_EQ(res->rounds, res->banned_refused);
+	EXPECT_EQ(res->rounds, res->allowed_ran);
+	munmap(res, 4096);
+}
+
+TEST_HARNESS_MAIN

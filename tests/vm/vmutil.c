@@ -1,0 +1,147 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/wait.h>
+#include <bpf/bpf.h>
+#include "vmutil.h"
+
+bool lsm_path(void)
+{
+	const char *p = getenv("VB_EXPECT_PATH");
+
+	return p && !strcmp(p, "lsm");
+}
+
+/* The record the daemon wrote for (path, operation) of a process whose parent is this test,
+ * waiting for it up to `secs`: earlier tests deny the same paths. */
+struct json_object *find_record(const char *path, const char *op, const char *action,
+				       int secs)
+{
+	char me[16];
+
+	snprintf(me, sizeof(me), "%d", getpid());
+	for (int i = 0; i < secs * 10; i++) {
+		char line[8192];
+		struct json_object *found = NULL;
+		FILE *f = fopen(LOG, "r");
+
+		while (f && fgets(line, sizeof(line), f)) {
+			struct json_object *o = json_tokener_parse(line), *v;
+
+			if (!o)
+				continue;
+			if (json_object_object_get_ex(o, "path", &v) &&
+			    !strcmp(json_object_get_string(v) ?: "", path) &&
+			    json_object_object_get_ex(o, "operation", &v) &&
+			    !strcmp(json_object_get_string(v) ?: "", op) &&
+			    json_object_object_get_ex(o, "action", &v) &&
+			    !strcmp(json_object_get_string(v) ?: "", action) &&
+			    json_object_object_get_ex(o, "ppid", &v) &&
+			    !strcmp(json_object_get_string(v) ?: "", me)) {
+				json_object_put(found);
+				found = o;	/* keep the last one */
+			} else {
+				json_object_put(o);
+			}
+		}
+		if (f)
+			fclose(f);
+		if (found)
+			return found;
+		usleep(100000);
+	}
+	return NULL;
+}
+
+const char *field(struct json_object *o, const char *k)
+{
+	struct json_object *v;
+
+	return json_object_object_get_ex(o, k, &v) && v ? json_object_get_string(v) : NULL;
+}
+
+struct json_object *status_json(int *rc)
+{
+	char buf[8192];
+	size_t n;
+	FILE *f = popen("/vb/vendorban status --json", "r");
+
+	if (!f)
+		return NULL;
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	buf[n] = 0;
+	*rc = WEXITSTATUS(pclose(f));
+	return json_tokener_parse(buf);
+}
+
+int daemon_pid(void)
+{
+	FILE *f = fopen(PIDFILE, "r");
+	int pid = 0;
+
+	if (f) {
+		if (fscanf(f, "%d", &pid) != 1)
+			pid = 0;
+		fclose(f);
+	}
+	return pid;
+}
+
+bool file_contains(const char *path, const char *needle)
+{
+	char line[1024];
+	bool found = false;
+	FILE *f = fopen(path, "r");
+
+	while (f && !found && fgets(line, sizeof(line), f))
+		found = strstr(line, needle);
+	if (f)
+		fclose(f);
+	return found;
+}
+
+int status_policy_version(void)
+{
+	struct json_object *o, *v;
+	int rc, ver = -1;
+
+	o = status_json(&rc);
+	if (o && json_object_object_get_ex(o, "policy_version", &v) && v)
+		ver = json_object_get_int(v);
+	json_object_put(o);
+	return ver;
+}
+
+int write_text(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+	int ok = f && fputs(text, f) >= 0;
+
+	if (f)
+		ok &= !fclose(f);
+	return ok ? 0 : -1;
+}
+
+/* Programs attached under a name: after a restart there must be exactly one of each. */
+int progs_named(const char *name)
+{
+	__u32 id = 0;
+	int n = 0;
+
+	while (!bpf_prog_get_next_id(id, &id)) {
+		struct bpf_prog_info info = {};
+		__u32 len = sizeof(info);
+		int fd = bpf_prog_get_fd_by_id(id);
+
+		if (fd < 0)
+			continue;
+		if (!bpf_obj_get_info_by_fd(fd, &info, &len) && !strcmp(info.name, name))
+			n++;
+		close(fd);
+	}
+	return n;
+}

@@ -1,0 +1,57 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* What the VM tests share: paths of the payload, the daemon's files, and assertions on
+ * probes. Include after kselftest_harness.h. */
+#ifndef VB_VMUTIL_H
+#define VB_VMUTIL_H
+
+#include <stdbool.h>
+#include <json-c/json.h>
+#include "probe.h"
+
+#define VB		"/vb/"
+#define BANNED		VB "banned_prog"
+#define ALLOWED		VB "allowed_prog"
+#define AUDITED		VB "audited_prog"
+#define BANNED_LIB	VB "banned_lib.so"
+#define ALLOWED_LIB	VB "allowed_lib.so"
+#define LOG		"/var/log/vendorban/denials.jsonl"
+#define PIDFILE		"/run/vendorban/vendorband.pid"
+#define LDSO		"/lib64/ld-linux-x86-64.so.2"
+
+/* VB_EXPECT_PATH: the kernel path the daemon must have chosen ("lsm" or "fmod_ret"). */
+bool lsm_path(void);
+
+#define NEED_KERNEL_HASH()						\
+	do {								\
+		if (!lsm_path())					\
+			SKIP(return, "content-hash rules need the in-kernel hash, which the " \
+			     "fmod_ret path cannot do (security_* functions are not sleepable)"); \
+	} while (0)
+
+#define EXPECT_OUTCOME(want, p, what)					\
+	do {								\
+		char _b[96];						\
+		struct probe _p = (p);					\
+		if (!(want))						\
+			TH_LOG("%s: %s", what, probe_str(&_p, _b, sizeof(_b))); \
+		EXPECT_TRUE(want);					\
+	} while (0)
+
+#define EXPECT_DENIED(p, what)	do { struct probe _q = (p); \
+	EXPECT_OUTCOME(DENIED_EPERM(_q), _q, what); } while (0)
+#define EXPECT_RAN(p, what)	do { struct probe _q = (p); \
+	EXPECT_OUTCOME(_q.outcome == PROBE_RAN, _q, what); } while (0)
+
+/* The record the daemon wrote for (path, operation, action) of a child of this process. */
+struct json_object *find_record(const char *path, const char *op, const char *action, int secs);
+const char *field(struct json_object *o, const char *k);
+/* `vendorban status --json` and its exit status. */
+struct json_object *status_json(int *rc);
+int status_policy_version(void);
+int daemon_pid(void);
+bool file_contains(const char *path, const char *needle);
+int write_text(const char *path, const char *text);
+/* How many loaded BPF programs carry this name (15 characters at most). */
+int progs_named(const char *name);
+
+#endif
