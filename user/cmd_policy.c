@@ -6,62 +6,103 @@
 #include "cli.h"
 #include "msg.h"
 #include "policy.h"
+#include "policy_diff.h"
 
+static void check_json(const char *file, const struct vb_policy *p, const struct vb_diag *diag,
+		       bool ok, size_t nh, size_t np)
+{
+	struct json_object *o = json_object_new_object();
+	struct json_object *errs = json_object_new_array(), *warns = json_object_new_array();
+
+	json_object_object_add(o, "file", json_object_new_string(file));
+	json_object_object_add(o, "ok", json_object_new_boolean(ok));
+	for (size_t j = 0; j < diag->n; j++)
+		json_object_array_add(diag->warning[j] ? warns : errs,
+				      json_object_new_string(diag->msgs[j]));
+	json_object_object_add(o, "errors", errs);
+	json_object_object_add(o, "warnings", warns);
+	json_object_object_add(o, "n_errors", json_object_new_uint64(diag->n_errors));
+	json_object_object_add(o, "n_warnings",
+			       json_object_new_uint64(diag->n_total - diag->n_errors));
+	if (p) {
+		json_object_object_add(o, "version", json_object_new_uint64(p->version));
+		json_object_object_add(o, "vendors", json_object_new_int64(p->n_vendors));
+		json_object_object_add(o, "sha256_rules", json_object_new_int64(nh));
+		json_object_object_add(o, "path_rules", json_object_new_int64(np));
+	}
+	puts(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
+						   JSON_C_TO_STRING_NOSLASHESCAPE));
+	json_object_put(o);
+}
+
+/* Exit 0: every file accepted; 1: a file refused (or, with --strict, one has warnings). */
 static int policy_check(int argc, char **argv)
 {
-	int bad = 0;
+	bool strict = false;
+	int bad = 0, first = 1;
 
-	if (argc < 2) {
-		fprintf(stderr, "usage: vendorban policy check FILE...\n");
+	if (argc >= 2 && !strcmp(argv[1], "--strict")) {
+		strict = true;
+		first = 2;
+	}
+	if (argc <= first) {
+		fprintf(stderr, "usage: vendorban policy check [--strict] FILE...\n");
 		return 2;
 	}
-	for (int i = 1; i < argc; i++) {
+	for (int i = first; i < argc; i++) {
 		struct vb_diag diag = {};
 		struct vb_policy *p = NULL;
-		size_t nh = 0, np = 0;
+		size_t nh = 0, np = 0, nw;
+		bool ok;
 		int err;
 
 		err = vb_policy_load(argv[i], &p, &diag);
+		nw = diag.n_total - diag.n_errors;
+		ok = !err && !(strict && nw);
 		for (size_t j = 0; j < diag.n; j++)
 			fprintf(cli_json ? stderr : stdout, "%s\n", diag.msgs[j]);
 		if (diag.n_total > diag.n)
-			fprintf(stderr, "%s: %zu more errors not shown\n", argv[i],
+			fprintf(stderr, "%s: %zu more messages not shown\n", argv[i],
 				diag.n_total - diag.n);
 		for (size_t j = 0; p && j < p->n_rules; j++)
 			p->rules[j].kind == VB_RULE_SHA256 ? nh++ : np++;
-		if (cli_json) {
-			struct json_object *o = json_object_new_object(), *a = json_object_new_array();
-
-			json_object_object_add(o, "file", json_object_new_string(argv[i]));
-			json_object_object_add(o, "ok", json_object_new_boolean(!err));
-			for (size_t j = 0; j < diag.n; j++)
-				json_object_array_add(a, json_object_new_string(diag.msgs[j]));
-			json_object_object_add(o, "errors", a);
-			if (p) {
-				json_object_object_add(o, "version", json_object_new_uint64(p->version));
-				json_object_object_add(o, "vendors", json_object_new_int64(p->n_vendors));
-				json_object_object_add(o, "sha256_rules", json_object_new_int64(nh));
-				json_object_object_add(o, "path_rules", json_object_new_int64(np));
-			}
-			puts(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
-			json_object_put(o);
-		} else if (!err) {
+		if (cli_json)
+			check_json(argv[i], p, &diag, ok, nh, np);
+		else if (ok && nw)
+			printf("%s: ok: version %llu, %zu vendors, %zu sha256 rules, %zu path rules, %zu warning%s\n",
+			       argv[i], (unsigned long long)p->version, p->n_vendors, nh, np, nw,
+			       nw == 1 ? "" : "s");
+		else if (ok)
 			printf("%s: ok: version %llu, %zu vendors, %zu sha256 rules, %zu path rules\n",
 			       argv[i], (unsigned long long)p->version, p->n_vendors, nh, np);
-		} else {
-			printf("%s: refused (%zu errors)\n", argv[i], diag.n_total);
-		}
-		bad |= !!err;
+		else if (!err)
+			printf("%s: refused (--strict: %zu warning%s)\n", argv[i], nw,
+			       nw == 1 ? "" : "s");
+		else
+			printf("%s: refused (%zu errors)\n", argv[i], diag.n_errors);
+		bad |= !ok;
 		vb_policy_free(p);
 		vb_diag_free(&diag);
 	}
 	return bad;
 }
 
+/* Exit 0: no differences; 1: differences; 2: bad arguments or a policy refused. */
+static int policy_diff(int argc, char **argv)
+{
+	if (argc != 3) {
+		fprintf(stderr, "usage: vendorban [--json] policy diff OLD NEW\n");
+		return 2;
+	}
+	return vb_policy_diff_files(argv[1], argv[2], cli_json, stdout, stderr);
+}
+
 int do_policy(int argc, char **argv)
 {
 	static const struct cli_cmd cmds[] = {
-		{ "check", policy_check, "validate policy files; errors as file:line:col" },
+		{ "check", policy_check,
+		  "validate policy files; errors and warnings as file:line:col (--strict: warnings fail)" },
+		{ "diff", policy_diff, "what NEW adds, removes and changes against OLD, per vendor" },
 		{},
 	};
 

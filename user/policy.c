@@ -108,48 +108,52 @@ struct parser {
 	struct token tok[3];		/* keyword, value, option: all a line needs at once */
 };
 
-static int diag_add(struct vb_diag *d, const char *file, unsigned int line, unsigned int col,
-		    const char *text)
+static int diag_add(struct vb_diag *d, bool warning, const char *file, unsigned int line,
+		    unsigned int col, const char *text)
 {
+	const char *sev = warning ? "warning" : "error";
 	char *msg;
 	int ret;
 
 	if (!d)
 		return 0;
 	d->n_total++;
+	if (!warning)
+		d->n_errors++;
 	if (d->n >= VB_DIAG_MAX)
 		return 0;
 	if (line)
-		ret = asprintf(&msg, "%s:%u:%u: error: %s", file, line, col, text);
+		ret = asprintf(&msg, "%s:%u:%u: %s: %s", file, line, col, sev, text);
 	else
-		ret = asprintf(&msg, "%s: error: %s", file, text);
+		ret = asprintf(&msg, "%s: %s: %s", file, sev, text);
 	if (ret < 0)
 		return -ENOMEM;
+	d->warning[d->n] = warning;
 	d->msgs[d->n++] = msg;
 	return 0;
 }
 
-__attribute__((format(printf, 4, 5)))
-static void error_at(struct parser *ps, unsigned int line, unsigned int col, const char *fmt, ...)
+static void vreport_at(struct parser *ps, bool warning, unsigned int line, unsigned int col,
+		       const char *fmt, va_list ap)
 {
 	struct vb_diag *d = ps->diag;
 	char text[MSG_MAX];
 	size_t kept;
-	va_list ap;
 
-	ps->n_errors++;
+	if (!warning)
+		ps->n_errors++;
 	if (!d)
 		return;
 	/* A binary file is millions of errors: don't format those nobody will see. */
 	if (d->n >= VB_DIAG_MAX) {
 		d->n_total++;
+		if (!warning)
+			d->n_errors++;
 		return;
 	}
-	va_start(ap, fmt);
 	vsnprintf(text, sizeof(text), fmt, ap);
-	va_end(ap);
 	kept = d->n;
-	if (diag_add(d, ps->name, line, col, text)) {
+	if (diag_add(d, warning, ps->name, line, col, text)) {
 		ps->oom = true;
 		return;
 	}
@@ -157,6 +161,28 @@ static void error_at(struct parser *ps, unsigned int line, unsigned int col, con
 		ps->diag_pos[kept - ps->diag_first][0] = line;
 		ps->diag_pos[kept - ps->diag_first][1] = col;
 	}
+}
+
+__attribute__((format(printf, 4, 5)))
+static void error_at(struct parser *ps, unsigned int line, unsigned int col, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vreport_at(ps, false, line, col, fmt, ap);
+	va_end(ap);
+}
+
+/* The policy is still accepted: a warning names a rule that can never decide anything. */
+__attribute__((format(printf, 4, 5)))
+static void warning_at(struct parser *ps, unsigned int line, unsigned int col, const char *fmt,
+		       ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vreport_at(ps, true, line, col, fmt, ap);
+	va_end(ap);
 }
 
 /* The kernel's rule maps have fixed sizes: a policy they cannot hold is refused here, where
@@ -191,6 +217,7 @@ static void sort_diags(struct parser *ps)
 	n = d->n - ps->diag_first;
 	for (i = 1; i < n; i++) {
 		char *msg = d->msgs[ps->diag_first + i];
+		bool warning = d->warning[ps->diag_first + i];
 		unsigned int line = ps->diag_pos[i][0], col = ps->diag_pos[i][1];
 
 		for (j = i; j > 0; j--) {
@@ -199,10 +226,12 @@ static void sort_diags(struct parser *ps)
 			if (pl < line || (pl == line && pc <= col))
 				break;
 			d->msgs[ps->diag_first + j] = d->msgs[ps->diag_first + j - 1];
+			d->warning[ps->diag_first + j] = d->warning[ps->diag_first + j - 1];
 			ps->diag_pos[j][0] = pl;
 			ps->diag_pos[j][1] = pc;
 		}
 		d->msgs[ps->diag_first + j] = msg;
+		d->warning[ps->diag_first + j] = warning;
 		ps->diag_pos[j][0] = line;
 		ps->diag_pos[j][1] = col;
 	}
@@ -960,6 +989,57 @@ static void parse_text(struct parser *ps, const char *buf, size_t len)
 		error_at(ps, 1, 1, "missing 'version' line (it must come before the first vendor)");
 }
 
+/* The mode a rule will have once resolve_modes() ran; usable while the parse is going on. */
+static uint8_t effective_mode(const struct vb_policy *pol, const struct vb_rule *r)
+{
+	if (r->mode != VB_MODE_UNSET)
+		return r->mode;
+	if (pol->vendors[r->vendor_idx].mode != VB_MODE_UNSET)
+		return pol->vendors[r->vendor_idx].mode;
+	return pol->mode;
+}
+
+/*
+ * The kernel decides a file by the longest prefix rule above it (an exact rule first). A rule
+ * whose nearest covering prefix has the same vendor and mode therefore changes no verdict and no
+ * denial record's vendor: it only makes staff believe it matters. Under another vendor's or
+ * mode's prefix the inner rule does decide for its files, so it is left alone.
+ */
+static void check_shadowed(struct parser *ps)
+{
+	const struct vb_policy *pol = ps->pol;
+	size_t i, len, first = 0;
+
+	for (i = 0; i < pol->n_rules && !ps->oom; i++) {
+		const struct vb_rule *r = &pol->rules[i], *o;
+
+		/* A path that failed its checks is empty; a duplicate already has an error. */
+		if (r->kind != VB_RULE_PATH || r->path[0] != '/' ||
+		    index_find(ps, IDX_PATH, r->path, strlen(r->path)) != i + 1)
+			continue;
+		len = strlen(r->path) - 1;	/* proper prefixes only: not the rule itself */
+		while (len > 1) {
+			while (len > 1 && r->path[len - 1] != '/')
+				len--;
+			if (len <= 1)
+				break;
+			first = index_find(ps, IDX_PATH, r->path, len);
+			if (first)
+				break;
+			len--;
+		}
+		if (len <= 1)
+			continue;
+		o = &pol->rules[first - 1];
+		if (o->vendor_idx != r->vendor_idx ||
+		    effective_mode(pol, o) != effective_mode(pol, r))
+			continue;
+		warning_at(ps, r->line, r->col, "path '%s' is already covered by 'path %s' (line %u)",
+			   show(ps, 0, r->path, strlen(r->path)),
+			   show(ps, 1, o->path, strlen(o->path)), o->line);
+	}
+}
+
 /* Every vendor and rule gets a concrete mode, so nobody downstream deals with inheritance. */
 static void resolve_modes(struct vb_policy *pol)
 {
@@ -1014,6 +1094,7 @@ int vb_policy_parse(const char *name, const char *buf, size_t len, struct vb_pol
 		}
 		parse_text(ps, buf, len);
 		check_limits(ps, pol);
+		check_shadowed(ps);
 	}
 	sort_diags(ps);
 
@@ -1042,14 +1123,14 @@ static int report_file_error(struct vb_diag *diag, const char *path, int err)
 {
 	char buf[256];
 
-	if (diag_add(diag, path, 0, 0, strerror_r(-err, buf, sizeof(buf))))
+	if (diag_add(diag, false, path, 0, 0, strerror_r(-err, buf, sizeof(buf))))
 		return -ENOMEM;
 	return err;
 }
 
 static int report_too_large(struct vb_diag *diag, const char *path)
 {
-	if (diag_add(diag, path, 0, 0, too_large_msg))
+	if (diag_add(diag, false, path, 0, 0, too_large_msg))
 		return -ENOMEM;
 	return -EINVAL;
 }

@@ -3,6 +3,7 @@
 #ifndef VB_POLICY_H
 #define VB_POLICY_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -46,15 +47,22 @@ struct vb_policy {
 	uint8_t digest[32];		/* SHA-256 of the policy text as read */
 };
 
-/* Diagnostics: each message is "FILE:LINE:COL: error: TEXT". */
+/*
+ * Diagnostics: each message is "FILE:LINE:COL: error: TEXT" or "FILE:LINE:COL: warning: TEXT",
+ * in line order. Errors refuse the policy; warnings point at rules that can never decide
+ * anything, and the policy is still accepted with them.
+ */
 struct vb_diag {
 	char *msgs[VB_DIAG_MAX];
+	bool warning[VB_DIAG_MAX];	/* msgs[i] is a warning, not an error */
 	size_t n;			/* messages kept */
 	size_t n_total;			/* messages produced, kept or not */
+	size_t n_errors;		/* errors produced, kept or not; the rest are warnings */
 };
 
-/* Parse policy text buf[0..len) named `name` (used in messages). Returns 0 and sets *out, or
- * -EINVAL with every problem found in diag (the policy is refused whole), or -ENOMEM. */
+/* Parse policy text buf[0..len) named `name` (used in messages). Returns 0 and sets *out (diag
+ * may then hold warnings), or -EINVAL with every problem found in diag (the policy is refused
+ * whole), or -ENOMEM. */
 int vb_policy_parse(const char *name, const char *buf, size_t len, struct vb_policy **out,
 		    struct vb_diag *diag);
 /* Read and parse a file. A file that cannot be read is one diagnostic ("FILE: error: ..."). */
