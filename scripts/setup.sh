@@ -11,7 +11,7 @@ stamp="$top/build/.setup-done"
 KERNEL_PKGS="linux-image-amd64/bookworm linux-image-amd64/bookworm-backports"
 
 BUILD_PKGS="clang llvm make gcc pkg-config libbpf-dev bpftool libelf-dev zlib1g-dev
-	libssl-dev libjson-c-dev linux-source-6.1 xz-utils libclang-rt-14-dev"
+	libssl-dev libjson-c-dev linux-source-6.1 xz-utils libclang-rt-14-dev openssl"
 VM_PKGS="qemu-system-x86 busybox-static cpio kmod file"
 
 need_root() {

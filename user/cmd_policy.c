@@ -4,6 +4,7 @@
 #include <string.h>
 #include <json-c/json.h>
 #include "cli.h"
+#include "cmd_policy_sign.h"
 #include "msg.h"
 #include "policy.h"
 #include "policy_diff.h"
@@ -103,6 +104,8 @@ int do_policy(int argc, char **argv)
 		{ "check", policy_check,
 		  "validate policy files; errors and warnings as file:line:col (--strict: warnings fail)" },
 		{ "diff", policy_diff, "what NEW adds, removes and changes against OLD, per vendor" },
+		{ "sign", policy_sign_cmd, "sign a policy: --key KEY --cert CERT [-o SIG] FILE" },
+		{ "verify", policy_verify_cmd, "check a policy's signature: --trust CERT... FILE..." },
 		{},
 	};
 

@@ -21,12 +21,16 @@
 #include "kernel.h"
 #include "msg.h"
 #include "policy.h"
+#include "policy_sig.h"
 #include "rules.h"
 #include "runstate.h"
 #include "selftest.h"
 
 #define VB_POLICY_DEFAULT	"/etc/vendorban/vendorban.policy"
 #define VB_POLL_MS		200
+#define VB_STATE_DIR		"/var/lib/vendorban"
+#define VB_VERSION_FLOOR	VB_STATE_DIR "/policy-version"	/* survives reboots */
+#define VB_MAX_SIGNERS		16
 
 struct daemon {
 	struct vb_kernel k;
@@ -38,6 +42,10 @@ struct daemon {
 	int mprotect_deny;		/* -1: default for the path */
 	__u64 dropped_seen;
 	__u64 selftest_events;
+	/* With trusted signers, only policies they signed are enforced, and never an older one. */
+	const char *signer_files[VB_MAX_SIGNERS];
+	int n_signers;
+	struct vb_trust trust;
 };
 
 static volatile sig_atomic_t stop_requested, reload_requested;
@@ -50,20 +58,97 @@ static void on_signal(int sig)
 		stop_requested = 1;
 }
 
-static int load_policy(const char *path, struct vb_policy **out)
+static int load_policy(struct daemon *d, const char *path, struct vb_policy **out)
 {
+	char signer[512] = "", why[512] = "";
 	struct vb_diag diag = {};
 	int err;
 
-	err = vb_policy_load(path, out, &diag);
+	if (d->n_signers)
+		err = vb_policy_load_verified(&d->trust, path, out, &diag, signer, sizeof(signer),
+					      why, sizeof(why));
+	else
+		err = vb_policy_load(path, out, &diag);
 	for (size_t i = 0; i < diag.n; i++)
-		vb_err("%s", diag.msgs[i]);
+		vb_msg(diag.warning[i] ? LOG_WARNING : LOG_ERR, "%s", diag.msgs[i]);
 	if (diag.n_total > diag.n)
-		vb_err("%zu more errors not shown", diag.n_total - diag.n);
+		vb_err("%zu more messages not shown", diag.n_total - diag.n);
 	vb_diag_free(&diag);
+	if (err && why[0])
+		vb_err("%s", why);
 	if (err)
 		vb_err("policy %s refused: nothing in it was applied", path);
+	else if (signer[0])
+		vb_info("policy %s is signed by %s", path, signer);
 	return err;
+}
+
+static __u64 read_version_floor(void)
+{
+	unsigned long long v = 0;
+	FILE *f = fopen(VB_VERSION_FLOOR, "r");
+
+	if (f) {
+		if (fscanf(f, "%llu", &v) != 1)
+			v = 0;
+		fclose(f);
+	}
+	return v;
+}
+
+static void write_version_floor(__u64 version)
+{
+	FILE *f;
+
+	if (mkdir(VB_STATE_DIR, 0700) && errno != EEXIST)
+		return;
+	f = fopen(VB_VERSION_FLOOR ".tmp", "w");
+	if (!f)
+		return;
+	fprintf(f, "%llu\n", (unsigned long long)version);
+	if (!fflush(f) && !fsync(fileno(f)) && !fclose(f))
+		rename(VB_VERSION_FLOOR ".tmp", VB_VERSION_FLOOR);
+	else
+		fclose(f);
+}
+
+/* No rollback where policies are signed: an older signed policy is still validly signed.
+ * The same version is fine only if it is the same policy (a restart reloads it). */
+static int check_rollback(struct daemon *d, const struct vb_policy *p, __u64 version,
+			  const __u8 *digest)
+{
+	char why[256];
+	__u64 floor = read_version_floor();
+
+	if (!d->n_signers)
+		return 0;
+	if (floor > version) {
+		version = floor;
+		digest = NULL;
+	}
+	if (p->version == version && digest && !memcmp(p->digest, digest, sizeof(p->digest)))
+		return 0;
+	if (!vb_policy_version_check(p->version, version, why, sizeof(why)))
+		return 0;
+	vb_err("policy %s refused: %s", p->file, why);
+	return -ESTALE;
+}
+
+/* The version in force before this daemon: in the kernel if it is enforcing, else on disk. */
+static int check_rollback_at_start(struct daemon *d, const struct vb_policy *p)
+{
+	struct vb_slot_info info = {};
+	struct vb_kernel k;
+	__u64 seq;
+
+	if (!d->n_signers)
+		return 0;
+	if (!vb_kernel_open_pinned(&k)) {
+		if (vb_rules_active(&k, &info, &seq))
+			memset(&info, 0, sizeof(info));
+		vb_kernel_close(&k);
+	}
+	return check_rollback(d, p, info.version, info.version ? info.digest : NULL);
 }
 
 static void log_record(struct daemon *d, struct json_object *o)
@@ -132,6 +217,8 @@ static int install(struct daemon *d, struct vb_policy *p)
 	err = vb_rules_install(&d->k, p);
 	if (err)
 		return err;
+	if (d->n_signers)
+		write_version_floor(p->version);
 	seq = __atomic_load_n(&d->k.state->seq, __ATOMIC_ACQUIRE);
 	vb_policy_free((struct vb_policy *)d->ectx.prev_policy);
 	d->ectx.prev_policy = d->ectx.policy;
@@ -243,12 +330,15 @@ static int start(struct daemon *d, struct vb_policy *p)
 
 static void reload(struct daemon *d)
 {
-	struct vb_policy *p;
+	struct vb_policy *p = NULL;
 
 	vb_info("reloading %s", d->policy_path);
-	if (load_policy(d->policy_path, &p)) {
+	if (load_policy(d, d->policy_path, &p) ||
+	    check_rollback(d, p, d->policy->version, d->policy->digest)) {
 		vb_err("reload refused: the policy in force stays (version %llu)",
 		       (unsigned long long)d->policy->version);
+		if (p)
+			vb_policy_free(p);
 		return;
 	}
 	if (install(d, p)) {
@@ -283,6 +373,8 @@ static void usage(FILE *f)
 		"      --mprotect-unverified deny|allow\n"
 		"                               mprotect(PROT_EXEC) on a file with no verdict\n"
 		"                               (default: deny where the kernel hashes content)\n"
+		"      --trusted-signer CERT    enforce only policies signed by CERT (PEM; repeat\n"
+		"                               for more), never one older than the one in force\n"
 		"      --no-syslog              do not copy messages and denials to syslog\n"
 		"  -h, --help\n");
 }
@@ -295,6 +387,7 @@ int main(int argc, char **argv)
 		{ "path", required_argument, NULL, 'P' },
 		{ "mprotect-unverified", required_argument, NULL, 'M' },
 		{ "no-syslog", no_argument, NULL, 'S' },
+		{ "trusted-signer", required_argument, NULL, 'T' },
 		{ "help", no_argument, NULL, 'h' },
 		{},
 	};
@@ -328,6 +421,11 @@ int main(int argc, char **argv)
 		case 'S':
 			use_syslog = 0;
 			break;
+		case 'T':
+			if (d.n_signers == VB_MAX_SIGNERS)
+				goto bad_usage;
+			d.signer_files[d.n_signers++] = optarg;
+			break;
 		case 'h':
 			usage(stdout);
 			return 0;
@@ -343,7 +441,10 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	gethostname(d.ectx.host, sizeof(d.ectx.host) - 1);
-	if (load_policy(d.policy_path, &p))
+	if (d.n_signers && vb_trust_load(&d.trust, d.signer_files, d.n_signers))
+		return 1;
+	p = NULL;
+	if (load_policy(&d, d.policy_path, &p) || check_rollback_at_start(&d, p))
 		return 1;
 	if (vb_denylog_open(&d.log, log_path))
 		return 1;

@@ -25,3 +25,24 @@ vendor watch "Watched Vendor Ltd"
 	mode audit
 	sha256 $(h audited_prog)
 POLICY
+
+# Signed policies for test_reload: a signer trusted by the daemon, and versions that must be
+# accepted (20, 21) or refused (19: rollback; 22: edited after signing; 23: unsigned).
+keys=$(mktemp -d)
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 30 \
+	-subj "/O=vendorban tests/CN=policy signer" -addext keyUsage=digitalSignature \
+	-keyout "$keys/signer.key" -out "$out/signer.pem" 2>/dev/null
+mkdir -p "$out/signed"
+for v in 19 20 21 22 23; do
+	cat > "$out/signed/v$v.policy" <<POLICY
+version $v
+vendor acme "ACME Banned Corp"
+	sha256 $(h banned_prog)
+	path /opt/reload/
+POLICY
+	[ $v = 23 ] && continue
+	"$b/vendorban" policy sign --key "$keys/signer.key" --cert "$out/signer.pem" \
+		"$out/signed/v$v.policy" > /dev/null
+done
+sed -i 's|^\tpath /opt/reload/|\tpath /opt/reload/x|' "$out/signed/v22.policy"
+rm -rf "$keys"

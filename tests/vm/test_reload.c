@@ -173,4 +173,75 @@ TEST(reload_under_exec_loop_is_atomic)
 	munmap(res, 4096);
 }
 
+static int install_signed(const char *name, bool with_sig)
+{
+	char src[128];
+
+	snprintf(src, sizeof(src), VB "signed/%s.policy", name);
+	if (copy_file(src, VB "signed.policy"))
+		return -1;
+	unlink(VB "signed.policy.sig");
+	if (!with_sig)
+		return 0;
+	snprintf(src, sizeof(src), VB "signed/%s.policy.sig", name);
+	return copy_file(src, VB "signed.policy.sig");
+}
+
+/* A refused policy leaves version 20 in force, and banned software still refused. */
+static void expect_still_v20(struct __test_metadata *_metadata, const char *why)
+{
+	const char *victim = lsm_path() ? BANNED : PATH_BANNED;
+
+	ASSERT_EQ(0, kill(daemon_pid(), SIGHUP));
+	sleep(2);
+	EXPECT_EQ(20, status_policy_version()) TH_LOG("%s", why);
+	EXPECT_DENIED(probe_execve(victim, NULL, NULL), why);
+	EXPECT_RAN(probe_execve(ALLOWED, NULL, NULL), why);
+}
+
+TEST(signed_policies_only_and_no_rollback)
+{
+	int pid = daemon_pid();
+
+	ASSERT_LT(0, pid);
+	ASSERT_EQ(0, kill(pid, SIGTERM));
+	for (int i = 0; i < 100 && !kill(pid, 0); i++)
+		usleep(100000);
+	ASSERT_EQ(0, install_signed("v20", true));
+	unlink("/run/vendorban/vendorband.pid");
+	ASSERT_EQ(0, system("/vb/vendorband --policy /vb/signed.policy --trusted-signer "
+			    "/vb/signer.pem --no-syslog > /tmp/vendorband-signed.log 2>&1 &"));
+	for (int i = 0; i < 600 && !daemon_pid(); i++)
+		usleep(100000);
+	ASSERT_LT(0, daemon_pid());
+	EXPECT_EQ(20, status_policy_version());
+	EXPECT_TRUE(file_contains("/tmp/vendorband-signed.log",
+				  "is signed by CN=policy signer,O=vendorban tests"));
+
+	ASSERT_EQ(0, install_signed("v19", true));
+	expect_still_v20(_metadata, "older but validly signed (rollback)");
+	EXPECT_TRUE(file_contains("/tmp/vendorband-signed.log",
+				  "version 19 is not newer than version 20 in force"));
+	ASSERT_EQ(0, install_signed("v22", true));
+	expect_still_v20(_metadata, "edited after signing");
+	EXPECT_TRUE(file_contains("/tmp/vendorband-signed.log", "was it edited after signing?"));
+	ASSERT_EQ(0, install_signed("v23", false));
+	expect_still_v20(_metadata, "unsigned");
+	EXPECT_TRUE(file_contains("/tmp/vendorband-signed.log", "policy is not signed"));
+
+	ASSERT_EQ(0, install_signed("v21", true));
+	ASSERT_EQ(0, kill(daemon_pid(), SIGHUP));
+	for (int i = 0; i < 100 && status_policy_version() != 21; i++)
+		usleep(100000);
+	EXPECT_EQ(21, status_policy_version());
+
+	/* A restart may not go back either: v20 is refused at start, 21 stays in force. */
+	ASSERT_EQ(0, install_signed("v20", true));
+	EXPECT_EQ(1, WEXITSTATUS(system("/vb/vendorband --policy /vb/signed.policy "
+					"--trusted-signer /vb/signer.pem --no-syslog "
+					"> /tmp/vendorband-rollback.log 2>&1")));
+	EXPECT_TRUE(file_contains("/tmp/vendorband-rollback.log", "rollback refused"));
+	EXPECT_EQ(21, status_policy_version());
+}
+
 TEST_HARNESS_MAIN
