@@ -12,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <libgen.h>
+#include <sys/inotify.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <bpf/libbpf.h>
@@ -31,6 +33,7 @@
 #define VB_STATE_DIR		"/var/lib/vendorban"
 #define VB_VERSION_FLOOR	VB_STATE_DIR "/policy-version"	/* survives reboots */
 #define VB_MAX_SIGNERS		16
+#define VB_SETTLE_MS		500	/* quiet time after a policy file changes before reloading */
 
 struct daemon {
 	struct vb_kernel k;
@@ -46,6 +49,9 @@ struct daemon {
 	const char *signer_files[VB_MAX_SIGNERS];
 	int n_signers;
 	struct vb_trust trust;
+	int inotify_fd;			/* watches the policy's directory, -1 if it cannot */
+	char policy_base[256];
+	__u64 change_seen_ms;		/* when the policy or its .sig last changed, 0 if not */
 };
 
 static volatile sig_atomic_t stop_requested, reload_requested;
@@ -350,6 +356,58 @@ static void reload(struct daemon *d)
 	vb_info("policy version %llu in force", (unsigned long long)p->version);
 }
 
+static __u64 now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (__u64)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Sites ship policy by dropping files with the configuration management they already use;
+ * watching the directory picks up both in-place writes and atomic renames. */
+static void watch_policy(struct daemon *d)
+{
+	char dir[4096], base[4096];
+
+	snprintf(dir, sizeof(dir), "%s", d->policy_path);
+	snprintf(base, sizeof(base), "%s", d->policy_path);
+	snprintf(d->policy_base, sizeof(d->policy_base), "%s", basename(base));
+	d->inotify_fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+	if (d->inotify_fd < 0 ||
+	    inotify_add_watch(d->inotify_fd, dirname(dir), IN_CLOSE_WRITE | IN_MOVED_TO) < 0) {
+		vb_warn("cannot watch %s for changes (%s): reload with SIGHUP", d->policy_path,
+			strerror(errno));
+		if (d->inotify_fd >= 0)
+			close(d->inotify_fd);
+		d->inotify_fd = -1;
+	}
+}
+
+static void check_policy_changed(struct daemon *d)
+{
+	char buf[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
+	size_t blen = strlen(d->policy_base);
+	ssize_t n;
+
+	if (d->inotify_fd < 0)
+		return;
+	while ((n = read(d->inotify_fd, buf, sizeof(buf))) > 0) {
+		for (char *p = buf; p < buf + n;) {
+			struct inotify_event *ev = (struct inotify_event *)p;
+
+			if (ev->len && !strncmp(ev->name, d->policy_base, blen) &&
+			    (!ev->name[blen] || !strcmp(ev->name + blen, ".sig")))
+				d->change_seen_ms = now_ms();
+			p += sizeof(*ev) + ev->len;
+		}
+	}
+	if (d->change_seen_ms && now_ms() - d->change_seen_ms >= VB_SETTLE_MS) {
+		d->change_seen_ms = 0;
+		reload_requested = 1;
+	}
+}
+
 static void write_pidfile(void)
 {
 	FILE *f;
@@ -469,6 +527,7 @@ int main(int argc, char **argv)
 		vb_err("cannot read denial events: %s (enforcement goes on)", strerror(errno));
 		return 1;
 	}
+	watch_policy(&d);
 	write_pidfile();
 	while (!stop_requested) {
 		err = ring_buffer__poll(rb, VB_POLL_MS);
@@ -479,6 +538,7 @@ int main(int argc, char **argv)
 		if (err > 0)
 			vb_denylog_flush(&d.log);
 		report_drops(&d);
+		check_policy_changed(&d);
 		if (reload_requested) {
 			reload_requested = 0;
 			reload(&d);

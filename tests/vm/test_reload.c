@@ -173,6 +173,20 @@ TEST(reload_under_exec_loop_is_atomic)
 	munmap(res, 4096);
 }
 
+/* What configuration management does: write the file into place, send no signal. */
+TEST(dropped_in_policy_is_picked_up_without_a_signal)
+{
+	const char *victim = lsm_path() ? BANNED : PATH_BANNED;
+	int i;
+
+	ASSERT_EQ(0, write_policy(15, "enforce"));	/* renamed into place */
+	for (i = 0; i < 100 && status_policy_version() != 15; i++)
+		usleep(100000);
+	EXPECT_EQ(15, status_policy_version());
+	EXPECT_DENIED(probe_execve(victim, NULL, NULL), "after the drop-in");
+	EXPECT_RAN(probe_execve(ALLOWED, NULL, NULL), "allowed, after the drop-in");
+}
+
 static int install_signed(const char *name, bool with_sig)
 {
 	char src[128];
