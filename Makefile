@@ -98,6 +98,7 @@ check:
 # Benchmarks run in the VM (the kernel decides) and print ratios measured side by side.
 bench: all
 	@bash tests/bench/run.sh
+	@bash tests/bench/reload.sh
 
 demo: all $(BUILD)/tests/vm/banned_prog $(BUILD)/tests/vm/allowed_prog
 	@bash demo/run.sh

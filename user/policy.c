@@ -25,6 +25,7 @@
 
 #include "vendorban.h"
 #include "policy.h"
+#include "readfile.h"
 
 /* Parse time only: "inherit". Resolved before a policy is handed out. */
 #define VB_MODE_UNSET		0xff
@@ -32,7 +33,6 @@
 #define SHOW_MAX		64
 #define SHOW_BUF		(SHOW_MAX * 4 + 4)
 #define MSG_MAX			1024
-#define READ_CHUNK		(64u << 10)
 
 static const char id_help[] = "use 1 to 63 of A-Z a-z 0-9 _ . -";
 static const char too_large_msg[] = "policy is larger than the limit of 67108864 bytes";
@@ -1137,59 +1137,20 @@ static int report_too_large(struct vb_diag *diag, const char *path)
 
 int vb_policy_load(const char *path, struct vb_policy **out, struct vb_diag *diag)
 {
-	char *buf = NULL, *p;
-	size_t len = 0, cap = 0;
-	struct stat st;
-	ssize_t n;
-	int fd, err;
+	char *buf;
+	size_t len;
+	int err;
 
 	*out = NULL;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return report_file_error(diag, path, -errno);
-	if (fstat(fd, &st)) {
-		err = report_file_error(diag, path, -errno);
-		goto out;
-	}
-	/* Don't read 4 GiB to find out that it is too much. */
-	if (S_ISREG(st.st_mode) && st.st_size > (off_t)VB_POLICY_MAX_SIZE) {
-		err = report_too_large(diag, path);
-		goto out;
-	}
-	for (;;) {
-		/* One byte more than the limit is enough to know the file is over it. */
-		if (len == cap) {
-			if (len > VB_POLICY_MAX_SIZE) {
-				err = report_too_large(diag, path);
-				goto out;
-			}
-			cap = cap ? cap * 2 : READ_CHUNK;
-			if (S_ISREG(st.st_mode) && cap <= (size_t)st.st_size)
-				cap = st.st_size + 1;
-			if (cap > VB_POLICY_MAX_SIZE + 1ul)
-				cap = VB_POLICY_MAX_SIZE + 1ul;
-			p = realloc(buf, cap);
-			if (!p) {
-				err = -ENOMEM;
-				goto out;
-			}
-			buf = p;
-		}
-		n = read(fd, buf + len, cap - len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			err = report_file_error(diag, path, -errno);
-			goto out;
-		}
-		if (n == 0)
-			break;
-		len += n;
-	}
+	err = vb_read_file(path, VB_POLICY_MAX_SIZE, &buf, &len);
+	if (err == -EFBIG)
+		return report_too_large(diag, path);
+	if (err == -ENOMEM)
+		return err;
+	if (err)
+		return report_file_error(diag, path, err);
 	err = vb_policy_parse(path, buf, len, out, diag);
-out:
 	free(buf);
-	close(fd);
 	return err;
 }
 

@@ -25,8 +25,8 @@
 #include "msg.h"
 #include "policy.h"
 #include "policy_sig.h"
+#include "readfile.h"
 
-#define READ_CHUNK	65536
 
 static void set_why(char *why, size_t len, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
@@ -61,73 +61,6 @@ static const char *ssl_reason(char *buf, size_t len)
 	return buf;
 }
 
-/*
- * Read a whole file of at most max bytes. Returns 0, -EFBIG, or -errno. The one read of the
- * policy: what is verified and what is parsed are this buffer.
- */
-static int read_file(const char *path, size_t max, char **out, size_t *out_len)
-{
-	char *buf = NULL, *p;
-	size_t len = 0, cap = 0;
-	struct stat st;
-	ssize_t n;
-	int fd, err;
-
-	*out = NULL;
-	*out_len = 0;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	if (fstat(fd, &st)) {
-		err = -errno;
-		goto out;
-	}
-	if (S_ISREG(st.st_mode) && st.st_size > (off_t)max) {
-		err = -EFBIG;
-		goto out;
-	}
-	for (;;) {
-		if (len == cap) {
-			if (len > max) {
-				err = -EFBIG;
-				goto out;
-			}
-			cap = cap ? cap * 2 : READ_CHUNK;
-			if (S_ISREG(st.st_mode) && cap <= (size_t)st.st_size)
-				cap = st.st_size + 1;
-			if (cap > max + 1)
-				cap = max + 1;
-			p = realloc(buf, cap);
-			if (!p) {
-				err = -ENOMEM;
-				goto out;
-			}
-			buf = p;
-		}
-		n = read(fd, buf + len, cap - len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			err = -errno;
-			goto out;
-		}
-		if (n == 0)
-			break;
-		len += n;
-	}
-	if (len > max) {
-		err = -EFBIG;
-		goto out;
-	}
-	*out = buf;
-	*out_len = len;
-	buf = NULL;
-	err = 0;
-out:
-	free(buf);
-	close(fd);
-	return err;
-}
 
 static char *default_sig_path(const char *policy_path)
 {
@@ -421,7 +354,7 @@ int vb_policy_verify_buf(const struct vb_trust *t, const char *policy_path, cons
 			return -ENOMEM;
 		sig_path = own_sig;
 	}
-	err = read_file(sig_path, VB_SIG_MAX_SIZE, &der, &der_len);
+	err = vb_read_file(sig_path, VB_SIG_MAX_SIZE, &der, &der_len);
 	if (err == -ENOENT) {
 		set_why(why, why_len, "policy is not signed: %s is missing", sig_path);
 		goto out;
@@ -497,7 +430,7 @@ out:
 static int read_policy(const char *policy_path, char **buf, size_t *len, char *why,
 		       size_t why_len)
 {
-	int err = read_file(policy_path, VB_POLICY_MAX_SIZE, buf, len);
+	int err = vb_read_file(policy_path, VB_POLICY_MAX_SIZE, buf, len);
 
 	if (err == -EFBIG)
 		set_why(why, why_len, "%s is larger than %u bytes", policy_path,
