@@ -19,5 +19,6 @@ int cli_dispatch(const struct cli_cmd *cmds, const char *what, int argc, char **
 int do_status(int argc, char **argv);
 int do_policy(int argc, char **argv);
 int do_disable(int argc, char **argv);
+int do_reload(int argc, char **argv);
 
 #endif

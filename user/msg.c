@@ -5,6 +5,14 @@
 
 static const char *msg_ident = "vendorban";
 static int msg_syslog;
+static void (*msg_sink_fn)(int prio, const char *msg, void *arg);
+static void *msg_sink_arg;
+
+void vb_msg_sink(void (*fn)(int prio, const char *msg, void *arg), void *arg)
+{
+	msg_sink_fn = fn;
+	msg_sink_arg = arg;
+}
 
 void vb_msg_init(const char *ident, int use_syslog)
 {
@@ -28,5 +36,13 @@ void vb_msg(int prio, const char *fmt, ...)
 		va_start(ap, fmt);
 		vsyslog(prio, fmt, ap);
 		va_end(ap);
+	}
+	if (msg_sink_fn && prio <= LOG_WARNING) {
+		char buf[1024];
+
+		va_start(ap, fmt);
+		vsnprintf(buf, sizeof(buf), fmt, ap);
+		va_end(ap);
+		msg_sink_fn(prio, buf, msg_sink_arg);
 	}
 }

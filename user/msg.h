@@ -7,6 +7,8 @@
 
 void vb_msg_init(const char *ident, int use_syslog);
 void vb_msg(int prio, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Also hand every warning and error to fn (NULL: stop), e.g. to report a reload's reasons. */
+void vb_msg_sink(void (*fn)(int prio, const char *msg, void *arg), void *arg);
 
 #define vb_err(...)	vb_msg(LOG_ERR, __VA_ARGS__)
 #define vb_warn(...)	vb_msg(LOG_WARNING, __VA_ARGS__)

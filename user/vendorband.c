@@ -52,7 +52,36 @@ struct daemon {
 	int inotify_fd;			/* watches the policy's directory, -1 if it cannot */
 	char policy_base[256];
 	__u64 change_seen_ms;		/* when the policy or its .sig last changed, 0 if not */
+	unsigned int reload_attempts;
 };
+
+static void collect_msg(int prio, const char *msg, void *arg)
+{
+	json_object_array_add(arg, json_object_new_string(msg));
+}
+
+/* For `vendorban reload`: the outcome of the last load, and every reason, as one file. */
+static void write_reload_report(struct daemon *d, bool ok, struct json_object *msgs)
+{
+	struct json_object *o = json_object_new_object();
+	FILE *f;
+
+	json_object_object_add(o, "attempt", json_object_new_int64(d->reload_attempts));
+	json_object_object_add(o, "ok", json_object_new_boolean(ok));
+	json_object_object_add(o, "file", json_object_new_string(d->policy_path));
+	json_object_object_add(o, "version_in_force", json_object_new_uint64(d->policy->version));
+	json_object_object_add(o, "messages", msgs ? json_object_get(msgs) :
+			       json_object_new_array());
+	mkdir(VB_RUN_DIR, 0755);
+	f = fopen(VB_RELOAD_REPORT ".tmp", "w");
+	if (f) {
+		fputs(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
+						     JSON_C_TO_STRING_NOSLASHESCAPE), f);
+		if (!fclose(f))
+			rename(VB_RELOAD_REPORT ".tmp", VB_RELOAD_REPORT);
+	}
+	json_object_put(o);
+}
 
 static volatile sig_atomic_t stop_requested, reload_requested;
 
@@ -336,24 +365,29 @@ static int start(struct daemon *d, struct vb_policy *p)
 
 static void reload(struct daemon *d)
 {
+	struct json_object *msgs = json_object_new_array();
 	struct vb_policy *p = NULL;
+	bool ok = false;
 
+	d->reload_attempts++;
+	vb_msg_sink(collect_msg, msgs);
 	vb_info("reloading %s", d->policy_path);
 	if (load_policy(d, d->policy_path, &p) ||
 	    check_rollback(d, p, d->policy->version, d->policy->digest)) {
 		vb_err("reload refused: the policy in force stays (version %llu)",
 		       (unsigned long long)d->policy->version);
-		if (p)
-			vb_policy_free(p);
-		return;
-	}
-	if (install(d, p)) {
+		vb_policy_free(p);
+	} else if (install(d, p)) {
 		vb_err("reload failed: the policy in force stays (version %llu)",
 		       (unsigned long long)d->policy->version);
 		vb_policy_free(p);
-		return;
+	} else {
+		vb_info("policy version %llu in force", (unsigned long long)p->version);
+		ok = true;
 	}
-	vb_info("policy version %llu in force", (unsigned long long)p->version);
+	vb_msg_sink(NULL, NULL);
+	write_reload_report(d, ok, msgs);
+	json_object_put(msgs);
 }
 
 static __u64 now_ms(void)
@@ -528,6 +562,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	watch_policy(&d);
+	write_reload_report(&d, true, NULL);
 	write_pidfile();
 	while (!stop_requested) {
 		err = ring_buffer__poll(rb, VB_POLL_MS);

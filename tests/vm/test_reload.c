@@ -187,6 +187,32 @@ TEST(dropped_in_policy_is_picked_up_without_a_signal)
 	EXPECT_RAN(probe_execve(ALLOWED, NULL, NULL), "allowed, after the drop-in");
 }
 
+/* The operator's command: it waits for the outcome and prints the reasons of a refusal. */
+TEST(reload_command_reports_the_outcome)
+{
+	FILE *f;
+	int rc;
+
+	ASSERT_EQ(0, write_policy(16, "enforce"));
+	f = fopen(RELOAD_POLICY, "a");
+	ASSERT_NE(NULL, f);
+	fputs("\tsha256 12345\n", f);	/* line 22: 5 lines, 16 filler hashes, then this */
+	fclose(f);
+	rc = system("/vb/vendorban reload > /tmp/reload-bad.out 2>&1");
+	EXPECT_EQ(1, WEXITSTATUS(rc));
+	EXPECT_TRUE(file_contains("/tmp/reload-bad.out",
+				  "/vb/reload.policy:22:9: error: sha256 must be 64 hex digits"));
+	EXPECT_TRUE(file_contains("/tmp/reload-bad.out",
+				  "refused: policy version 15 stays in force"));
+	EXPECT_EQ(15, status_policy_version());
+
+	ASSERT_EQ(0, write_policy(16, "enforce"));
+	rc = system("/vb/vendorban reload > /tmp/reload-good.out 2>&1");
+	EXPECT_EQ(0, WEXITSTATUS(rc));
+	EXPECT_TRUE(file_contains("/tmp/reload-good.out", "reloaded: policy version 16 in force"));
+	EXPECT_EQ(16, status_policy_version());
+}
+
 static int install_signed(const char *name, bool with_sig)
 {
 	char src[128];
