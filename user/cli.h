@@ -20,5 +20,6 @@ int do_status(int argc, char **argv);
 int do_policy(int argc, char **argv);
 int do_disable(int argc, char **argv);
 int do_reload(int argc, char **argv);
+int do_scan(int argc, char **argv);
 
 #endif

@@ -12,6 +12,7 @@ static int do_help(int argc, char **argv);
 static const struct cli_cmd commands[] = {
 	{ "status", do_status, "is the kernel enforcing right now, with which policy" },
 	{ "policy", do_policy, "check policy files" },
+	{ "scan", do_scan, "list files a policy would deny: the inventory, or a preview (--summary)" },
 	{ "reload", do_reload, "load the policy file again and report the outcome" },
 	{ "disable", do_disable, "stop enforcing: detach from the kernel (needs --yes)" },
 	{ "help", do_help, "this list" },

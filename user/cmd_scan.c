@@ -1,0 +1,258 @@
+// SPDX-License-Identifier: GPL-2.0
+/* vendorban scan: what the policy would deny on this system (or on a mounted image). */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <json-c/json.h>
+#include <linux/types.h>
+#include "cli.h"
+#include "msg.h"
+#include "policy.h"
+#include "scan.h"
+
+#define SCAN_DEFAULT_POLICY	"/etc/vendorban/vendorban.policy"
+#define SCAN_USAGE \
+	"usage: vendorban [--json] scan [--policy FILE] [--root DIR] [--summary] PATH...\n" \
+	"  list the regular files below each PATH that the policy would deny or audit\n" \
+	"  --policy FILE  the policy to apply (default " SCAN_DEFAULT_POLICY ")\n" \
+	"  --root DIR     treat DIR as / (a mounted image): PATHs and path rules are under it\n" \
+	"  --summary      only the per-vendor summary\n" \
+	"  exit: 0 nothing matches, 1 some file matches, 2 error\n"
+
+struct progress {
+	struct timespec last;
+	bool shown;
+};
+
+static void scan_progress(const struct vb_scan_result *res, void *arg)
+{
+	struct progress *pr = arg;
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (pr->shown && (now.tv_sec - pr->last.tv_sec) * 1000000000L +
+			 (now.tv_nsec - pr->last.tv_nsec) < 250000000L)
+		return;
+	pr->last = now;
+	pr->shown = true;
+	fprintf(stderr, "\rscanning: %llu files, %llu MB, %zu match\033[K",
+		(unsigned long long)res->files_scanned,
+		(unsigned long long)(res->bytes_hashed / 1000000), res->n_matches);
+}
+
+static void hex(const uint8_t *b, char out[65])
+{
+	for (int i = 0; i < 32; i++)
+		sprintf(out + 2 * i, "%02x", b[i]);
+}
+
+static const char *plural(size_t n)
+{
+	return n == 1 ? "" : "s";
+}
+
+/* Vendors sorted by id (the parser keeps them in file order): order[0..n_vendors). */
+static void vendor_order(const struct vb_policy *p, size_t *order)
+{
+	for (size_t i = 0; i < p->n_vendors; i++) {
+		size_t j = i;
+
+		while (j > 0 && strcmp(p->vendors[order[j - 1]].id, p->vendors[i].id) > 0) {
+			order[j] = order[j - 1];
+			j--;
+		}
+		order[j] = i;
+	}
+}
+
+static void print_text(const struct vb_policy *p, const struct vb_scan_result *res,
+		       const size_t *order, bool summary_only)
+{
+	char h[65];
+
+	for (size_t i = 0; !summary_only && i < res->n_matches; i++) {
+		const struct vb_scan_match *m = &res->matches[i];
+
+		printf("%s %s  %s  ", m->deny ? "DENY" : "AUDIT", p->vendors[m->vendor_idx].id,
+		       m->path);
+		if (m->hash_rule) {
+			hex(m->sha256, h);
+			printf("sha256 %s rule %s (%s:%u)", h, m->hash_rule->id, p->file,
+			       m->hash_rule->line);
+		}
+		if (m->path_rule)
+			printf("%spath %s rule %s (%s:%u)", m->hash_rule ? "; " : "",
+			       m->path_rule->path, m->path_rule->id, p->file, m->path_rule->line);
+		putchar('\n');
+	}
+	for (size_t i = 0; i < p->n_vendors; i++) {
+		const struct vb_vendor *v = &p->vendors[order[i]];
+		const struct vb_scan_count *c = &res->vendors[order[i]];
+
+		if (c->files)
+			printf("%s \"%s\": %zu file%s (%zu deny, %zu audit)\n", v->id, v->name,
+			       c->files, plural(c->files), c->deny, c->audit);
+		else
+			printf("%s \"%s\": no files\n", v->id, v->name);
+	}
+	printf("scanned %llu file%s, %llu MB; %zu file%s match%s the policy\n",
+	       (unsigned long long)res->files_scanned, plural(res->files_scanned),
+	       (unsigned long long)((res->bytes_hashed + 500000) / 1000000),
+	       res->n_matches, plural(res->n_matches), res->n_matches == 1 ? "es" : "");
+}
+
+static struct json_object *evidence_json(const struct vb_policy *p, const char *kind,
+					 const struct vb_rule *r)
+{
+	struct json_object *e = json_object_new_object();
+	char src[4200];
+
+	snprintf(src, sizeof(src), "%s:%u", p->file, r->line);
+	json_object_object_add(e, "match", json_object_new_string(kind));
+	json_object_object_add(e, "rule", json_object_new_string(r->id));
+	json_object_object_add(e, "rule_source", json_object_new_string(src));
+	return e;
+}
+
+static void print_json(const struct vb_policy *p, const struct vb_scan_result *res,
+		       const size_t *order, bool summary_only)
+{
+	struct json_object *o = json_object_new_object();
+	struct json_object *ms = json_object_new_array(), *sum = json_object_new_array();
+	char h[65];
+
+	for (size_t i = 0; i < res->n_matches; i++) {
+		const struct vb_scan_match *m = &res->matches[i];
+		const struct vb_vendor *v = &p->vendors[m->vendor_idx];
+		struct json_object *j = json_object_new_object(), *ev = json_object_new_array();
+
+		hex(m->sha256, h);
+		json_object_object_add(j, "path", json_object_new_string(m->path));
+		json_object_object_add(j, "sha256", json_object_new_string(h));
+		json_object_object_add(j, "vendor", json_object_new_string(v->id));
+		json_object_object_add(j, "vendor_name", json_object_new_string(v->name));
+		json_object_object_add(j, "mode", json_object_new_string(m->deny ? "enforce" :
+									   "audit"));
+		if (m->hash_rule)
+			json_object_array_add(ev, evidence_json(p, "sha256", m->hash_rule));
+		if (m->path_rule)
+			json_object_array_add(ev, evidence_json(p, "path", m->path_rule));
+		json_object_object_add(j, "evidence", ev);
+		json_object_array_add(ms, j);
+	}
+	for (size_t i = 0; i < p->n_vendors; i++) {
+		const struct vb_scan_count *c = &res->vendors[order[i]];
+		const struct vb_vendor *v = &p->vendors[order[i]];
+		struct json_object *j = json_object_new_object();
+
+		json_object_object_add(j, "vendor", json_object_new_string(v->id));
+		json_object_object_add(j, "vendor_name", json_object_new_string(v->name));
+		json_object_object_add(j, "files", json_object_new_uint64(c->files));
+		json_object_object_add(j, "deny", json_object_new_uint64(c->deny));
+		json_object_object_add(j, "audit", json_object_new_uint64(c->audit));
+		json_object_array_add(sum, j);
+	}
+	if (summary_only)
+		json_object_put(ms);
+	else
+		json_object_object_add(o, "matches", ms);
+	json_object_object_add(o, "summary", sum);
+	json_object_object_add(o, "files_scanned", json_object_new_uint64(res->files_scanned));
+	json_object_object_add(o, "bytes_hashed", json_object_new_uint64(res->bytes_hashed));
+	json_object_object_add(o, "unreadable", json_object_new_uint64(res->unreadable));
+	puts(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
+						   JSON_C_TO_STRING_NOSLASHESCAPE));
+	json_object_put(o);
+}
+
+/* Exit 0: nothing matches; 1: some file matches; 2: bad arguments, policy refused, PATH error. */
+int do_scan(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "policy", required_argument, NULL, 'p' },
+		{ "root", required_argument, NULL, 'r' },
+		{ "summary", no_argument, NULL, 's' },
+		{ "help", no_argument, NULL, 'h' },
+		{},
+	};
+	const char *policy = SCAN_DEFAULT_POLICY, *root = NULL;
+	struct vb_scan_result res = {};
+	struct vb_policy *p = NULL;
+	struct vb_diag diag = {};
+	struct progress prog = {};
+	size_t *order = NULL;
+	bool summary = false;
+	int c, err, ret = 2;
+
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
+		switch (c) {
+		case 'p':
+			policy = optarg;
+			break;
+		case 'r':
+			root = optarg;
+			break;
+		case 's':
+			summary = true;
+			break;
+		case 'h':
+			fputs(SCAN_USAGE, stdout);
+			return 0;
+		default:
+			vb_err("scan: unknown option '%s'", argv[optind - 1]);
+			fputs(SCAN_USAGE, stderr);
+			return 2;
+		}
+	}
+	if (optind >= argc) {
+		vb_err("scan: no PATH to scan");
+		fputs(SCAN_USAGE, stderr);
+		return 2;
+	}
+
+	err = vb_policy_load(policy, &p, &diag);
+	for (size_t j = 0; j < diag.n; j++)
+		fprintf(stderr, "%s\n", diag.msgs[j]);
+	if (diag.n_total > diag.n)
+		fprintf(stderr, "%s: %zu more messages not shown\n", policy, diag.n_total - diag.n);
+	if (err) {
+		vb_err("policy %s refused: nothing scanned", policy);
+		goto out;
+	}
+
+	err = vb_scan(p, root, argv + optind, argc - optind,
+		      isatty(STDERR_FILENO) ? scan_progress : NULL, &prog, &res);
+	if (prog.shown)
+		fputs("\r\033[K", stderr);
+	if (err == -ENOMEM) {
+		vb_err("scan: out of memory");
+		goto out;
+	}
+	order = malloc((p->n_vendors ? p->n_vendors : 1) * sizeof(*order));
+	if (!order) {
+		vb_err("scan: out of memory");
+		goto out;
+	}
+	vendor_order(p, order);
+	if (cli_json)
+		print_json(p, &res, order, summary);
+	else
+		print_text(p, &res, order, summary);
+	if (res.unreadable)
+		vb_warn("%llu file%s could not be read (first: %s: %s)",
+			(unsigned long long)res.unreadable, plural(res.unreadable),
+			res.first_unreadable, strerror(res.first_errno));
+	ret = err ? 2 : res.n_matches ? 1 : 0;
+out:
+	free(order);
+	vb_scan_result_free(&res);
+	vb_policy_free(p);
+	vb_diag_free(&diag);
+	return ret;
+}
