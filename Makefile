@@ -8,8 +8,9 @@ ARCH      := x86
 
 CFLAGS    ?= -O2 -g
 CFLAGS    += -std=gnu11 -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers \
-             -D_GNU_SOURCE -I$(BUILD) -Ibpf -Iuser -I$(BUILD)/include
-LDLIBS    := -lbpf -lelf -lz -lcrypto -ljson-c
+             -D_GNU_SOURCE -DLIBDPKG_VOLATILE_API -I$(BUILD) -Ibpf -Iuser -I$(BUILD)/include
+LDLIBS    := -lbpf -lelf -lz -llzma -lzstd -lcrypto -ljson-c -laudit -lsystemd \
+             $(shell pkg-config --libs rpm) $(shell pkg-config --static --libs libdpkg)
 SANFLAGS  := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
 BPF_SRCS  := $(wildcard bpf/*.bpf.c)
@@ -108,7 +109,7 @@ FUZZ_SECONDS ?= 60
 FUZZERS := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
 $(BUILD)/fuzz/%: tests/fuzz/%.c $(LIB_SRCS) $(SKEL)
 	@mkdir -p $(@D)
-	$(CLANG) -g -O1 -fsanitize=fuzzer,address,undefined -D_GNU_SOURCE -I$(BUILD) -Ibpf -Iuser \
+	$(CLANG) -g -O1 -fsanitize=fuzzer,address,undefined -D_GNU_SOURCE -DLIBDPKG_VOLATILE_API -I$(BUILD) -Ibpf -Iuser \
 		$< user/policy.c -lcrypto -o $@
 
 fuzz: $(FUZZERS)

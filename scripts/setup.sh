@@ -11,8 +11,12 @@ stamp="$top/build/.setup-done"
 KERNEL_PKGS="linux-image-amd64/bookworm linux-image-amd64/bookworm-backports"
 
 BUILD_PKGS="clang llvm make gcc pkg-config libbpf-dev bpftool libelf-dev zlib1g-dev
-	libssl-dev libjson-c-dev linux-source-6.1 xz-utils libclang-rt-14-dev openssl"
+	libssl-dev libjson-c-dev linux-source-6.1 xz-utils libclang-rt-14-dev openssl
+	liblzma-dev libzstd-dev libaudit-dev libsystemd-dev librpm-dev libdpkg-dev"
 VM_PKGS="qemu-system-x86 busybox-static cpio kmod file"
+# Fixtures are made at test time with the real tools: signed modules, IMA xattrs,
+# Authenticode files, rpm databases; the HTML report is rendered in Chromium.
+TEST_PKGS="ima-evm-utils osslsigncode attr rpm zstd gzip auditd chromium linux-kbuild-6.1"
 
 need_root() {
 	if [ "$(id -u)" -ne 0 ]; then
@@ -107,7 +111,7 @@ extract_kselftest() {
 		'*/tools/testing/selftests/kselftest.h'
 }
 
-install_missing $BUILD_PKGS $VM_PKGS
+install_missing $BUILD_PKGS $VM_PKGS $TEST_PKGS
 if ! ls "$vm"/6.12*/vmlinuz >/dev/null 2>&1 || ! ls "$vm"/6.1.*/vmlinuz >/dev/null 2>&1; then
 	need_root
 	add_backports
