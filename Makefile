@@ -106,11 +106,12 @@ demo: all $(BUILD)/tests/vm/banned_prog $(BUILD)/tests/vm/allowed_prog
 
 # libFuzzer targets, one per parser; FUZZ_SECONDS each.
 FUZZ_SECONDS ?= 60
+FUZZ_SRCS := $(filter-out user/cmd_%.c,$(LIB_SRCS))
 FUZZERS := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
-$(BUILD)/fuzz/%: tests/fuzz/%.c $(LIB_SRCS) $(SKEL)
+$(BUILD)/fuzz/%: tests/fuzz/%.c $(FUZZ_SRCS) $(SKEL)
 	@mkdir -p $(@D)
-	$(CLANG) -g -O1 -fsanitize=fuzzer,address,undefined -D_GNU_SOURCE -DLIBDPKG_VOLATILE_API -I$(BUILD) -Ibpf -Iuser \
-		$< user/policy.c -lcrypto -o $@
+	$(CLANG) -g -O1 -fsanitize=fuzzer,address,undefined -D_GNU_SOURCE -DLIBDPKG_VOLATILE_API \
+		-I$(BUILD) -Ibpf -Iuser $< $(FUZZ_SRCS) $(LDLIBS) -o $@
 
 fuzz: $(FUZZERS)
 	@for f in $(FUZZERS); do echo "== $$f"; mkdir -p $(BUILD)/corpus/$$(basename $$f); \
