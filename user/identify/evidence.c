@@ -1,4 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
+#include <stdarg.h>
+#include <stdio.h>
 #include <string.h>
 #include "identify/evidence.h"
 
@@ -27,4 +29,15 @@ const char *vb_sig_format_name(enum vb_sig_format format)
 		return "authenticode";
 	}
 	return "unknown";
+}
+
+void vb_evidence_error(struct vb_evidence *ev, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!ev || ev->error[0])
+		return;
+	va_start(ap, fmt);
+	vsnprintf(ev->error, sizeof(ev->error), fmt, ap);
+	va_end(ap);
 }

@@ -17,6 +17,7 @@
 #define VB_FIELD_MAX		256	/* package and modinfo fields, NUL included */
 #define VB_SIGNERS_MAX		16	/* signatures and chain certificates kept per file */
 #define VB_NAME_DER_MAX		256	/* issuer Name DER the kernel can match (bytes) */
+#define VB_ERROR_MAX		256	/* why a reader refused its input, NUL included */
 
 enum vb_sig_format {
 	VB_SIG_MODULE,		/* kernel module appended PKCS#7 (~Module signature appended~) */
@@ -80,10 +81,17 @@ struct vb_evidence {
 	struct vb_modinfo modinfo;
 	struct vb_elfinfo elf;
 	struct vb_package package;
+	char error[VB_ERROR_MAX];		/* the first reader's "what at which offset", or "" */
 };
 
 /* The next free signer slot, zeroed and with format set; NULL (counted) when full. */
 struct vb_signer *vb_evidence_add_signer(struct vb_evidence *ev, enum vb_sig_format format);
 const char *vb_sig_format_name(enum vb_sig_format format);
+/*
+ * Say why a reader refused its input, as "what at which offset". Only the first error is kept:
+ * it is the cause, later ones are usually its consequences. ev may be NULL: nothing is kept.
+ */
+void vb_evidence_error(struct vb_evidence *ev, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 
 #endif /* VB_EVIDENCE_H */
