@@ -53,7 +53,8 @@ static int policy_check(int argc, char **argv)
 	for (int i = first; i < argc; i++) {
 		struct vb_diag diag = {};
 		struct vb_policy *p = NULL;
-		size_t nh = 0, np = 0, nw;
+		size_t nh = 0, np = 0, ni = 0, nw;
+		char idents[64] = "";
 		bool ok;
 		int err;
 
@@ -65,17 +66,26 @@ static int policy_check(int argc, char **argv)
 		if (diag.n_total > diag.n)
 			fprintf(stderr, "%s: %zu more messages not shown\n", argv[i],
 				diag.n_total - diag.n);
-		for (size_t j = 0; p && j < p->n_rules; j++)
-			p->rules[j].kind == VB_RULE_SHA256 ? nh++ : np++;
+		for (size_t j = 0; p && j < p->n_rules; j++) {
+			if (p->rules[j].kind == VB_RULE_SHA256)
+				nh++;
+			else if (p->rules[j].kind == VB_RULE_PATH)
+				np++;
+			else
+				ni++;
+		}
+		if (ni)
+			snprintf(idents, sizeof(idents), ", %zu identity rule%s", ni,
+				 ni == 1 ? "" : "s");
 		if (cli_json)
 			check_json(argv[i], p, &diag, ok, nh, np);
 		else if (ok && nw)
-			printf("%s: ok: version %llu, %zu vendors, %zu sha256 rules, %zu path rules, %zu warning%s\n",
-			       argv[i], (unsigned long long)p->version, p->n_vendors, nh, np, nw,
-			       nw == 1 ? "" : "s");
+			printf("%s: ok: version %llu, %zu vendors, %zu sha256 rules, %zu path rules%s, %zu warning%s\n",
+			       argv[i], (unsigned long long)p->version, p->n_vendors, nh, np, idents,
+			       nw, nw == 1 ? "" : "s");
 		else if (ok)
-			printf("%s: ok: version %llu, %zu vendors, %zu sha256 rules, %zu path rules\n",
-			       argv[i], (unsigned long long)p->version, p->n_vendors, nh, np);
+			printf("%s: ok: version %llu, %zu vendors, %zu sha256 rules, %zu path rules%s\n",
+			       argv[i], (unsigned long long)p->version, p->n_vendors, nh, np, idents);
 		else if (!err)
 			printf("%s: refused (--strict: %zu warning%s)\n", argv[i], nw,
 			       nw == 1 ? "" : "s");

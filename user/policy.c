@@ -26,6 +26,9 @@
 #include "vendorban.h"
 #include "policy.h"
 #include "readfile.h"
+#include "identify/certfile.h"
+#include "identify/dn.h"
+#include "identify/evidence.h"
 
 /* Parse time only: "inherit". Resolved before a policy is handed out. */
 #define VB_MODE_UNSET		0xff
@@ -81,8 +84,7 @@ struct lexer {
 struct vendor_state {
 	unsigned int id_col;
 	unsigned int mode_line;		/* 0: no "mode" line in the block yet */
-	unsigned int n_sha256;		/* rule lines of each kind, for generated ids */
-	unsigned int n_path;
+	unsigned int n_kind[VB_RULE_MODULE + 1];	/* rule lines of each kind, for generated ids */
 	unsigned int n_rule_lines;	/* any identity line, valid or not */
 	bool bad_id;			/* no usable id: messages about the block would be noise */
 	bool dup_id;			/* its generated rule ids collide with the first one's */
@@ -850,6 +852,325 @@ static void check_rule_dups(struct parser *ps, struct vb_rule *r, bool value_ok,
 			 ps->pol->rules[first - 1].line);
 }
 
+static const char known_identities[] = "sha256, path, signer, cert, package, module, mode";
+
+static const char *const rule_usage[] = {
+	[VB_RULE_SHA256] = "sha256 HEX64",
+	[VB_RULE_PATH] = "path /ABSOLUTE/PATH",
+	[VB_RULE_SIGNER] = "signer subject \"C=..,O=..\" | signer issuer \"DN\" serial HEX | signer skid HEX | signer tbs HEX64",
+	[VB_RULE_CERT] = "cert FILE.pem",
+	[VB_RULE_PACKAGE] = "package name GLOB | package maintainer GLOB | package vendor GLOB | package key HEX",
+	[VB_RULE_MODULE] = "module name NAME",
+};
+
+static const struct {
+	enum vb_rule_kind kind;
+	enum vb_rule_field field;
+	const char *word;
+} fields[] = {
+	{ VB_RULE_SIGNER, VB_FIELD_SUBJECT, "subject" },
+	{ VB_RULE_SIGNER, VB_FIELD_ISSUER_SERIAL, "issuer" },
+	{ VB_RULE_SIGNER, VB_FIELD_SKID, "skid" },
+	{ VB_RULE_SIGNER, VB_FIELD_TBS, "tbs" },
+	{ VB_RULE_PACKAGE, VB_FIELD_NAME, "name" },
+	{ VB_RULE_PACKAGE, VB_FIELD_MAINTAINER, "maintainer" },
+	{ VB_RULE_PACKAGE, VB_FIELD_VENDOR, "vendor" },
+	{ VB_RULE_PACKAGE, VB_FIELD_KEY, "key" },
+	{ VB_RULE_MODULE, VB_FIELD_NAME, "name" },
+};
+
+static char *tok_dup(const struct token *t)
+{
+	return strndup(t->s, t->len);
+}
+
+/*
+ * Hex as staff paste it from openssl (upper case, ':' between bytes) into the form evidence
+ * uses: lower case, no separators, no leading zero bytes when strip_zeros (serial numbers
+ * have a DER sign byte that OpenSSL does not show). Returns the number of bytes, or 0.
+ */
+static size_t parse_hex_id(struct parser *ps, unsigned int line, const struct token *t,
+			   const char *what, size_t min, size_t max, bool strip_zeros, char *out)
+{
+	uint8_t bytes[64];
+	size_t n = 0, i, digits = 0;
+	int hi = -1;
+
+	for (i = 0; i < t->len; i++) {
+		int v = hex_value(t->s[i]);
+
+		if (t->s[i] == ':' && hi < 0)
+			continue;
+		if (v < 0) {
+			error_at(ps, line, t->col + i, "%s must be hex digits ('%s' is not one)",
+				 what, show(ps, 0, &t->s[i], 1));
+			return 0;
+		}
+		digits++;
+		if (hi < 0) {
+			hi = v;
+			continue;
+		}
+		if (n == sizeof(bytes) || n == max) {
+			error_at(ps, line, t->col, "%s is longer than %zu bytes", what, max);
+			return 0;
+		}
+		bytes[n++] = hi << 4 | v;
+		hi = -1;
+	}
+	if (hi >= 0 || n < min) {
+		error_at(ps, line, t->col, "%s must be %s%zu to %zu bytes in hex (this has %zu digits)",
+			 what, min == max ? "" : "", min, max, digits);
+		return 0;
+	}
+	i = 0;
+	while (strip_zeros && n - i > 1 && !bytes[i])
+		i++;
+	for (size_t j = i; j < n; j++)
+		sprintf(out + 2 * (j - i), "%02x", bytes[j]);
+	out[2 * (n - i)] = '\0';
+	return n - i;
+}
+
+static bool valid_module_name(const char *s, size_t len)
+{
+	if (!len || len > VB_MODULE_NAME_MAX - 1)
+		return false;
+	for (size_t i = 0; i < len; i++)
+		if (!(s[i] == '_' || s[i] == '-' || (s[i] >= '0' && s[i] <= '9') ||
+		      (s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z')))
+			return false;
+	return true;
+}
+
+/* Certificate files are named relative to the policy file, so a bundle can move as a whole. */
+static void cert_path(const struct parser *ps, const char *file, char *out, size_t len)
+{
+	const char *slash = strrchr(ps->name, '/');
+
+	if (file[0] == '/' || !slash)
+		snprintf(out, len, "%s", file);
+	else
+		snprintf(out, len, "%.*s/%s", (int)(slash - ps->name), ps->name, file);
+}
+
+static bool parse_cert(struct parser *ps, unsigned int line, const struct token *t,
+		       struct vb_rule *r)
+{
+	char path[4096], why[256];
+	bool expired = false;
+	int err;
+
+	r->value = tok_dup(t);
+	r->ident = calloc(1, sizeof(*r->ident));
+	if (!r->value || !r->ident) {
+		ps->oom = true;
+		return false;
+	}
+	cert_path(ps, r->value, path, sizeof(path));
+	err = vb_certfile_load(path, r->ident, &expired, why, sizeof(why));
+	if (err == -ENOMEM) {
+		ps->oom = true;
+		return false;
+	}
+	if (err) {
+		error_at(ps, line, t->col, "cert '%s': %s", show_tok(ps, 0, t), why);
+		return false;
+	}
+	if (expired)
+		warning_at(ps, line, t->col,
+			   "cert '%s' has expired (it still identifies what it signed while valid)",
+			   show_tok(ps, 0, t));
+	return true;
+}
+
+static bool parse_dn_value(struct parser *ps, unsigned int line, const struct token *t,
+			   struct vb_rule *r)
+{
+	char why[128];
+
+	r->value = tok_dup(t);
+	r->dn = calloc(1, sizeof(*r->dn));
+	if (!r->value || !r->dn) {
+		ps->oom = true;
+		return false;
+	}
+	if (vb_dn_parse(r->value, r->dn, why, sizeof(why))) {
+		error_at(ps, line, t->col, "bad distinguished name '%s': %s", show_tok(ps, 0, t),
+			 why);
+		return false;
+	}
+	return true;
+}
+
+/* "signer issuer DN serial HEX": the DN is kept before the tokens are reused. */
+static bool parse_issuer_serial(struct parser *ps, struct lexer *lx, struct vb_rule *r,
+				const struct token *dn)
+{
+	struct token *t = &ps->tok[1], *hex = &ps->tok[2];
+	unsigned int col = dn->col;
+	int ret;
+
+	if (!parse_dn_value(ps, lx->lineno, dn, r))
+		return false;
+	r->ident = calloc(1, sizeof(*r->ident));
+	if (!r->ident) {
+		ps->oom = true;
+		return false;
+	}
+	ret = next_token(ps, lx, t);
+	if (ret == 1 && tok_is(t, "serial"))
+		ret = next_token(ps, lx, hex);
+	else if (ret >= 0)
+		ret = 0;
+	if (ret <= 0) {
+		if (!ret)
+			error_at(ps, lx->lineno, col, "'signer issuer' needs a serial: %s",
+				 rule_usage[VB_RULE_SIGNER]);
+		return false;
+	}
+	if (!parse_hex_id(ps, lx->lineno, hex, "serial", 1, 20, true, r->ident->serial))
+		return false;
+	snprintf(r->ident->issuer, sizeof(r->ident->issuer), "%s", r->value);
+	r->ident->has_issuer_serial = true;
+	/* The kernel matches module signatures by the issuer's DER; see vb_dn_der(). */
+	if (vb_dn_der(r->dn, r->ident->issuer_der, sizeof(r->ident->issuer_der),
+		      &r->ident->issuer_der_len))
+		r->ident->issuer_der_len = 0;
+	return true;
+}
+
+static bool parse_identity(struct parser *ps, struct lexer *lx, struct vb_rule *r,
+			   const struct token *t)
+{
+	const char *kind_name = vb_rule_kind_name(r->kind);
+	struct token *v = &ps->tok[2];
+	unsigned int line = lx->lineno;
+	char known[96] = "";
+	size_t i;
+	int ret;
+
+	if (r->kind == VB_RULE_CERT)
+		return parse_cert(ps, line, t, r);
+	for (i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
+		if (fields[i].kind != r->kind)
+			continue;
+		if (tok_is(t, fields[i].word))
+			break;
+		snprintf(known + strlen(known), sizeof(known) - strlen(known), "%s%s",
+			 known[0] ? ", " : "", fields[i].word);
+	}
+	if (i == sizeof(fields) / sizeof(fields[0])) {
+		error_at(ps, line, t->col, "unknown %s attribute '%s' (known: %s)", kind_name,
+			 show_tok(ps, 0, t), known);
+		lx->pos = lx->len;	/* the rest would only be misread as options */
+		return false;
+	}
+	r->field = fields[i].field;
+	ret = next_token(ps, lx, v);
+	if (ret <= 0) {
+		if (!ret)
+			error_at(ps, line, t->col, "'%s %s' needs a value: %s", kind_name,
+				 fields[i].word, rule_usage[r->kind]);
+		return false;
+	}
+	switch (r->field) {
+	case VB_FIELD_SUBJECT:
+		return parse_dn_value(ps, line, v, r);
+	case VB_FIELD_ISSUER_SERIAL:
+		return parse_issuer_serial(ps, lx, r, v);
+	case VB_FIELD_SKID:
+	case VB_FIELD_TBS:
+	case VB_FIELD_KEY:
+		r->value = malloc(2 * 64 + 1);
+		r->ident = calloc(1, sizeof(*r->ident));
+		if (!r->value || !r->ident) {
+			ps->oom = true;
+			return false;
+		}
+		if (r->field == VB_FIELD_SKID)
+			return parse_hex_id(ps, line, v, "skid", 4, 64, false, r->ident->skid) &&
+			       strcpy(r->value, r->ident->skid);
+		if (r->field == VB_FIELD_KEY)
+			return parse_hex_id(ps, line, v, "key id", 4, 32, false, r->value);
+		if (!parse_hex_id(ps, line, v, "tbs", 32, 32, false, r->value))
+			return false;
+		for (i = 0; i < 32; i++)
+			r->ident->tbs_sha256[i] = hex_value(r->value[2 * i]) << 4 |
+						  hex_value(r->value[2 * i + 1]);
+		r->ident->has_tbs = true;
+		return true;
+	case VB_FIELD_NAME:
+		if (r->kind == VB_RULE_MODULE && !valid_module_name(v->s, v->len)) {
+			error_at(ps, line, v->col,
+				 "bad module name '%s': use 1 to %d of A-Z a-z 0-9 _ -",
+				 show_tok(ps, 0, v), VB_MODULE_NAME_MAX - 1);
+			return false;
+		}
+		/* fall through */
+	default:
+		if (!v->len || v->len > VB_FIELD_MAX - 1) {
+			error_at(ps, line, v->col, "%s %s must be 1 to %d bytes", kind_name,
+				 fields[i].word, VB_FIELD_MAX - 1);
+			return false;
+		}
+		r->value = tok_dup(v);
+		if (!r->value) {
+			ps->oom = true;
+			return false;
+		}
+		/* The kernel treats '-' and '_' in module names as the same character. */
+		if (r->kind == VB_RULE_MODULE)
+			for (char *c = r->value; *c; c++)
+				if (*c == '-')
+					*c = '_';
+		return true;
+	}
+}
+
+/* Policy-wide switches for kernel modules; both are off unless a policy turns them on. */
+static void parse_option(struct parser *ps, struct lexer *lx, const struct token *kw)
+{
+	struct token *name = &ps->tok[1], *val = &ps->tok[2];
+	bool *flag = NULL;
+	int ret;
+
+	if (in_vendor(ps)) {
+		error_at(ps, lx->lineno, kw->col, "'option' must come before the first vendor (line %u)",
+			 ps->first_vendor_line);
+		return;
+	}
+	ret = next_token(ps, lx, name);
+	if (ret == 1)
+		ret = next_token(ps, lx, val);
+	if (ret <= 0) {
+		if (!ret)
+			error_at(ps, lx->lineno, kw->col,
+				 "'option' needs a name and a value: option unsigned-modules deny|allow, option init-module deny|allow");
+		return;
+	}
+	if (tok_is(name, "unsigned-modules"))
+		flag = &ps->pol->deny_unsigned_modules;
+	else if (tok_is(name, "init-module"))
+		flag = &ps->pol->deny_init_module;
+	else {
+		error_at(ps, lx->lineno, name->col,
+			 "unknown option '%s' (known: unsigned-modules, init-module)",
+			 show_tok(ps, 0, name));
+		return;
+	}
+	if (tok_is(val, "deny"))
+		*flag = true;
+	else if (tok_is(val, "allow"))
+		*flag = false;
+	else {
+		error_at(ps, lx->lineno, val->col, "option value must be deny or allow, not '%s'",
+			 show_tok(ps, 0, val));
+		return;
+	}
+	expect_end(ps, lx, "the option");
+}
+
 static void parse_rule(struct parser *ps, struct lexer *lx, const struct token *kw,
 		       enum vb_rule_kind kind)
 {
@@ -871,14 +1192,14 @@ static void parse_rule(struct parser *ps, struct lexer *lx, const struct token *
 	vs = &ps->vstate[pol->n_vendors - 1];
 	vs->n_rule_lines++;
 	/* Counted before the line is checked, so "-path-3" is the block's third path line. */
-	nth = kind == VB_RULE_SHA256 ? ++vs->n_sha256 : ++vs->n_path;
+	nth = ++vs->n_kind[kind];
 
 	ret = next_token(ps, lx, t);
 	if (ret < 0)
 		return;
 	if (ret == 0) {
 		error_at(ps, lx->lineno, kw->col, "'%s' needs a value: %s", kind_name,
-			 kind == VB_RULE_SHA256 ? "sha256 HEX64" : "path /ABSOLUTE/PATH");
+			 rule_usage[kind]);
 		return;
 	}
 
@@ -896,8 +1217,10 @@ static void parse_rule(struct parser *ps, struct lexer *lx, const struct token *
 	r->col = t->col;
 	if (kind == VB_RULE_SHA256)
 		value_ok = parse_sha256(ps, r->line, t, r->sha256);
-	else
+	else if (kind == VB_RULE_PATH)
 		value_ok = parse_path(ps, r->line, t, r->path);
+	else
+		value_ok = parse_identity(ps, lx, r, t);
 	parse_rule_options(ps, lx, r, &id_col);
 
 	if (!id_col && !vs->bad_id) {
@@ -915,11 +1238,6 @@ static void parse_rule(struct parser *ps, struct lexer *lx, const struct token *
 	check_rule_dups(ps, r, value_ok, !id_col, id_col);
 }
 
-static bool is_future_identity(const struct token *t)
-{
-	return tok_is(t, "signer") || tok_is(t, "cert") || tok_is(t, "certificate") ||
-	       tok_is(t, "package");
-}
 
 static void parse_line(struct parser *ps, struct lexer *lx)
 {
@@ -937,21 +1255,27 @@ static void parse_line(struct parser *ps, struct lexer *lx)
 		parse_rule(ps, lx, kw, VB_RULE_SHA256);
 	} else if (tok_is(kw, "path")) {
 		parse_rule(ps, lx, kw, VB_RULE_PATH);
+	} else if (tok_is(kw, "signer")) {
+		parse_rule(ps, lx, kw, VB_RULE_SIGNER);
+	} else if (tok_is(kw, "cert")) {
+		parse_rule(ps, lx, kw, VB_RULE_CERT);
+	} else if (tok_is(kw, "package")) {
+		parse_rule(ps, lx, kw, VB_RULE_PACKAGE);
+	} else if (tok_is(kw, "module")) {
+		parse_rule(ps, lx, kw, VB_RULE_MODULE);
+	} else if (tok_is(kw, "option")) {
+		parse_option(ps, lx, kw);
 	} else {
 		/* Most likely a rule with a typo in it: the block is not empty, so don't say so. */
 		if (in_vendor(ps))
 			ps->vstate[ps->pol->n_vendors - 1].n_rule_lines++;
-		if (is_future_identity(kw))
+		if (in_vendor(ps))
 			error_at(ps, lx->lineno, kw->col,
-				 "identity '%s' is not supported by this version of the format (known: sha256, path, mode)",
-				 show_tok(ps, 0, kw));
-		else if (in_vendor(ps))
-			error_at(ps, lx->lineno, kw->col,
-				 "unknown identity '%s' (known: sha256, path, mode)",
-				 show_tok(ps, 0, kw));
+				 "unknown identity '%s' (known: %s)", show_tok(ps, 0, kw),
+				 known_identities);
 		else
 			error_at(ps, lx->lineno, kw->col,
-				 "unknown keyword '%s' (known: version, mode, vendor)",
+				 "unknown keyword '%s' (known: version, mode, option, vendor)",
 				 show_tok(ps, 0, kw));
 	}
 }
@@ -1158,6 +1482,11 @@ void vb_policy_free(struct vb_policy *p)
 {
 	if (!p)
 		return;
+	for (size_t i = 0; i < p->n_rules; i++) {
+		free(p->rules[i].value);
+		free(p->rules[i].ident);
+		free(p->rules[i].dn);
+	}
 	free(p->vendors);
 	free(p->rules);
 	free(p);
@@ -1177,8 +1506,54 @@ const char *vb_rule_kind_name(enum vb_rule_kind kind)
 		return "sha256";
 	case VB_RULE_PATH:
 		return "path";
+	case VB_RULE_SIGNER:
+		return "signer";
+	case VB_RULE_CERT:
+		return "cert";
+	case VB_RULE_PACKAGE:
+		return "package";
+	case VB_RULE_MODULE:
+		return "module";
 	}
 	return "unknown";
+}
+
+const char *vb_rule_field_name(enum vb_rule_field field)
+{
+	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
+		if (fields[i].field == field)
+			return fields[i].word;
+	return "";
+}
+
+void vb_rule_describe(const struct vb_rule *r, char *buf, size_t len)
+{
+	char hex[65];
+
+	switch (r->kind) {
+	case VB_RULE_SHA256:
+		for (int i = 0; i < 32; i++)
+			snprintf(hex + 2 * i, 3, "%02x", r->sha256[i]);
+		snprintf(buf, len, "sha256 %s", hex);
+		break;
+	case VB_RULE_PATH:
+		snprintf(buf, len, "path %s", r->path);
+		break;
+	case VB_RULE_CERT:
+		snprintf(buf, len, "cert %s", r->value ? r->value : "");
+		break;
+	case VB_RULE_SIGNER:
+		if (r->field == VB_FIELD_ISSUER_SERIAL && r->ident) {
+			snprintf(buf, len, "signer issuer \"%s\" serial %s", r->value, r->ident->serial);
+			break;
+		}
+		/* fall through */
+	default:
+		snprintf(buf, len, "%s %s %s%s%s", vb_rule_kind_name(r->kind),
+			 vb_rule_field_name(r->field), r->field == VB_FIELD_SUBJECT ? "\"" : "",
+			 r->value ? r->value : "", r->field == VB_FIELD_SUBJECT ? "\"" : "");
+		break;
+	}
 }
 
 const char *vb_mode_name(uint8_t mode)

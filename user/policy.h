@@ -17,7 +17,27 @@
 enum vb_rule_kind {
 	VB_RULE_SHA256 = 1,
 	VB_RULE_PATH = 2,
+	VB_RULE_SIGNER = 3,		/* signer subject|issuer|skid|tbs ... */
+	VB_RULE_CERT = 4,		/* cert FILE: every identity the certificate gives */
+	VB_RULE_PACKAGE = 5,		/* package name|maintainer|vendor|key ... */
+	VB_RULE_MODULE = 6,		/* module name NAME */
 };
+
+/* Which attribute a signer, package or module rule names. */
+enum vb_rule_field {
+	VB_FIELD_NONE = 0,
+	VB_FIELD_SUBJECT,		/* signer subject "C=RU, O=..." (attributes must all match) */
+	VB_FIELD_ISSUER_SERIAL,		/* signer issuer "DN" serial HEX */
+	VB_FIELD_SKID,			/* signer skid HEX */
+	VB_FIELD_TBS,			/* signer tbs HEX64 */
+	VB_FIELD_NAME,			/* package name GLOB, module name NAME */
+	VB_FIELD_MAINTAINER,		/* package maintainer GLOB */
+	VB_FIELD_VENDOR,		/* package vendor GLOB */
+	VB_FIELD_KEY,			/* package key HEX */
+};
+
+struct vb_signer;
+struct vb_dn;
 
 struct vb_vendor {
 	char id[VB_ID_MAX];		/* short token: [A-Za-z0-9_.-]+ */
@@ -34,6 +54,11 @@ struct vb_rule {
 	unsigned int line, col;		/* where the rule's value starts (1-based) */
 	uint8_t sha256[32];		/* VB_RULE_SHA256 */
 	char path[VB_RULE_PATH_MAX + 1]; /* VB_RULE_PATH: absolute; trailing '/' = prefix */
+	uint8_t field;			/* enum vb_rule_field: signer, package, module rules */
+	char *value;			/* their value as written (a DN, glob, name or hex); for
+					 * cert, the file name as written */
+	struct vb_signer *ident;	/* signer and cert rules: the identity to match */
+	struct vb_dn *dn;		/* signer subject and issuer rules: the parsed name */
 };
 
 struct vb_policy {
@@ -45,6 +70,8 @@ struct vb_policy {
 	struct vb_rule *rules;
 	size_t n_rules;
 	uint8_t digest[32];		/* SHA-256 of the policy text as read */
+	bool deny_unsigned_modules;	/* option unsigned-modules deny */
+	bool deny_init_module;		/* option init-module deny: only finit_module(2) */
 };
 
 /*
@@ -71,7 +98,10 @@ void vb_policy_free(struct vb_policy *p);
 
 /* Rule lookups used by the daemon and the CLI. */
 const struct vb_vendor *vb_rule_vendor(const struct vb_policy *p, const struct vb_rule *r);
-const char *vb_rule_kind_name(enum vb_rule_kind kind);	/* "sha256", "path" */
+const char *vb_rule_kind_name(enum vb_rule_kind kind);	/* "sha256", "path", "signer", ... */
+const char *vb_rule_field_name(enum vb_rule_field field);	/* "subject", "issuer", ... */
+/* The rule as one line of policy text without options: "signer skid 55ed...". */
+void vb_rule_describe(const struct vb_rule *r, char *buf, size_t len);
 const char *vb_mode_name(uint8_t mode);			/* "enforce", "audit" */
 
 void vb_diag_free(struct vb_diag *d);

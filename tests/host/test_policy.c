@@ -277,7 +277,7 @@ TEST_F(policy, many_errors)
 		     self->d.msgs[1]);
 	EXPECT_STREQ("t.policy:5:7: error: path 'opt/x' is not absolute (it must start with '/')",
 		     self->d.msgs[2]);
-	EXPECT_STREQ("t.policy:6:2: error: identity 'signer' is not supported by this version of the format (known: sha256, path, mode)",
+	EXPECT_STREQ("t.policy:6:9: error: unknown signer attribute 'CN=Acme' (known: subject, issuer, skid, tbs)",
 		     self->d.msgs[3]);
 	EXPECT_STREQ("t.policy:7:8: error: vendor 'empty' has no rules", self->d.msgs[4]);
 	EXPECT_STREQ("t.policy:8:8: error: duplicate vendor 'acme' (first on line 3)",
@@ -310,9 +310,9 @@ TEST_F(policy, diag_limit)
 	free(text);
 	ASSERT_EQ((size_t)VB_DIAG_MAX, self->d.n);
 	EXPECT_EQ((size_t)150, self->d.n_total);
-	EXPECT_STREQ("t.policy:2:1: error: unknown keyword 'foo' (known: version, mode, vendor)",
+	EXPECT_STREQ("t.policy:2:1: error: unknown keyword 'foo' (known: version, mode, option, vendor)",
 		     self->d.msgs[0]);
-	EXPECT_STREQ("t.policy:101:1: error: unknown keyword 'foo' (known: version, mode, vendor)",
+	EXPECT_STREQ("t.policy:101:1: error: unknown keyword 'foo' (known: version, mode, option, vendor)",
 		     self->d.msgs[VB_DIAG_MAX - 1]);
 }
 
@@ -449,10 +449,10 @@ TEST_F(policy, too_large)
 TEST_F(policy, escaped_in_messages)
 {
 	ASSERT_REFUSED("version 1\nfo\x1b[2Jo\n", 1);
-	EXPECT_STREQ("t.policy:2:1: error: unknown keyword 'fo\\x1b[2Jo' (known: version, mode, vendor)",
+	EXPECT_STREQ("t.policy:2:1: error: unknown keyword 'fo\\x1b[2Jo' (known: version, mode, option, vendor)",
 		     self->d.msgs[0]);
 	ASSERT_REFUSED("version 1\nx\xc2\x9b" "2J\xc3\xa9\n", 1);
-	EXPECT_STREQ("t.policy:2:1: error: unknown keyword 'x\\xc2\\x9b2J\xc3\xa9' (known: version, mode, vendor)",
+	EXPECT_STREQ("t.policy:2:1: error: unknown keyword 'x\\xc2\\x9b2J\xc3\xa9' (known: version, mode, option, vendor)",
 		     self->d.msgs[0]);
 }
 
@@ -512,7 +512,7 @@ TEST_F(load, errors_cite_the_file)
 	ASSERT_NULL(self->p);
 	ASSERT_EQ((size_t)1, self->d.n);
 	snprintf(msg, sizeof(msg),
-		 "%s:2:1: error: unknown keyword 'vendr' (known: version, mode, vendor)", self->file);
+		 "%s:2:1: error: unknown keyword 'vendr' (known: version, mode, option, vendor)", self->file);
 	EXPECT_STREQ(msg, self->d.msgs[0]);
 }
 
@@ -597,35 +597,66 @@ TEST_F(refused, messages)
 /* Keywords */
 FIXTURE_VARIANT_ADD(refused, unknown_keyword) {
 	.text = "version 1\nfoo bar\n",
-	.msgs = { "t.policy:2:1: error: unknown keyword 'foo' (known: version, mode, vendor)" },
+	.msgs = { "t.policy:2:1: error: unknown keyword 'foo' (known: version, mode, option, vendor)" },
 };
 
 FIXTURE_VARIANT_ADD(refused, keyword_case) {
 	.text = "Version 1\n",
 	.msgs = {
-		"t.policy:1:1: error: unknown keyword 'Version' (known: version, mode, vendor)",
+		"t.policy:1:1: error: unknown keyword 'Version' (known: version, mode, option, vendor)",
 		"t.policy:1:1: error: missing 'version' line (it must come before the first vendor)",
 	},
 };
 
 FIXTURE_VARIANT_ADD(refused, unknown_identity) {
 	.text = ACME "  sah256 " H1 "\n",
-	.msgs = { "t.policy:3:3: error: unknown identity 'sah256' (known: sha256, path, mode)" },
+	.msgs = { "t.policy:3:3: error: unknown identity 'sah256' (known: sha256, path, signer, cert, package, module, mode)" },
 };
 
-FIXTURE_VARIANT_ADD(refused, future_signer) {
+/* Identities written the way the format once hinted at, without the attribute. */
+FIXTURE_VARIANT_ADD(refused, signer_without_attribute) {
 	.text = ACME "\tsigner \"CN=Acme Code Signing\"\n",
-	.msgs = { "t.policy:3:2: error: identity 'signer' is not supported by this version of the format (known: sha256, path, mode)" },
+	.msgs = { "t.policy:3:9: error: unknown signer attribute 'CN=Acme Code Signing' (known: subject, issuer, skid, tbs)" },
 };
 
-FIXTURE_VARIANT_ADD(refused, future_cert) {
+FIXTURE_VARIANT_ADD(refused, cert_file_missing) {
 	.text = ACME "cert 00:11\n",
-	.msgs = { "t.policy:3:1: error: identity 'cert' is not supported by this version of the format (known: sha256, path, mode)" },
+	.msgs = { "t.policy:3:6: error: cert '00:11': No such file or directory" },
 };
 
-FIXTURE_VARIANT_ADD(refused, future_package) {
+FIXTURE_VARIANT_ADD(refused, package_without_attribute) {
 	.text = ACME "package acme-agent\n",
-	.msgs = { "t.policy:3:1: error: identity 'package' is not supported by this version of the format (known: sha256, path, mode)" },
+	.msgs = { "t.policy:3:9: error: unknown package attribute 'acme-agent' (known: name, maintainer, vendor, key)" },
+};
+
+FIXTURE_VARIANT_ADD(refused, signer_issuer_without_serial) {
+	.text = ACME "signer issuer \"CN=Acme CA,C=US\"\n",
+	.msgs = { "t.policy:3:15: error: 'signer issuer' needs a serial: signer subject \"C=..,O=..\" | signer issuer \"DN\" serial HEX | signer skid HEX | signer tbs HEX64" },
+};
+
+FIXTURE_VARIANT_ADD(refused, signer_bad_dn) {
+	.text = ACME "signer subject \"Acme Inc\"\n",
+	.msgs = { "t.policy:3:16: error: bad distinguished name 'Acme Inc': expected TYPE=value at ''" },
+};
+
+FIXTURE_VARIANT_ADD(refused, signer_skid_not_hex) {
+	.text = ACME "signer skid 55:ED:zz\n",
+	.msgs = { "t.policy:3:19: error: skid must be hex digits ('z' is not one)" },
+};
+
+FIXTURE_VARIANT_ADD(refused, module_bad_name) {
+	.text = ACME "module name vb/evil\n",
+	.msgs = { "t.policy:3:13: error: bad module name 'vb/evil': use 1 to 55 of A-Z a-z 0-9 _ -" },
+};
+
+FIXTURE_VARIANT_ADD(refused, option_inside_vendor) {
+	.text = ACME "path /opt/acme/\noption init-module deny\n",
+	.msgs = { "t.policy:4:1: error: 'option' must come before the first vendor (line 2)" },
+};
+
+FIXTURE_VARIANT_ADD(refused, option_unknown_value) {
+	.text = "version 1\noption unsigned-modules maybe\n" "vendor acme \"Acme\"\npath /opt/acme/\n",
+	.msgs = { "t.policy:2:25: error: option value must be deny or allow, not 'maybe'" },
 };
 
 FIXTURE_VARIANT_ADD(refused, path_before_vendor) {
