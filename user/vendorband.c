@@ -18,7 +18,10 @@
 #include <time.h>
 #include <bpf/libbpf.h>
 #include "attach.h"
+#include "derive.h"
 #include "denylog.h"
+#include "log/forward.h"
+#include "log/logtime.h"
 #include "event.h"
 #include "kernel.h"
 #include "msg.h"
@@ -40,6 +43,7 @@ struct daemon {
 	struct vb_policy *policy;
 	struct vb_event_ctx ectx;
 	struct vb_denylog log;
+	struct vb_forward fwd;		/* copies to the journal (or syslog) and to audit */
 	const char *policy_path;
 	enum vb_path want_path;		/* VB_PATH_NONE: choose */
 	int mprotect_deny;		/* -1: default for the path */
@@ -53,6 +57,9 @@ struct daemon {
 	char policy_base[256];
 	__u64 change_seen_ms;		/* when the policy or its .sig last changed, 0 if not */
 	unsigned int reload_attempts;
+	/* Where the vendor identities' files are looked for, at start and on every reload. */
+	char *scan_paths[VB_SCAN_PATHS_MAX];
+	size_t n_scan_paths;
 };
 
 static void collect_msg(int prio, const char *msg, void *arg)
@@ -186,14 +193,19 @@ static int check_rollback_at_start(struct daemon *d, const struct vb_policy *p)
 	return check_rollback(d, p, info.version, info.version ? info.digest : NULL);
 }
 
-static void log_record(struct daemon *d, struct json_object *o)
+/* A record goes to the log, then to the journal (or syslog) and audit with its place in the
+ * chain; a copy that reaches only some of them is still a copy. */
+static void log_record(struct daemon *d, struct json_object *o, const char *message)
 {
 	const char *line = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
 							 JSON_C_TO_STRING_NOSLASHESCAPE);
+	int err = vb_denylog_append(&d->log, line);
 
-	if (vb_denylog_append(&d->log, line) && d->log.write_errors == 1)
-		vb_err("cannot write to the denial log %s: %s (denials go on; counted in "
-		       "status)", d->log.path, strerror(errno));
+	if (err && d->log.lost_pending == 1)
+		vb_err("cannot write to the denial log %s: %s (denials go on; the loss is counted "
+		       "and declared in the log once it can be written)", d->log.path,
+		       strerror(-err));
+	vb_forward_record(&d->fwd, o, err ? 0 : d->log.chain.seq, d->log.chain.hash, message);
 }
 
 static int on_event(void *ctx, void *data, size_t len)
@@ -212,10 +224,9 @@ static int on_event(void *ctx, void *data, size_t len)
 	o = vb_event_json(&d->ectx, e);
 	if (!o)
 		return -ENOMEM;
-	log_record(d, o);
-	json_object_put(o);
 	vb_event_summary(&d->ectx, e, summary, sizeof(summary));
-	syslog(LOG_WARNING, "%s", summary);
+	log_record(d, o, summary);
+	json_object_put(o);
 	return 0;
 }
 
@@ -224,7 +235,7 @@ static void report_drops(struct daemon *d)
 {
 	struct json_object *o;
 	struct timespec ts;
-	char now[64];
+	char now[64], msg[128];
 	__u64 dropped;
 
 	if (vb_stat_read(&d->k, VB_STAT_DROPPED, &dropped) || dropped <= d->dropped_seen)
@@ -237,19 +248,27 @@ static void report_drops(struct daemon *d)
 	json_object_object_add(o, "action", json_object_new_string("gap"));
 	json_object_object_add(o, "lost", json_object_new_int64(dropped - d->dropped_seen));
 	json_object_object_add(o, "reason", json_object_new_string("kernel ring buffer full"));
-	log_record(d, o);
+	snprintf(msg, sizeof(msg), "%llu denial records lost: kernel ring buffer full",
+		 (unsigned long long)(dropped - d->dropped_seen));
+	log_record(d, o, msg);
 	json_object_put(o);
 	vb_err("%llu denial records were lost (ring buffer full); the verdicts stood",
 	       (unsigned long long)(dropped - d->dropped_seen));
 	d->dropped_seen = dropped;
+	d->k.settings.drops_declared = dropped;
+	vb_settings_write(&d->k);
 }
 
 static int install(struct daemon *d, struct vb_policy *p)
 {
+	struct vb_derived derived;
 	__u64 seq;
 	int err;
 
-	err = vb_rules_install(&d->k, p);
+	err = vb_derive(p, d->scan_paths, d->n_scan_paths, &derived);
+	if (!err)
+		err = vb_rules_install(&d->k, p, &derived);
+	vb_derived_free(&derived);
 	if (err)
 		return err;
 	if (d->n_signers)
@@ -345,8 +364,8 @@ static int start(struct daemon *d, struct vb_policy *p)
 		 * switch to our policy in one step. Nothing is detached, nothing attached twice. */
 		d->k = old;
 		d->k.took_over = true;
-		d->dropped_seen = 0;
-		vb_stat_read(&d->k, VB_STAT_DROPPED, &d->dropped_seen);
+		/* Drops after the last daemon's last gap record, while none ran, are ours. */
+		d->dropped_seen = old.settings.drops_declared;
 		err = enable_and_verify(d, p, &st);
 		if (!err && st.enforcing)
 			return 0;
@@ -455,12 +474,41 @@ static void write_pidfile(void)
 	rename(VB_PIDFILE ".tmp", VB_PIDFILE);
 }
 
+/* The default places a vendor's files live, those of them this host has. */
+static void default_scan_paths(struct daemon *d)
+{
+	static char defaults[] = VB_SCAN_DEFAULT_PATHS;
+	char *save = NULL;
+
+	for (char *dir = strtok_r(defaults, ":", &save); dir && d->n_scan_paths < VB_SCAN_PATHS_MAX;
+	     dir = strtok_r(NULL, ":", &save)) {
+		struct stat st;
+
+		if (!lstat(dir, &st) && S_ISDIR(st.st_mode))
+			d->scan_paths[d->n_scan_paths++] = dir;
+	}
+}
+
+/* Long options without a short one: values past any character, so none can collide. */
+enum {
+	OPT_LOG_MAX_SIZE = 0x100,
+	OPT_LOG_MAX_AGE,
+	OPT_LOG_KEEP,
+	OPT_NO_AUDIT,
+};
+
 static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: vendorband [OPTIONS]\n"
 		"  -p, --policy FILE            policy to enforce (default " VB_POLICY_DEFAULT ")\n"
 		"  -l, --log FILE               denial log (default " VB_DENYLOG_DEFAULT ")\n"
+		"      --log-max-size SIZE      rotate the log before it passes SIZE (K, M, G;\n"
+		"                               default 64M, at least 64K; 0: never)\n"
+		"      --log-max-age AGE        rotate the log when it is AGE old (s, m, h, d, w;\n"
+		"                               default 7d; 0: never)\n"
+		"      --log-keep N             rotated logs kept, compressed (default 30)\n"
+		"      --no-audit               do not send denials to the Linux audit subsystem\n"
 		"      --path auto|lsm|fmod_ret how to hook the kernel (default auto)\n"
 		"      --mprotect-unverified deny|allow\n"
 		"                               mprotect(PROT_EXEC) on a file with no verdict\n"
@@ -468,6 +516,9 @@ static void usage(FILE *f)
 		"      --trusted-signer CERT    enforce only policies signed by CERT (PEM; repeat\n"
 		"                               for more), never one older than the one in force\n"
 		"      --no-syslog              do not copy messages and denials to syslog\n"
+		"      --scan DIR               look for files of the policy's signers, packages and\n"
+		"                               modules below DIR (repeat for more; 'none' for no\n"
+		"                               scan; default " VB_SCAN_DEFAULT_PATHS ")\n"
 		"  -h, --help\n");
 }
 
@@ -476,18 +527,28 @@ int main(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "policy", required_argument, NULL, 'p' },
 		{ "log", required_argument, NULL, 'l' },
+		{ "log-max-size", required_argument, NULL, OPT_LOG_MAX_SIZE },
+		{ "log-max-age", required_argument, NULL, OPT_LOG_MAX_AGE },
+		{ "log-keep", required_argument, NULL, OPT_LOG_KEEP },
+		{ "no-audit", no_argument, NULL, OPT_NO_AUDIT },
 		{ "path", required_argument, NULL, 'P' },
 		{ "mprotect-unverified", required_argument, NULL, 'M' },
 		{ "no-syslog", no_argument, NULL, 'S' },
 		{ "trusted-signer", required_argument, NULL, 'T' },
+		{ "scan", required_argument, NULL, 'D' },
 		{ "help", no_argument, NULL, 'h' },
 		{},
 	};
 	struct daemon d = { .policy_path = VB_POLICY_DEFAULT, .mprotect_deny = -1 };
 	const char *log_path = VB_DENYLOG_DEFAULT;
+	struct vb_denylog_opts log_opts = { VB_DENYLOG_MAX_SIZE, VB_DENYLOG_MAX_AGE,
+					    VB_DENYLOG_KEEP };
+	bool no_audit = false;
+	char *end;
 	struct ring_buffer *rb = NULL;
 	struct vb_policy *p;
 	int c, use_syslog = 1, err;
+	bool scan_given = false;
 
 	while ((c = getopt_long(argc, argv, "p:l:h", opts, NULL)) != -1) {
 		switch (c) {
@@ -496,6 +557,24 @@ int main(int argc, char **argv)
 			break;
 		case 'l':
 			log_path = optarg;
+			break;
+		case OPT_LOG_MAX_SIZE:
+			if (vb_size_parse(optarg, &log_opts.max_size) ||
+			    (log_opts.max_size && log_opts.max_size < 65536))
+				goto bad_usage;
+			break;
+		case OPT_LOG_MAX_AGE:
+			if (vb_duration_parse(optarg, &log_opts.max_age))
+				goto bad_usage;
+			break;
+		case OPT_LOG_KEEP:
+			log_opts.keep = strtoul(optarg, &end, 10);
+			if (*end || end == optarg || !log_opts.keep ||
+			    log_opts.keep > VB_DENYLOG_KEEP_MAX)
+				goto bad_usage;
+			break;
+		case OPT_NO_AUDIT:
+			no_audit = true;
 			break;
 		case 'P':
 			if (!strcmp(optarg, "lsm"))
@@ -518,6 +597,14 @@ int main(int argc, char **argv)
 				goto bad_usage;
 			d.signer_files[d.n_signers++] = optarg;
 			break;
+		case 'D':
+			scan_given = true;
+			if (!strcmp(optarg, "none"))
+				break;
+			if (d.n_scan_paths == VB_SCAN_PATHS_MAX)
+				goto bad_usage;
+			d.scan_paths[d.n_scan_paths++] = optarg;
+			break;
 		case 'h':
 			usage(stdout);
 			return 0;
@@ -527,6 +614,8 @@ int main(int argc, char **argv)
 	}
 	if (optind != argc)
 		goto bad_usage;
+	if (!scan_given)
+		default_scan_paths(&d);
 	vb_msg_init("vendorband", use_syslog);
 	if (geteuid()) {
 		vb_err("must run as root (it loads BPF programs)");
@@ -538,8 +627,10 @@ int main(int argc, char **argv)
 	p = NULL;
 	if (load_policy(&d, d.policy_path, &p) || check_rollback_at_start(&d, p))
 		return 1;
-	if (vb_denylog_open(&d.log, log_path))
+	if (vb_denylog_open(&d.log, log_path, &log_opts))
 		return 1;
+	vb_forward_open(&d.fwd, (use_syslog ? VB_FWD_SYSLOG : 0) | (no_audit ? 0 : VB_FWD_AUDIT),
+			d.ectx.host);
 	signal(SIGHUP, on_signal);
 	signal(SIGTERM, on_signal);
 	signal(SIGINT, on_signal);
@@ -570,8 +661,8 @@ int main(int argc, char **argv)
 			vb_err("reading events failed: %s", strerror(-err));
 			break;
 		}
-		if (err > 0)
-			vb_denylog_flush(&d.log);
+		/* Idle ticks too: a pending gap record goes in as soon as the disk takes it. */
+		vb_denylog_flush(&d.log);
 		report_drops(&d);
 		check_policy_changed(&d);
 		if (reload_requested) {
@@ -588,6 +679,7 @@ int main(int argc, char **argv)
 	unlink(VB_PIDFILE);
 	vb_kernel_close(&d.k);
 	vb_denylog_close(&d.log);
+	vb_forward_close(&d.fwd);
 	return 0;
 
 bad_usage:
