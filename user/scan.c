@@ -13,7 +13,15 @@
 #include <linux/types.h>
 #include "msg.h"
 #include "scan.h"
+#include "scan_cache.h"
 #include "vendorban.h"
+#include "identify/identify.h"
+#include "identify/match.h"
+#include "identify/pkgdb.h"
+
+/* Readers whose findings depend only on the file's bytes (and xattrs): what the cache keeps.
+ * Package ownership depends on the path and the databases, and is looked up every time. */
+#define CONTENT_READERS	(VB_ID_SIGNATURES | VB_ID_ELF)
 
 struct scan_hash {
 	uint8_t sha256[32];
@@ -30,12 +38,25 @@ struct scan_ctx {
 	size_t root_len;			/* strip this much of nftw's paths */
 	unsigned char *buf;			/* VB_SCAN_BUF */
 	EVP_MD_CTX *md;
+	unsigned int what;			/* VB_ID_*: evidence the policy can match */
+	struct vb_pkgdb *db;			/* when it has package rules */
+	struct vb_evidence *ev;
+	struct vb_evidence *pkg_ev;		/* zero but for the package: cache hits */
+	struct vb_scan_cache *cache;		/* NULL: every file is read */
+	uint64_t content_key;			/* the policy's content rules, for the cache */
 	vb_scan_progress_fn progress;
 	void *arg;
 	int err;				/* -ENOMEM stops the walk */
 };
 
 static struct scan_ctx *scan_cur;		/* nftw has no context pointer */
+
+/* What one file gave: its digest and the first identity rule (in policy order) it matched. */
+struct file_result {
+	uint8_t sha256[32];
+	const struct vb_rule *id_rule;
+	char *evidence;				/* how id_rule matched, for people; owned */
+};
 
 static int hash_cmp(const void *a, const void *b)
 {
@@ -92,8 +113,9 @@ static int note_unreadable(struct scan_ctx *c, const char *shown, int err)
 	return res->first_unreadable ? 0 : -ENOMEM;
 }
 
-/* 0 and the digest, or -errno. Streams: never holds more than VB_SCAN_BUF of the file. */
-static int hash_file(struct scan_ctx *c, const char *fpath, uint8_t out[32])
+/* 0, the digest and the file's stat from before it was read (what the cache may key on), or
+ * -errno. Streams: never holds more than VB_SCAN_BUF of the file. */
+static int hash_file(struct scan_ctx *c, const char *fpath, uint8_t out[32], struct stat *stp)
 {
 	struct stat st;
 	ssize_t n;
@@ -126,14 +148,236 @@ static int hash_file(struct scan_ctx *c, const char *fpath, uint8_t out[32])
 	}
 	if (!EVP_DigestFinal_ex(c->md, out, NULL))
 		err = -ENOMEM;
+	*stp = st;
 out:
 	close(fd);
 	return err;
 }
 
-static int add_match(struct scan_ctx *c, const char *shown, const uint8_t sha[32],
-		     const struct vb_rule *hr, const struct vb_rule *pr)
+static char *describe_match(const struct vb_id_match *m)
 {
+	const struct vb_signer *s = m->signer;
+	char *out = NULL;
+	int n;
+
+	if (s)
+		n = asprintf(&out, "%s signature, %s: issuer %s, serial %s%s%s%s%s",
+			     vb_sig_format_name(s->format), m->how, s->issuer[0] ? s->issuer : "?",
+			     s->serial[0] ? s->serial : "?", s->skid[0] ? ", skid " : "", s->skid,
+			     s->subject[0] ? ", subject " : "", s->subject);
+	else
+		n = asprintf(&out, "%s %s", m->how, m->rule->value ? m->rule->value : "");
+	return n < 0 ? NULL : out;
+}
+
+static bool is_content_rule(const struct vb_rule *r)
+{
+	return r->kind == VB_RULE_SIGNER || r->kind == VB_RULE_CERT || r->kind == VB_RULE_MODULE;
+}
+
+/*
+ * What a cached "content evidence matched nothing" or "matched rule X" depends on: the content
+ * readers that ran and every content rule, with what a cert rule's file said. Package rules
+ * are matched afresh and do not count; nor do hash and path rules.
+ */
+static int content_key(const struct vb_policy *p, unsigned int what, uint64_t *key)
+{
+	EVP_MD_CTX *md = EVP_MD_CTX_new();
+	uint8_t d[32], w = what & CONTENT_READERS;
+	int ok = md && EVP_DigestInit_ex(md, EVP_sha256(), NULL) && EVP_DigestUpdate(md, &w, 1);
+
+	for (size_t i = 0; ok && i < p->n_rules; i++) {
+		const struct vb_rule *r = &p->rules[i];
+		const struct vb_signer *s = r->ident;
+		const char *v = r->value ? r->value : "";
+		uint8_t kf[4] = { r->kind, r->field };
+
+		if (!is_content_rule(r))
+			continue;
+		if (s) {
+			kf[2] = s->has_tbs;
+			kf[3] = s->has_issuer_serial;
+		}
+		ok = EVP_DigestUpdate(md, r->id, strlen(r->id) + 1) &&
+		     EVP_DigestUpdate(md, kf, sizeof(kf)) && EVP_DigestUpdate(md, v, strlen(v) + 1);
+		if (ok && s)
+			ok = EVP_DigestUpdate(md, s->issuer, strlen(s->issuer) + 1) &&
+			     EVP_DigestUpdate(md, s->subject, strlen(s->subject) + 1) &&
+			     EVP_DigestUpdate(md, s->serial, strlen(s->serial) + 1) &&
+			     EVP_DigestUpdate(md, s->skid, strlen(s->skid) + 1) &&
+			     EVP_DigestUpdate(md, s->tbs_sha256, 32);
+	}
+	ok = ok && EVP_DigestFinal_ex(md, d, NULL);
+	EVP_MD_CTX_free(md);
+	if (!ok)
+		return -ENOMEM;
+	memcpy(key, d, sizeof(*key));
+	return 0;
+}
+
+static int note_malformed(struct scan_ctx *c, const char *shown, const char *why)
+{
+	struct vb_scan_result *res = c->res;
+
+	res->malformed++;
+	if (!res->first_malformed && asprintf(&res->first_malformed, "%s: %s", shown, why) < 0) {
+		res->first_malformed = NULL;
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+/* Remember what reading the file taught, keyed on its stat from before the read. */
+static int cache_read_file(struct scan_ctx *c, const struct stat *st, const uint8_t sha[32],
+			   const struct file_result *fr, const struct vb_evidence *ev)
+{
+	struct vb_scan_cache_entry e = {
+		.checked = c->what & CONTENT_READERS,
+		.content_key = c->content_key,
+		.rule_id = "", .evidence = "", .error = "",
+	};
+	struct vb_id_match cm;
+	char *text = NULL;
+	int err;
+
+	memcpy(e.sha256, sha, 32);
+	if (ev) {
+		e.found = (ev->n_signers ? VB_ID_SIGNATURES : 0) |
+			  (ev->modinfo.present ? VB_ID_ELF : 0);
+		if (ev->error[0]) {
+			e.flags |= VB_SCAN_CACHE_MALFORMED;
+			e.error = ev->error;
+		}
+	}
+	if (e.found & e.checked) {
+		/* The first content rule that matches, package rules aside: those are matched
+		 * afresh each time, by path. */
+		if (fr->id_rule && is_content_rule(fr->id_rule)) {
+			e.rule_id = fr->id_rule->id;
+			e.evidence = fr->evidence;
+		} else if (fr->id_rule) {
+			struct vb_evidence *w = c->ev;
+			struct vb_package pkg = w->package;
+
+			memset(&w->package, 0, sizeof(w->package));
+			if (vb_match_evidence(c->p, w, &cm, 1)) {
+				text = describe_match(&cm);
+				if (!text) {
+					w->package = pkg;
+					return -ENOMEM;
+				}
+				e.rule_id = cm.rule->id;
+				e.evidence = text;
+			}
+			w->package = pkg;
+		}
+		if (e.rule_id[0])
+			e.flags |= VB_SCAN_CACHE_MATCHED;
+	}
+	err = vb_scan_cache_put(c->cache, st, &e);
+	free(text);
+	return err;
+}
+
+/* Every reader the policy needs, in one read of the file. 0 (fr filled) or -errno. */
+static int identify_file(struct scan_ctx *c, const char *fpath, const char *shown,
+			 struct file_result *fr)
+{
+	struct vb_id_match im;
+	struct stat st;
+	int fd, err;
+
+	fd = open(fpath, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st))
+		err = -errno;
+	else
+		err = vb_identify_fd(fd, shown, c->db, c->what, c->ev);
+	close(fd);
+	if (err)
+		return err;
+	c->res->bytes_hashed += st.st_size;
+	memcpy(fr->sha256, c->ev->sha256, 32);
+	if (c->ev->error[0]) {
+		err = note_malformed(c, shown, c->ev->error);
+		if (err)
+			return err;
+	}
+	if (vb_match_evidence(c->p, c->ev, &im, 1)) {
+		fr->id_rule = im.rule;
+		fr->evidence = describe_match(&im);
+		if (!fr->evidence)
+			return -ENOMEM;
+	}
+	return c->cache ? cache_read_file(c, &st, fr->sha256, fr, c->ev) : 0;
+}
+
+static const struct vb_rule *rule_by_id(const struct vb_policy *p, const char *id)
+{
+	for (size_t i = 0; i < p->n_rules; i++)
+		if (!strcmp(p->rules[i].id, id))
+			return &p->rules[i];
+	return NULL;
+}
+
+/*
+ * Decide the file from the cache: 1 (fr filled), or 0 when it must be read because the cache
+ * does not know it, or knows it under other stamps, another policy's content rules, or without
+ * a reader this policy needs. -ENOMEM.
+ */
+static int cached_file(struct scan_ctx *c, const struct stat *sb, const char *shown,
+		       struct file_result *fr)
+{
+	unsigned int need = c->what & CONTENT_READERS;
+	const struct vb_rule *content = NULL;
+	struct vb_scan_cache_entry e;
+	struct vb_id_match pm;
+	bool by_pkg = false;
+	int err;
+
+	if (!vb_scan_cache_lookup(c->cache, sb, &e) || (need & ~e.checked))
+		return 0;
+	if (e.found & need) {
+		if (e.content_key != c->content_key)
+			return 0;
+		if (e.flags & VB_SCAN_CACHE_MATCHED) {
+			content = rule_by_id(c->p, e.rule_id);
+			if (!content)
+				return 0;
+		}
+	}
+	if ((c->what & VB_ID_PACKAGE) && c->db) {
+		memset(&c->pkg_ev->package, 0, sizeof(c->pkg_ev->package));
+		vb_pkgdb_owner(c->db, shown, &c->pkg_ev->package);
+		by_pkg = vb_match_evidence(c->p, c->pkg_ev, &pm, 1) &&
+			 (!content || pm.rule < content);
+	}
+	memcpy(fr->sha256, e.sha256, 32);
+	if (by_pkg) {
+		fr->id_rule = pm.rule;
+		fr->evidence = describe_match(&pm);
+	} else if (content) {
+		fr->id_rule = content;
+		fr->evidence = strdup(e.evidence);
+	}
+	if (fr->id_rule && !fr->evidence)
+		return -ENOMEM;
+	if (c->what && (e.flags & VB_SCAN_CACHE_MALFORMED)) {
+		err = note_malformed(c, shown, e.error);
+		if (err)
+			return err;
+	}
+	/* Seen again: kept in the cache, and its age starts over. */
+	err = vb_scan_cache_put(c->cache, sb, &e);
+	return err ? err : 1;
+}
+
+/* A matching file into the result; takes fr->evidence. */
+static int add_match(struct scan_ctx *c, const char *shown, struct file_result *fr,
+		     const struct vb_rule *hr, const struct vb_rule *pr, const struct stat *sb)
+{
+	const struct vb_rule *ir = fr->id_rule;
 	struct vb_scan_result *res = c->res;
 	struct vb_scan_match *m;
 	struct vb_scan_count *v;
@@ -152,11 +396,17 @@ static int add_match(struct scan_ctx *c, const char *shown, const uint8_t sha[32
 	m->path = strdup(shown);
 	if (!m->path)
 		return -ENOMEM;
-	memcpy(m->sha256, sha, 32);
+	memcpy(m->sha256, fr->sha256, 32);
 	m->hash_rule = hr;
 	m->path_rule = pr;
-	m->vendor_idx = hr ? hr->vendor_idx : pr->vendor_idx;
-	m->deny = (hr && hr->mode == VB_MODE_ENFORCE) || (pr && pr->mode == VB_MODE_ENFORCE);
+	m->id_rule = ir;
+	m->dev = sb->st_dev;
+	m->ino = sb->st_ino;
+	m->evidence = fr->evidence;
+	fr->evidence = NULL;
+	m->vendor_idx = hr ? hr->vendor_idx : pr ? pr->vendor_idx : ir->vendor_idx;
+	m->deny = (hr && hr->mode == VB_MODE_ENFORCE) || (pr && pr->mode == VB_MODE_ENFORCE) ||
+		  (ir && ir->mode == VB_MODE_ENFORCE);
 	res->n_matches++;
 	v = &res->vendors[m->vendor_idx];
 	v->files++;
@@ -169,8 +419,10 @@ static int scan_visit(const char *fpath, const struct stat *sb, int type, struct
 	struct scan_ctx *c = scan_cur;
 	const char *shown = fpath + c->root_len;
 	const struct vb_rule *hr = NULL, *pr;
-	struct scan_hash key, *h;
-	int err;
+	struct file_result fr = {};
+	struct scan_hash *h;
+	struct stat st;
+	int err = 0;
 
 	if (!*shown)
 		shown = "/";
@@ -180,7 +432,22 @@ static int scan_visit(const char *fpath, const struct stat *sb, int type, struct
 	}
 	if (type != FTW_F || !S_ISREG(sb->st_mode))
 		return 0;
-	err = hash_file(c, fpath, key.sha256);
+	if (c->cache)
+		err = cached_file(c, sb, shown, &fr);
+	if (err > 0) {
+		c->res->cache_hits++;
+		err = 0;
+	} else if (!err && c->what) {
+		err = identify_file(c, fpath, shown, &fr);
+	} else if (!err) {
+		err = hash_file(c, fpath, fr.sha256, &st);
+		if (!err && c->cache) {
+			struct vb_scan_cache_entry e = { .rule_id = "", .evidence = "", .error = "" };
+
+			memcpy(e.sha256, fr.sha256, 32);
+			err = vb_scan_cache_put(c->cache, &st, &e);
+		}
+	}
 	if (err == -ENOMEM)
 		goto out;
 	if (err) {
@@ -188,15 +455,22 @@ static int scan_visit(const char *fpath, const struct stat *sb, int type, struct
 		goto out;
 	}
 	c->res->files_scanned++;
-	h = c->n_hashes ? bsearch(&key, c->hashes, c->n_hashes, sizeof(key), hash_cmp) : NULL;
-	if (h)
-		hr = h->rule;
+	c->res->bytes_total += sb->st_size;
+	if (c->n_hashes) {
+		struct scan_hash key;
+
+		memcpy(key.sha256, fr.sha256, 32);
+		h = bsearch(&key, c->hashes, c->n_hashes, sizeof(key), hash_cmp);
+		if (h)
+			hr = h->rule;
+	}
 	pr = match_path(c, shown);
-	if (hr || pr)
-		err = add_match(c, shown, key.sha256, hr, pr);
+	if (hr || pr || fr.id_rule)
+		err = add_match(c, shown, &fr, hr, pr, sb);
 	if (!err && c->progress)
 		c->progress(c->res, c->arg);
 out:
+	free(fr.evidence);
 	if (err) {
 		c->err = err;
 		return 1;	/* stop the walk */
@@ -234,8 +508,43 @@ static char *start_path(const char *root, const char *path, int *err)
 	return out;
 }
 
+/* An unprivileged user cannot use the system's cache: nothing to warn about. */
+static bool cache_quiet(const char *cache, int err)
+{
+	return !strcmp(cache, VB_SCAN_CACHE_DEFAULT) &&
+	       (err == -EACCES || err == -EPERM || err == -EROFS);
+}
+
+static int open_cache(struct scan_ctx *c, const char *cache)
+{
+	char why[256];
+	int err = vb_scan_cache_open(cache, &c->cache, why, sizeof(why));
+
+	if (err == -ENOMEM)
+		return err;
+	if (err) {
+		if (!cache_quiet(cache, err))
+			vb_warn("scan cache %s: %s: every file is read", cache, strerror(-err));
+		return 0;
+	}
+	if (why[0])
+		vb_warn("scan cache %s ignored (%s): every file is read, and the cache rebuilt",
+			cache, why);
+	c->pkg_ev = calloc(1, sizeof(*c->pkg_ev));
+	if (!c->pkg_ev)
+		return -ENOMEM;
+	return content_key(c->p, c->what, &c->content_key);
+}
+
 int vb_scan(const struct vb_policy *p, const char *root, char *const *paths, size_t n_paths,
 	    vb_scan_progress_fn progress, void *arg, struct vb_scan_result *res)
+{
+	return vb_scan_cached(p, root, paths, n_paths, NULL, progress, arg, res);
+}
+
+int vb_scan_cached(const struct vb_policy *p, const char *root, char *const *paths,
+		   size_t n_paths, const char *cache, vb_scan_progress_fn progress, void *arg,
+		   struct vb_scan_result *res)
 {
 	struct scan_ctx c = { .p = p, .res = res, .progress = progress, .arg = arg };
 	char *rootdir = NULL;
@@ -247,9 +556,27 @@ int vb_scan(const struct vb_policy *p, const char *root, char *const *paths, siz
 	c.paths = calloc(p->n_rules ? p->n_rules : 1, sizeof(*c.paths));
 	c.buf = malloc(VB_SCAN_BUF);
 	c.md = EVP_MD_CTX_new();
-	if (!res->vendors || !c.hashes || !c.paths || !c.buf || !c.md) {
+	c.what = vb_match_needs(p);
+	c.ev = c.what ? malloc(sizeof(*c.ev)) : NULL;
+	if (!res->vendors || !c.hashes || !c.paths || !c.buf || !c.md || (c.what && !c.ev)) {
 		ret = -ENOMEM;
 		goto out;
+	}
+	if (cache) {
+		ret = open_cache(&c, cache);
+		if (ret)
+			goto out;
+	}
+	if (c.what & VB_ID_PACKAGE) {
+		int err = vb_pkgdb_open(root, &c.db);
+
+		/* No package database under the root: nothing is owned, not an error. */
+		if (err && err != -ENOENT) {
+			vb_err("scan: cannot read the package databases under %s: %s",
+			       root ? root : "/", strerror(-err));
+			ret = err;
+			goto out;
+		}
 	}
 	for (size_t i = 0; i < p->n_rules; i++) {
 		const struct vb_rule *r = &p->rules[i];
@@ -310,8 +637,18 @@ int vb_scan(const struct vb_policy *p, const char *root, char *const *paths, siz
 	scan_cur = NULL;
 	if (res->n_matches)
 		qsort(res->matches, res->n_matches, sizeof(*res->matches), match_cmp);
+	if (c.cache && ret != -ENOMEM) {
+		int err = vb_scan_cache_save(c.cache);
+
+		if (err && !cache_quiet(cache, err))
+			vb_warn("scan cache %s not saved: %s", cache, strerror(-err));
+	}
 out:
+	vb_scan_cache_free(c.cache);
+	free(c.pkg_ev);
 	free(rootdir);
+	vb_pkgdb_close(c.db);
+	free(c.ev);
 	EVP_MD_CTX_free(c.md);
 	free(c.buf);
 	free(c.paths);
@@ -321,10 +658,43 @@ out:
 
 void vb_scan_result_free(struct vb_scan_result *res)
 {
-	for (size_t i = 0; i < res->n_matches; i++)
+	for (size_t i = 0; i < res->n_matches; i++) {
 		free(res->matches[i].path);
+		free(res->matches[i].evidence);
+	}
 	free(res->matches);
+	free(res->first_malformed);
 	free(res->vendors);
 	free(res->first_unreadable);
 	memset(res, 0, sizeof(*res));
+}
+
+const struct vb_rule *vb_policy_hash_rule(const struct vb_policy *p, const uint8_t sha256[32])
+{
+	for (size_t i = 0; i < p->n_rules; i++)
+		if (p->rules[i].kind == VB_RULE_SHA256 && !memcmp(p->rules[i].sha256, sha256, 32))
+			return &p->rules[i];
+	return NULL;
+}
+
+const struct vb_rule *vb_policy_path_rule(const struct vb_policy *p, const char *path)
+{
+	const struct vb_rule *best = NULL;
+	size_t best_len = 0;
+
+	for (size_t i = 0; i < p->n_rules; i++) {
+		const struct vb_rule *r = &p->rules[i];
+		size_t len;
+
+		if (r->kind != VB_RULE_PATH)
+			continue;
+		if (!strcmp(r->path, path))
+			return r;
+		len = strlen(r->path);
+		if (len > best_len && r->path[len - 1] == '/' && !strncmp(r->path, path, len)) {
+			best = r;
+			best_len = len;
+		}
+	}
+	return best;
 }

@@ -1,0 +1,479 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The scan cache: a rescan of an unchanged tree opens no file and finds the same matches; a
+ * changed file is read again; a cache that cannot be trusted is ignored whole, with a warning,
+ * and rebuilt. Trees hold real evidence: modules signed by sign-file
+ * (tests/fixtures/mkidentify.sh), so the identity readers run.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <json-c/json.h>
+
+#include "kselftest_harness.h"
+#include "identify_fixture.h"
+
+#include "cli.h"
+#include "msg.h"
+#include "policy.h"
+#include "scan.h"
+#include "scan_cache.h"
+
+bool cli_json;		/* defined by the CLI's main, which tests do not link */
+int do_scan(int argc, char **argv);
+
+#define PLAIN		"plain text, no evidence\n"
+#define BANNED_TEXT	"banned by content\n"
+
+static int sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static int sh(const char *fmt, ...)
+{
+	char cmd[2048];
+	va_list ap;
+	int st;
+
+	va_start(ap, fmt);
+	vsnprintf(cmd, sizeof(cmd), fmt, ap);
+	va_end(ap);
+	st = system(cmd);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+static int put(const char *path, const char *text)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	n = write(fd, text, strlen(text));
+	close(fd);
+	return n == (ssize_t)strlen(text) ? 0 : -EIO;
+}
+
+static int put_in(const char *dir, const char *rel, const char *text)
+{
+	char path[512];
+
+	snprintf(path, sizeof(path), "%s/%s", dir, rel);
+	return put(path, text);
+}
+
+static bool ends_with(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), m = strlen(suffix);
+
+	return n >= m && !strcmp(s + n - m, suffix);
+}
+
+struct warnings {
+	int n;
+	char first[1024];
+};
+
+static void on_warning(int prio, const char *msg, void *arg)
+{
+	struct warnings *w = arg;
+
+	if (!w->n++)
+		snprintf(w->first, sizeof(w->first), "%s", msg);
+}
+
+FIXTURE(cache) {
+	char idir[256];
+	char dir[64];
+	char tree[128];
+	char policy[128];
+	char cache[128];
+	uint64_t tree_bytes;		/* every file's size */
+	uint64_t signed_bytes;		/* the files that carry signatures */
+	size_t n_files;
+	const char *skip;
+	struct vb_policy *p;
+	struct vb_diag diag;
+	struct vb_scan_result res;
+	struct warnings warn;
+};
+
+static uint64_t size_of(const char *dir, const char *rel)
+{
+	char path[512];
+	struct stat st;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, rel);
+	return stat(path, &st) ? 0 : st.st_size;
+}
+
+static int write_policy(struct _test_data_cache *self, const char *extra)
+{
+	char text[4096], hex[65];
+	unsigned char md[32];
+	unsigned int n;
+
+	EVP_Digest(BANNED_TEXT, strlen(BANNED_TEXT), md, &n, EVP_sha256(), NULL);
+	vb_hex(md, 32, hex);
+	snprintf(text, sizeof(text),
+		 "version 1\n"
+		 "vendor banned \"Banned Test Vendor\"\n"
+		 "\tcert %s/pki/banned.pem id=by-cert\n"
+		 "\tmodule name nothing_by_this_name\n"
+		 "\tsha256 %s id=by-hash\n"
+		 "%s", self->idir, hex, extra);
+	vb_policy_free(self->p);
+	vb_diag_free(&self->diag);
+	self->p = NULL;
+	if (put(self->policy, text))
+		return -EIO;
+	return vb_policy_load(self->policy, &self->p, &self->diag);
+}
+
+FIXTURE_SETUP(cache)
+{
+	static const char *const sig[] = { "mod/banned.ko", "mod/allowed.ko" };
+	static const char *const all[] = { "mod/banned.ko", "mod/allowed.ko", "bin/prog",
+					   "a.txt", "sub/deeper/b.txt", "sub/banned.txt" };
+
+	strcpy(self->dir, "/tmp/vb-scancache-XXXXXX");
+	ASSERT_NE(NULL, mkdtemp(self->dir));
+	snprintf(self->tree, sizeof(self->tree), "%s/tree", self->dir);
+	snprintf(self->policy, sizeof(self->policy), "%s/test.policy", self->dir);
+	snprintf(self->cache, sizeof(self->cache), "%s/scan.cache", self->dir);
+	if (access(FIXTURE_SCRIPT, R_OK)) {
+		self->skip = "tests/fixtures/mkidentify.sh not found: run from the top of the tree";
+		return;
+	}
+	if (identify_fixtures(self->idir, sizeof(self->idir))) {
+		self->skip = "mkidentify.sh failed (make setup installs sign-file, evmctl, zstd)";
+		return;
+	}
+	ASSERT_EQ(0, sh("mkdir -p %s/mod %s/bin %s/sub/deeper && cp %s/banned.ko %s/allowed.ko "
+			"%s/mod/ && cp %s/prog %s/bin/", self->tree, self->tree, self->tree,
+			self->idir, self->idir, self->tree, self->idir, self->tree));
+	ASSERT_EQ(0, put_in(self->tree, "a.txt", PLAIN));
+	ASSERT_EQ(0, put_in(self->tree, "sub/deeper/b.txt", PLAIN));
+	ASSERT_EQ(0, put_in(self->tree, "sub/banned.txt", BANNED_TEXT));
+	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++)
+		self->tree_bytes += size_of(self->tree, all[i]);
+	for (size_t i = 0; i < sizeof(sig) / sizeof(sig[0]); i++)
+		self->signed_bytes += size_of(self->tree, sig[i]);
+	self->n_files = sizeof(all) / sizeof(all[0]);
+	ASSERT_EQ(0, write_policy(self, ""));
+	/* Files changed less than VB_SCAN_CACHE_RACY_NS before a scan are not cached. */
+	usleep(VB_SCAN_CACHE_RACY_NS / 1000 + 100000);
+	vb_msg_sink(on_warning, &self->warn);
+}
+
+FIXTURE_TEARDOWN(cache)
+{
+	vb_msg_sink(NULL, NULL);
+	vb_scan_result_free(&self->res);
+	vb_policy_free(self->p);
+	vb_diag_free(&self->diag);
+	if (sh("rm -rf '%s'", self->dir))
+		TH_LOG("cleanup of %s failed", self->dir);
+}
+
+#define NEED_FIXTURES() do { \
+	if (self->skip) \
+		SKIP(return, "%s", self->skip); \
+} while (0)
+
+/* Scan the tree with the cache into self->res. */
+static int scan(struct _test_data_cache *self)
+{
+	char *paths[] = { self->tree };
+
+	vb_scan_result_free(&self->res);
+	return vb_scan_cached(self->p, NULL, paths, 1, self->cache, NULL, NULL, &self->res);
+}
+
+/* The matches of a scan, as one comparable string. */
+static char *matches_text(const struct vb_scan_result *res)
+{
+	char *out = NULL, *prev;
+
+	for (size_t i = 0; i < res->n_matches; i++) {
+		const struct vb_scan_match *m = &res->matches[i];
+
+		prev = out;
+		if (asprintf(&out, "%s%s %02x%02x %s %s %s %s %d\n", prev ? prev : "", m->path,
+			     m->sha256[0], m->sha256[31], m->hash_rule ? m->hash_rule->id : "-",
+			     m->path_rule ? m->path_rule->id : "-", m->id_rule ? m->id_rule->id : "-",
+			     m->evidence ? m->evidence : "-", m->deny) < 0)
+			out = NULL;
+		free(prev);
+	}
+	return out ? out : strdup("");
+}
+
+TEST_F(cache, rescan_of_unchanged_tree_reads_nothing)
+{
+	char *first, *second;
+
+	NEED_FIXTURES();
+	ASSERT_EQ(0, scan(self));
+	EXPECT_EQ(self->n_files, self->res.files_scanned);
+	EXPECT_EQ(0u, self->res.cache_hits);
+	EXPECT_EQ(self->tree_bytes, self->res.bytes_hashed);
+	EXPECT_EQ(self->tree_bytes, self->res.bytes_total);
+	ASSERT_EQ(2u, self->res.n_matches);
+	EXPECT_STREQ("by-cert", self->res.matches[0].id_rule->id);	/* mod/banned.ko */
+	EXPECT_STREQ("by-hash", self->res.matches[1].hash_rule->id);	/* sub/banned.txt */
+	EXPECT_EQ(0, self->warn.n) TH_LOG("%s", self->warn.first);
+	first = matches_text(&self->res);
+
+	ASSERT_EQ(0, scan(self));
+	EXPECT_EQ(self->n_files, self->res.files_scanned);
+	EXPECT_EQ(self->n_files, self->res.cache_hits);
+	EXPECT_EQ(0u, self->res.bytes_hashed);		/* no file was read */
+	EXPECT_EQ(self->tree_bytes, self->res.bytes_total);
+	second = matches_text(&self->res);
+	EXPECT_STREQ(first, second);
+	EXPECT_NE(NULL, strstr(second, "module signature, issuer+serial"));
+	EXPECT_EQ(0, self->warn.n) TH_LOG("%s", self->warn.first);
+	free(first);
+	free(second);
+}
+
+TEST_F(cache, changed_file_is_read_again)
+{
+	char path[256];
+	struct timespec ts[2];
+	struct stat st;
+
+	NEED_FIXTURES();
+	ASSERT_EQ(0, scan(self));
+	ASSERT_EQ(2u, self->res.n_matches);
+
+	/* New content (same length) and a new mtime: read again, and no longer banned. */
+	snprintf(path, sizeof(path), "%s/sub/banned.txt", self->tree);
+	ASSERT_EQ(0, put(path, "BANNED BY CONTENT\n"));
+	ASSERT_EQ(0, scan(self));
+	EXPECT_EQ(self->n_files - 1, self->res.cache_hits);
+	EXPECT_EQ(strlen(BANNED_TEXT), self->res.bytes_hashed);
+	ASSERT_EQ(1u, self->res.n_matches);
+	EXPECT_STREQ("by-cert", self->res.matches[0].id_rule->id);
+
+	/* Content changed back and mtime put back as it was: the ctime still tells. */
+	ASSERT_EQ(0, stat(path, &st));
+	ASSERT_EQ(0, put(path, BANNED_TEXT));
+	ts[0] = st.st_atim;
+	ts[1] = st.st_mtim;
+	ASSERT_EQ(0, utimensat(AT_FDCWD, path, ts, 0));
+	ASSERT_EQ(0, scan(self));
+	EXPECT_EQ(strlen(BANNED_TEXT), self->res.bytes_hashed);
+	EXPECT_EQ(2u, self->res.n_matches);
+
+	/* A signed module replaced by an unsigned one of another size. banned.txt is read
+	 * again too: it changed within VB_SCAN_CACHE_RACY_NS of the last scan, so that scan
+	 * could not tell whether a later write in the same timestamp tick would show. */
+	ASSERT_EQ(0, sh("cp %s/vbtest.ko %s/mod/banned.ko", self->idir, self->tree));
+	ASSERT_EQ(0, scan(self));
+	EXPECT_EQ(size_of(self->tree, "mod/banned.ko") + strlen(BANNED_TEXT),
+		  self->res.bytes_hashed);
+	ASSERT_EQ(1u, self->res.n_matches);
+	EXPECT_STREQ("by-hash", self->res.matches[0].hash_rule->id);
+}
+
+TEST_F(cache, policy_change_rereads_only_what_it_can_change)
+{
+	NEED_FIXTURES();
+	ASSERT_EQ(0, scan(self));
+
+	/* Another hash rule: content rules unchanged, nothing read. */
+	ASSERT_EQ(0, write_policy(self, "\tsha256 " "00000000000000000000000000000000"
+				  "00000000000000000000000000000001\n"));
+	ASSERT_EQ(0, scan(self));
+	EXPECT_EQ(0u, self->res.bytes_hashed);
+	EXPECT_EQ(2u, self->res.n_matches);
+
+	/* Another signer rule: only the files with signatures are read again. */
+	ASSERT_EQ(0, write_policy(self, "\tsigner issuer \"" CA_DN "\" serial " ALLOWED_SERIAL
+				  " audit\n"));
+	ASSERT_EQ(0, scan(self));
+	EXPECT_EQ(self->signed_bytes, self->res.bytes_hashed);
+	ASSERT_EQ(3u, self->res.n_matches);
+	EXPECT_TRUE(ends_with(self->res.matches[0].path, "/mod/allowed.ko"));
+	EXPECT_FALSE(self->res.matches[0].deny);
+
+	/* And once more: now known under those rules, matches included. */
+	ASSERT_EQ(0, scan(self));
+	EXPECT_EQ(0u, self->res.bytes_hashed);
+	EXPECT_EQ(3u, self->res.n_matches);
+	EXPECT_NE(NULL, self->res.matches[0].evidence);
+	EXPECT_NE(NULL, strstr(self->res.matches[0].evidence, "issuer+serial"));
+}
+
+TEST_F(cache, corrupt_cache_is_ignored_with_a_warning_and_rebuilt)
+{
+	static const char *const damage[] = {
+		"printf X | dd of=%s bs=1 seek=200 conv=notrunc status=none",	/* a record */
+		"truncate -s -1 %s",						/* the blob */
+		"truncate -s 40 %s",						/* the header */
+		"printf 'not a cache' > %s",
+	};
+	char cmd[512];
+
+	NEED_FIXTURES();
+	ASSERT_EQ(0, scan(self));
+	for (size_t i = 0; i < sizeof(damage) / sizeof(damage[0]); i++) {
+		snprintf(cmd, sizeof(cmd), damage[i], self->cache);
+		ASSERT_EQ(0, sh("%s", cmd));
+		self->warn.n = 0;
+		ASSERT_EQ(0, scan(self));
+		EXPECT_EQ(1, self->warn.n) TH_LOG("%s: %d warnings", damage[i], self->warn.n);
+		EXPECT_NE(NULL, strstr(self->warn.first, "ignored")) TH_LOG("%s", self->warn.first);
+		EXPECT_NE(NULL, strstr(self->warn.first, self->cache));
+		EXPECT_EQ(0u, self->res.cache_hits);
+		EXPECT_EQ(self->tree_bytes, self->res.bytes_hashed);
+		EXPECT_EQ(2u, self->res.n_matches);
+		/* Rebuilt: the next scan trusts it again. */
+		self->warn.n = 0;
+		ASSERT_EQ(0, scan(self));
+		EXPECT_EQ(0, self->warn.n) TH_LOG("%s", self->warn.first);
+		EXPECT_EQ(0u, self->res.bytes_hashed);
+		EXPECT_EQ(2u, self->res.n_matches);
+	}
+}
+
+TEST_F(cache, cache_others_can_write_is_not_trusted)
+{
+	NEED_FIXTURES();
+	ASSERT_EQ(0, scan(self));
+	ASSERT_EQ(0, chmod(self->cache, 0666));
+	ASSERT_EQ(0, scan(self));
+	EXPECT_EQ(1, self->warn.n);
+	EXPECT_NE(NULL, strstr(self->warn.first, "mode 0666")) TH_LOG("%s", self->warn.first);
+	EXPECT_EQ(self->tree_bytes, self->res.bytes_hashed);
+}
+
+TEST_F(cache, package_owners_are_looked_up_on_every_scan)
+{
+	char root[128], *paths[] = { "/opt", "/usr" };
+	int rc;
+
+	NEED_FIXTURES();
+	rc = sh("bash tests/fixtures/mkpkgdb.sh %s/pkg dpkg", self->dir);
+	if (rc == 77)
+		SKIP(return, "mkpkgdb.sh: a tool is missing (see %s/pkg/skip-reason)", self->dir);
+	ASSERT_EQ(0, rc);
+	snprintf(root, sizeof(root), "%s/pkg/root", self->dir);
+	ASSERT_EQ(0, sh("cd %s && mkdir -p opt/banned/bin usr/bin && "
+			"printf 'agent\n' > opt/banned/bin/agent && "
+			"printf 'tool\n' > usr/bin/allowed-tool && cp %s/banned.ko usr/bin/",
+			root, self->idir));
+	usleep(VB_SCAN_CACHE_RACY_NS / 1000 + 100000);
+	ASSERT_EQ(0, write_policy(self, "\tpackage name \"banned-*\" id=by-package\n"));
+	ASSERT_EQ(0, vb_scan_cached(self->p, root, paths, 2, self->cache, NULL, NULL,
+				    &self->res));
+	EXPECT_EQ(3u, self->res.files_scanned);
+	ASSERT_EQ(2u, self->res.n_matches);
+	EXPECT_STREQ("/opt/banned/bin/agent", self->res.matches[0].path);
+	EXPECT_STREQ("by-package", self->res.matches[0].id_rule->id);
+	EXPECT_STREQ("by-cert", self->res.matches[1].id_rule->id);
+	vb_scan_result_free(&self->res);
+
+	ASSERT_EQ(0, vb_scan_cached(self->p, root, paths, 2, self->cache, NULL, NULL,
+				    &self->res));
+	EXPECT_EQ(3u, self->res.cache_hits);
+	EXPECT_EQ(0u, self->res.bytes_hashed);
+	ASSERT_EQ(2u, self->res.n_matches);
+	EXPECT_STREQ("by-package", self->res.matches[0].id_rule->id);
+	EXPECT_STREQ("package name banned-*", self->res.matches[0].evidence);
+	EXPECT_STREQ("by-cert", self->res.matches[1].id_rule->id);
+}
+
+/* do_scan in a child with stdout in a file: its exit code and output. */
+static int run_scan(struct _test_data_cache *self, bool json, char **argv, char **text)
+{
+	char out[256];
+	int argc = 0, status, fd;
+	size_t len = 0;
+	pid_t pid;
+	FILE *f;
+
+	snprintf(out, sizeof(out), "%s/out", self->dir);
+	while (argv[argc])
+		argc++;
+	fflush(NULL);
+	pid = fork();
+	if (pid == 0) {
+		fd = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+		dup2(fd, STDOUT_FILENO);
+		cli_json = json;
+		status = do_scan(argc, argv);
+		fflush(stdout);
+		_exit(status);
+	}
+	if (pid < 0 || waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
+		return -1;
+	*text = NULL;
+	f = fopen(out, "r");
+	if (f && getdelim(text, &len, '\0', f) < 0) {
+		free(*text);
+		*text = NULL;
+	}
+	if (f)
+		fclose(f);
+	if (!*text)
+		*text = strdup("");
+	return WEXITSTATUS(status);
+}
+
+TEST_F(cache, scan_command_options_summary_and_json)
+{
+	char *nocache[] = { "scan", "--policy", self->policy, "--no-cache", self->tree, NULL };
+	char *cached[] = { "scan", "--policy", self->policy, "--cache", self->cache, self->tree,
+			   NULL };
+	struct json_object *o, *m, *ev;
+	char want[256], *text = NULL;
+
+	NEED_FIXTURES();
+	ASSERT_EQ(1, run_scan(self, false, nocache, &text));
+	EXPECT_NE(0, access(self->cache, F_OK));	/* --no-cache writes none */
+	EXPECT_NE(NULL, strstr(text, "/mod/banned.ko  cert rule by-cert (")) TH_LOG("%s", text);
+	EXPECT_NE(NULL, strstr(text, "module signature, issuer+serial: issuer " CA_DN
+				     ", serial " BANNED_SERIAL "\n"));
+	free(text);
+
+	ASSERT_EQ(1, run_scan(self, false, cached, &text));
+	EXPECT_EQ(0, access(self->cache, F_OK));
+	snprintf(want, sizeof(want), "scanned %zu files, 0 MB; 2 files match the policy\n",
+		 self->n_files);
+	EXPECT_NE(NULL, strstr(text, want)) TH_LOG("%s", text);
+	free(text);
+	ASSERT_EQ(1, run_scan(self, false, cached, &text));
+	snprintf(want, sizeof(want),
+		 "scanned %zu files (%zu from cache), 0 MB read; 2 files match the policy\n",
+		 self->n_files, self->n_files);
+	EXPECT_NE(NULL, strstr(text, want)) TH_LOG("%s", text);
+	free(text);
+
+	ASSERT_EQ(1, run_scan(self, true, cached, &text));
+	o = json_tokener_parse(text);
+	ASSERT_NE(NULL, o) TH_LOG("not JSON: %s", text);
+	EXPECT_EQ(self->n_files, (size_t)json_object_get_int64(json_object_object_get(o,
+										"cache_hits")));
+	EXPECT_EQ(0, json_object_get_int64(json_object_object_get(o, "bytes_hashed")));
+	EXPECT_EQ(self->tree_bytes, (uint64_t)json_object_get_int64(
+		json_object_object_get(o, "bytes_total")));
+	EXPECT_STREQ(self->cache, json_object_get_string(json_object_object_get(o, "cache")));
+	m = json_object_array_get_idx(json_object_object_get(o, "matches"), 0);
+	EXPECT_STREQ("deny", json_object_get_string(json_object_object_get(m, "verdict")));
+	EXPECT_STREQ("by-cert", json_object_get_string(json_object_object_get(m, "rule")));
+	EXPECT_STREQ("banned", json_object_get_string(json_object_object_get(m, "vendor")));
+	ev = json_object_array_get_idx(json_object_object_get(m, "evidence"), 0);
+	EXPECT_STREQ("cert", json_object_get_string(json_object_object_get(ev, "match")));
+	EXPECT_NE(NULL, strstr(json_object_get_string(json_object_object_get(ev, "how")),
+			       "issuer+serial"));
+	json_object_put(o);
+	free(text);
+}
+
+TEST_HARNESS_MAIN
