@@ -25,6 +25,9 @@ HOST_TESTS := $(patsubst tests/host/%.c,$(BUILD)/tests/host/%,$(wildcard tests/h
 .PHONY: all setup check check-host check-vm demo bench fuzz install clean
 all: $(BUILD)/vendorband $(BUILD)/vendorban
 
+# Test driver modules, built against each VM kernel's headers (kmod/README.md).
+include kmod/kmod.mk
+
 setup $(BUILD)/.setup-done:
 	@bash scripts/setup.sh
 
@@ -68,8 +71,8 @@ check-host: $(HOST_TESTS) all
 	@bash tests/host/run.sh $(HOST_TESTS)
 
 # VM tests: the kernel decides, so they run in qemu on Debian's 6.1 and 6.12 kernels.
-VM_TARGETS := $(addprefix $(BUILD)/tests/vm/,banned_prog allowed_prog audited_prog \
-		banned_lib.so allowed_lib.so dlopen_probe test_exec test_reload)
+VM_TARGETS := $(addprefix $(BUILD)/tests/vm/,banned_prog allowed_prog audited_prog signed_prog \
+		banned_lib.so allowed_lib.so dlopen_probe test_exec test_reload test_module test_log)
 
 $(BUILD)/tests/vm/%_prog: tests/vm/targets/target.c
 	@mkdir -p $(@D)
@@ -87,7 +90,7 @@ $(BUILD)/tests/vm/test_%: tests/vm/test_%.c tests/vm/probe.c tests/vm/probe.h te
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -Itests/vm $< tests/vm/probe.c tests/vm/vmutil.c $(LDLIBS) -o $@
 
-check-vm: all $(VM_TARGETS)
+check-vm: all $(VM_TARGETS) $(KMOD_STAMP)
 	@bash tests/vm/check.sh
 
 check:
@@ -97,9 +100,12 @@ check:
 	 bash tests/totals.sh summary && [ $$h -eq 0 ] && [ $$v -eq 0 ]
 
 # Benchmarks run in the VM (the kernel decides) and print ratios measured side by side.
-bench: all
+bench: all $(KMOD_STAMP)
 	@bash tests/bench/run.sh
 	@bash tests/bench/reload.sh
+	@bash tests/bench/module.sh
+	@bash tests/bench/scan.sh
+	@bash tests/bench/log.sh
 
 demo: all $(BUILD)/tests/vm/banned_prog $(BUILD)/tests/vm/allowed_prog
 	@bash demo/run.sh

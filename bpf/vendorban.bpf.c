@@ -62,12 +62,52 @@ struct {
 	__array(values, struct path_rules);
 } path_slots SEC(".maps");
 
+struct signer_keys {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, VB_MAX_SIGNER_KEYS);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__uint(key_size, sizeof(struct vb_signer_key));
+	__uint(value_size, sizeof(struct vb_rule_ref));
+};
+
+struct module_names {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, VB_MAX_MODULE_NAMES);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__uint(key_size, sizeof(struct vb_module_key));
+	__uint(value_size, sizeof(struct vb_rule_ref));
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY_OF_MAPS);
+	__uint(max_entries, 2);
+	__type(key, __u32);
+	__array(values, struct signer_keys);
+} signer_slots SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY_OF_MAPS);
+	__uint(max_entries, 2);
+	__type(key, __u32);
+	__array(values, struct module_names);
+} module_slots SEC(".maps");
+
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__uint(max_entries, 2);
 	__type(key, __u32);
 	__type(value, struct vb_slot_info);
 } slot_info SEC(".maps");
+
+/* Files the scanner identified by evidence the kernel cannot see (a signer, a package); each
+ * entry counts only for the policy it was computed for. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, VB_MAX_FILE_VERDICTS);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, struct vb_dev_ino);
+	__type(value, struct vb_file_verdict);
+} file_verdicts SEC(".maps");
 
 /* Mapped by the daemon so the flip is one atomic 8-byte store. */
 struct {
@@ -133,6 +173,8 @@ struct {
 	__type(key, int);
 	__type(value, struct vb_scratch);
 } scratch SEC(".maps");
+
+#include "module.bpf.h"
 
 static __always_inline void stat_inc(__u32 idx)
 {
@@ -248,7 +290,8 @@ static __always_inline int match_path(struct vb_scratch *s, void *rules, struct 
 }
 
 static __always_inline void emit(struct file *file, struct inode *inode, struct verdict *v,
-				 struct vb_scratch *s, __u64 seq, int ret)
+				 struct vb_scratch *s, __u64 seq, int ret,
+				 const struct vb_module_info *mi, const char *mod_path)
 {
 	struct task_struct *task = bpf_get_current_task_btf();
 	struct vb_event *e;
@@ -256,15 +299,17 @@ static __always_inline void emit(struct file *file, struct inode *inode, struct 
 
 	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
 	if (!e) {
-		/* The verdict stands; the gap is counted and reported by the daemon. */
-		stat_inc(VB_STAT_DROPPED);
+		/* The verdict stands; the gap is counted and reported by the daemon. A canary's
+		 * event is not a denial: it is not counted among the lost ones. */
+		if (v->op != VB_OP_SELFTEST)
+			stat_inc(VB_STAT_DROPPED);
 		return;
 	}
 	id = bpf_get_current_pid_tgid();
 	e->ktime_ns = bpf_ktime_get_boot_ns();
 	e->policy_seq = seq;
-	e->ino = BPF_CORE_READ(inode, i_ino);
-	e->dev = BPF_CORE_READ(inode, i_sb, s_dev);
+	e->ino = inode ? BPF_CORE_READ(inode, i_ino) : 0;
+	e->dev = inode ? BPF_CORE_READ(inode, i_sb, s_dev) : 0;
 	e->pid = id >> 32;
 	e->tid = (__u32)id;
 	e->ppid = BPF_CORE_READ(task, real_parent, tgid);
@@ -278,12 +323,23 @@ static __always_inline void emit(struct file *file, struct inode *inode, struct 
 	__builtin_memcpy(e->sha256, v->sha256, VB_SHA256_LEN);
 	bpf_get_current_comm(e->comm, sizeof(e->comm));
 	BPF_CORE_READ_STR_INTO(&e->pcomm, task, real_parent, comm);
+	if (mi)
+		__builtin_memcpy(&e->module, mi, sizeof(*mi));
+	else
+		__builtin_memset(&e->module, 0, sizeof(e->module));
 	e->path[0] = 0;
 	if (s && v->path_len > 0) {
 		bpf_probe_read_kernel_str(e->path, sizeof(e->path), s->path);
+	} else if (mod_path) {
+		bpf_probe_read_kernel_str(e->path, sizeof(e->path), mod_path);
+	} else if (!file) {
+		e->flags |= VB_EV_F_NAME_ONLY;	/* a buffer: no file at all */
 	} else {
-		/* No full path here (the hook may not call bpf_d_path): the file's name at least. */
-		BPF_CORE_READ_STR_INTO(&e->path, file, f_path.dentry, d_name.name);
+		/* No full path here (the hook may not call bpf_d_path): the file's name at least.
+		 * d_name.name is a pointer: read it, then the string it points to. */
+		const unsigned char *name = BPF_CORE_READ(file, f_path.dentry, d_name.name);
+
+		bpf_probe_read_kernel_str(e->path, sizeof(e->path), name);
 		e->flags |= VB_EV_F_NAME_ONLY;
 	}
 	bpf_ringbuf_submit(e, 0);
@@ -325,6 +381,14 @@ static __always_inline int judge(struct file *file, __u8 op, bool can_hash, bool
 	if (bpf_map_lookup_elem(&canary_inodes, &di)) {
 		v.op = VB_OP_SELFTEST;
 		v.match = VB_MATCH_PATH;
+		goto decided;
+	}
+
+	struct vb_file_verdict *fv = bpf_map_lookup_elem(&file_verdicts, &di);
+
+	if (fv && fv->seq == seq) {
+		v.rule = fv->rule;
+		v.match = VB_MATCH_FILE;
 		goto decided;
 	}
 
@@ -415,7 +479,7 @@ decided:
 		ret = 0;
 		stat_inc(VB_STAT_AUDITED);
 	}
-	emit(file, inode, &v, s, seq, ret);
+	emit(file, inode, &v, s, seq, ret, NULL, NULL);
 	return ret;
 }
 
@@ -447,6 +511,158 @@ static __always_inline int judge_mmap(struct file *file, unsigned long prot, uns
 	if (!(prot & PROT_EXEC))
 		return 0;
 	return judge(file, VB_OP_MMAP, can_hash, can_path, 0);
+}
+
+/* A buffer is compressed when 6.12's finit_module(MODULE_INIT_COMPRESSED_FILE) passes the
+ * file's bytes: gzip, xz or zstd magic. */
+static __always_inline bool module_compressed(const char *buf, __u64 size)
+{
+	__u8 m[4];
+
+	if (size < 4 || bpf_probe_read_kernel(m, sizeof(m), buf))
+		return false;
+	return (m[0] == 0x1f && m[1] == 0x8b) || (m[0] == 0xfd && m[1] == '7' && m[2] == 'z') ||
+	       (m[0] == 0x28 && m[1] == 0xb5 && m[2] == 0x2f && m[3] == 0xfd);
+}
+
+/*
+ * A module's bytes, from finit_module (file set) or init_module (file NULL): judged by its
+ * name and by the signer its appended signature names, against the active policy slot.
+ */
+static __always_inline int judge_module_buf(struct file *file, const char *buf, __u64 size,
+					    __u8 load)
+{
+	struct vb_module_info mi = { .load = load };
+	struct verdict v = { .op = VB_OP_MODULE };
+	struct vb_modscratch *ms;
+	struct vb_policy_state *st;
+	struct vb_settings *cfg;
+	struct vb_slot_info *si;
+	struct vb_rule_ref *r;
+	const char *mod_path = NULL;
+	__u32 zero = 0, slot;
+	bool is_signed;
+	void *rules;
+	__u64 seq;
+	int ret;
+
+	cfg = bpf_map_lookup_elem(&settings, &zero);
+	st = bpf_map_lookup_elem(&policy_state, &zero);
+	if (!cfg || !st || !cfg->enabled || !buf)
+		return 0;
+	seq = *(volatile __u64 *)&st->seq;
+	slot = seq & 1;
+	si = bpf_map_lookup_elem(&slot_info, &slot);
+	ms = bpf_task_storage_get(&modscratch, bpf_get_current_task_btf(), 0,
+				  BPF_LOCAL_STORAGE_GET_F_CREATE);
+	if (!si || !ms) {
+		stat_inc(VB_STAT_PATH_ERR);
+		return 0;
+	}
+	is_signed = !module_signer(buf, size, ms, &mi);
+	module_name(buf, size, ms, &mi);
+
+	/* What the scanner identified this file as (on the lsm path kernel_read_file already
+	 * judged it; on fmod_ret this is the first look, and the event gets the buffer's name
+	 * and signer with it). */
+	if (file) {
+		struct inode *inode = BPF_CORE_READ(file, f_inode);
+		struct vb_dev_ino di = {
+			.dev = BPF_CORE_READ(inode, i_sb, s_dev),
+			.ino = BPF_CORE_READ(inode, i_ino),
+		};
+		struct vb_file_verdict *fv = bpf_map_lookup_elem(&file_verdicts, &di);
+
+		if (fv && fv->seq == seq) {
+			v.rule = fv->rule;
+			v.match = VB_MATCH_FILE;
+		}
+	}
+	rules = bpf_map_lookup_elem(&module_slots, &slot);
+	r = rules && mi.name[0] && !v.match ? bpf_map_lookup_elem(rules, mi.name) : NULL;
+	if (r) {
+		v.rule = *r;
+		v.match = VB_MATCH_MODULE_NAME;
+	}
+	rules = bpf_map_lookup_elem(&signer_slots, &slot);
+	r = rules && is_signed && !v.match ? bpf_map_lookup_elem(rules, &mi.signer) : NULL;
+	if (r) {
+		v.rule = *r;
+		v.match = VB_MATCH_SIGNER;
+	}
+	if (!v.match && !is_signed && si->deny_unsigned_modules && !module_compressed(buf, size)) {
+		v.match = VB_MATCH_UNSIGNED;
+		v.rule.mode = VB_MODE_ENFORCE;
+		v.rule.rule_idx = VB_RULE_NONE;
+	}
+	stat_inc(VB_STAT_CHECKED);
+	if (!v.match)
+		return 0;
+	if (v.rule.mode == VB_MODE_ENFORCE) {
+		ret = -EPERM;
+		stat_inc(VB_STAT_DENIED);
+	} else {
+		ret = 0;
+		stat_inc(VB_STAT_AUDITED);
+	}
+	if (file && ms->file == (__u64)file)
+		mod_path = ms->path;
+	emit(file, file ? BPF_CORE_READ(file, f_inode) : NULL, &v, NULL, seq, ret, &mi, mod_path);
+	return ret;
+}
+
+/* init_module(2): a buffer from user space, no file behind it. */
+static __always_inline int judge_module_load_data(void)
+{
+	struct verdict v = { .op = VB_OP_MODULE, .match = VB_MATCH_BUFFER_LOAD };
+	struct vb_module_info mi = { .load = 2 };
+	struct vb_policy_state *st;
+	struct vb_settings *cfg;
+	struct vb_slot_info *si;
+	__u32 zero = 0, slot;
+	__u64 seq;
+
+	cfg = bpf_map_lookup_elem(&settings, &zero);
+	st = bpf_map_lookup_elem(&policy_state, &zero);
+	if (!cfg || !st || !cfg->enabled)
+		return 0;
+	seq = *(volatile __u64 *)&st->seq;
+	slot = seq & 1;
+	si = bpf_map_lookup_elem(&slot_info, &slot);
+	if (!si || !si->deny_init_module)
+		return 0;
+	v.rule.mode = VB_MODE_ENFORCE;
+	v.rule.rule_idx = VB_RULE_NONE;
+	stat_inc(VB_STAT_DENIED);
+	emit(NULL, NULL, &v, NULL, seq, -EPERM, &mi, NULL);
+	return -EPERM;
+}
+
+/* Only module reads are ours: firmware, kexec images and policies pass untouched. */
+static __always_inline bool reading_module(enum kernel_read_file_id id)
+{
+	return id == bpf_core_enum_value(enum kernel_read_file_id, READING_MODULE);
+}
+
+static __always_inline bool loading_module(enum kernel_load_data_id id)
+{
+	return id == bpf_core_enum_value(enum kernel_load_data_id, LOADING_MODULE);
+}
+
+static __always_inline void file_gone(struct inode *inode)
+{
+	/* The key is the inode's address: it must not outlive the inode. */
+	cache_drop(inode);
+	/* A deleted file's (dev, ino) will name another file; an inode merely evicted from
+	 * memory keeps its verdict. */
+	if (!BPF_CORE_READ(inode, i_nlink)) {
+		struct vb_dev_ino di = {
+			.dev = BPF_CORE_READ(inode, i_sb, s_dev),
+			.ino = BPF_CORE_READ(inode, i_ino),
+		};
+
+		bpf_map_delete_elem(&file_verdicts, &di);
+	}
 }
 
 static __always_inline void invalidate_file_write(struct file *file)
@@ -516,9 +732,55 @@ int BPF_PROG(vb_lsm_inode_setattr_idmap, void *idmap, struct dentry *dentry, str
 SEC("lsm/inode_free_security")
 int BPF_PROG(vb_lsm_inode_free, struct inode *inode)
 {
-	/* The key is the inode's address: it must not outlive the inode. */
-	cache_drop(inode);
+	file_gone(inode);
 	return 0;
+}
+
+/* finit_module(2), before the read: the file's hash, path and scanner verdict. Sleepable, so
+ * it can hash; it also keeps the full path for the buffer check that follows. */
+SEC("lsm.s/kernel_read_file")
+int BPF_PROG(vb_lsm_kernel_read_file, struct file *file, enum kernel_read_file_id id,
+	     bool contents, int ret)
+{
+	struct vb_modscratch *ms;
+
+	if (ret || !reading_module(id))
+		return ret;
+	ret = judge(file, VB_OP_MODULE, true, true, 0);
+	ms = bpf_task_storage_get(&modscratch, bpf_get_current_task_btf(), 0,
+				  BPF_LOCAL_STORAGE_GET_F_CREATE);
+	if (!ret && ms) {
+		ms->file = (__u64)file;
+		if (bpf_d_path((struct path *)&file->f_path, ms->path, sizeof(ms->path)) <= 0)
+			ms->file = 0;
+	}
+	return ret;
+}
+
+SEC("lsm/kernel_post_read_file")
+int BPF_PROG(vb_lsm_kernel_post_read_file, struct file *file, char *buf, loff_t size,
+	     enum kernel_read_file_id id, int ret)
+{
+	if (ret || !reading_module(id))
+		return ret;
+	return judge_module_buf(file, buf, size, 1);
+}
+
+SEC("lsm/kernel_load_data")
+int BPF_PROG(vb_lsm_kernel_load_data, enum kernel_load_data_id id, bool contents, int ret)
+{
+	if (ret || !loading_module(id))
+		return ret;
+	return judge_module_load_data();
+}
+
+SEC("lsm/kernel_post_load_data")
+int BPF_PROG(vb_lsm_kernel_post_load_data, char *buf, loff_t size, enum kernel_load_data_id id,
+	     char *description, int ret)
+{
+	if (ret || !loading_module(id))
+		return ret;
+	return judge_module_buf(NULL, buf, size, 2);
 }
 
 /* ---- fmod_ret path: bpf not in lsm=, LSM programs would never run --------------------- */
@@ -578,6 +840,34 @@ int BPF_PROG(vb_fr_inode_setattr_idmap, void *idmap, struct dentry *dentry)
 SEC("fentry/security_inode_free")
 int BPF_PROG(vb_fr_inode_free, struct inode *inode)
 {
-	cache_drop(inode);
+	file_gone(inode);
 	return 0;
+}
+
+/* No security_kernel_read_file here: not sleepable and no bpf_d_path, it could only look up
+ * the scanner's verdict, which post_read_file does with the module's name and signer in hand. */
+SEC("fmod_ret/security_kernel_post_read_file")
+int BPF_PROG(vb_fr_kernel_post_read_file, struct file *file, char *buf, loff_t size,
+	     enum kernel_read_file_id id, int ret)
+{
+	if (ret || !reading_module(id))
+		return ret;
+	return judge_module_buf(file, buf, size, 1);
+}
+
+SEC("fmod_ret/security_kernel_load_data")
+int BPF_PROG(vb_fr_kernel_load_data, enum kernel_load_data_id id, bool contents, int ret)
+{
+	if (ret || !loading_module(id))
+		return ret;
+	return judge_module_load_data();
+}
+
+SEC("fmod_ret/security_kernel_post_load_data")
+int BPF_PROG(vb_fr_kernel_post_load_data, char *buf, loff_t size, enum kernel_load_data_id id,
+	     char *description, int ret)
+{
+	if (ret || !loading_module(id))
+		return ret;
+	return judge_module_buf(NULL, buf, size, 2);
 }

@@ -16,12 +16,18 @@
 #define VB_MAX_CACHE		65536	/* verdict cache entries (LRU) */
 #define VB_RINGBUF_SIZE		(1024 * 1024)
 #define VB_RULE_NONE		0xffffffffu	/* rule_idx of self-test and unverified events */
+#define VB_MODULE_NAME_MAX	56	/* the kernel's MODULE_NAME_LEN on 64-bit */
+#define VB_MAX_SIGNER_KEYS	4096	/* module signers the kernel matches */
+#define VB_MAX_MODULE_NAMES	1024
+#define VB_MAX_FILE_VERDICTS	(1 << 16)	/* files the scanner identified, by dev/ino */
+#define VB_SIGNER_ID_MAX	32	/* serial number or SKID bytes in a signer key */
 
 /* Operations the kernel judges. */
 enum vb_op {
 	VB_OP_EXEC = 1,		/* execve/execveat/fexecve, script interpreters */
 	VB_OP_MMAP = 2,		/* mmap with PROT_EXEC: ld.so, dlopen, LD_PRELOAD */
 	VB_OP_MPROTECT = 3,	/* mprotect adding PROT_EXEC to a file mapping */
+	VB_OP_MODULE = 4,	/* finit_module(2) / init_module(2): a kernel module */
 	VB_OP_SELFTEST = 15,	/* the daemon's canary exec; never a real denial */
 };
 
@@ -31,6 +37,11 @@ enum vb_match {
 	VB_MATCH_HASH = 1,	/* in-kernel SHA-256 of the content */
 	VB_MATCH_PATH = 2,	/* path prefix or exact path */
 	VB_MATCH_UNVERIFIED = 3, /* no cached verdict where the kernel cannot hash (mprotect) */
+	VB_MATCH_FILE = 4,	/* the scanner identified this file (signer, package...) */
+	VB_MATCH_SIGNER = 5,	/* the module's appended signature names a banned signer */
+	VB_MATCH_MODULE_NAME = 6, /* the module's name is banned */
+	VB_MATCH_UNSIGNED = 7,	/* option unsigned-modules deny: no signature */
+	VB_MATCH_BUFFER_LOAD = 8, /* option init-module deny: init_module(2) from a buffer */
 };
 
 enum vb_mode {
@@ -87,6 +98,8 @@ struct vb_settings {
 	__u32 mprotect_unverified_deny; /* deny mprotect(PROT_EXEC) when no verdict is cached */
 	__u32 can_hash;		/* the attached programs hash content in the kernel */
 	__u64 object_id;	/* first bytes of the BPF object's SHA-256: which build is attached */
+	__u64 drops_declared;	/* stats[DROPPED] as far as a daemon wrote it into the log: kept
+				 * here, pinned, so drops while no daemon ran are declared too */
 };
 
 /* policy_state map, slot 0: the daemon stores seq with one atomic 8-byte write. */
@@ -98,6 +111,10 @@ struct vb_policy_state {
 struct vb_slot_info {
 	__u32 n_hash_rules;
 	__u32 n_path_rules;	/* 0: skip path resolution entirely */
+	__u32 n_signer_keys;
+	__u32 n_module_names;
+	__u32 deny_unsigned_modules;	/* option unsigned-modules deny */
+	__u32 deny_init_module;		/* option init-module deny */
 	__u64 seq;		/* policy_state.seq this slot was filled for */
 	__u64 version;		/* the policy's "version" */
 	__u8 digest[32];	/* SHA-256 of the policy text: names the policy in events */
@@ -108,6 +125,39 @@ struct vb_dev_ino {
 	__u32 dev;
 	__u32 pad;
 	__u64 ino;
+};
+
+/* Key of signer_keys: how a module's PKCS#7 SignerInfo names its signer. */
+enum vb_signer_kind {
+	VB_SIGNER_ISSUER_SERIAL = 1,
+	VB_SIGNER_SKID = 2,
+};
+
+struct vb_signer_key {
+	__u8 kind;		/* enum vb_signer_kind */
+	__u8 len;		/* bytes of id in use */
+	__u8 pad[6];
+	__u64 issuer_hash;	/* ISSUER_SERIAL: FNV-1a 64 of the issuer Name's DER; else 0 */
+	__u8 id[VB_SIGNER_ID_MAX]; /* serial (without a DER sign byte) or SKID, zero padded */
+};
+
+struct vb_module_key {
+	char name[VB_MODULE_NAME_MAX];	/* as the kernel will name it: '-' written as '_' */
+};
+
+/* Value of file_verdicts: a file the scanner identified for the policy loaded as seq. */
+struct vb_file_verdict {
+	__u64 seq;		/* policy_state.seq it was computed for; ignored for any other */
+	struct vb_rule_ref rule;
+};
+
+/* A module event's extra: what the module said about itself. */
+struct vb_module_info {
+	char name[VB_MODULE_NAME_MAX];
+	struct vb_signer_key signer;	/* kind 0: no signature found in the buffer */
+	__u8 hash_oid_last;	/* last byte of the signature's digest OID (sha256: 1) */
+	__u8 load;		/* 1: finit_module (a file), 2: init_module (a buffer) */
+	__u8 pad[6];
 };
 
 /* stats map (per-CPU array), one slot each. */
@@ -148,6 +198,7 @@ struct vb_event {
 	__u8 sha256[VB_SHA256_LEN];
 	char comm[VB_COMM_LEN];
 	char pcomm[VB_COMM_LEN];
+	struct vb_module_info module;	/* VB_OP_MODULE only */
 	char path[VB_EV_PATH_MAX];
 };
 

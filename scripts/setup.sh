@@ -12,7 +12,7 @@ KERNEL_PKGS="linux-image-amd64/bookworm linux-image-amd64/bookworm-backports"
 
 BUILD_PKGS="clang llvm make gcc pkg-config libbpf-dev bpftool libelf-dev zlib1g-dev
 	libssl-dev libjson-c-dev linux-source-6.1 xz-utils libclang-rt-14-dev openssl
-	liblzma-dev libzstd-dev libaudit-dev libsystemd-dev librpm-dev libdpkg-dev"
+	liblzma-dev libzstd-dev libaudit-dev libsystemd-dev librpm-dev libdpkg-dev pahole"
 VM_PKGS="qemu-system-x86 busybox-static cpio kmod file"
 # Fixtures are made at test time with the real tools: signed modules, IMA xattrs,
 # Authenticode files, rpm databases; the HTML report is rendered in Chromium.
@@ -119,5 +119,7 @@ if ! ls "$vm"/6.12*/vmlinuz >/dev/null 2>&1 || ! ls "$vm"/6.1.*/vmlinuz >/dev/nu
 	fetch_kernels
 fi
 extract_kselftest
+# Headers and kbuild of each VM kernel, for the test driver modules (kmod/).
+bash "$top/kmod/fetch-headers.sh"
 mkdir -p "$top/build" && touch "$stamp"
 echo "setup: ok (kernels: $(cd "$vm" && ls -d 6.* | tr '\n' ' '))"

@@ -26,16 +26,23 @@ static const char *const map_names[VB_MAP_MAX] = {
 	[VB_MAP_STATS] = "stats",
 	[VB_MAP_EVENTS] = "events",
 	[VB_MAP_SCRATCH] = "scratch",
+	[VB_MAP_SIGNER_SLOTS] = "signer_slots",
+	[VB_MAP_MODULE_SLOTS] = "module_slots",
+	[VB_MAP_FILE_VERDICTS] = "file_verdicts",
+	[VB_MAP_MODSCRATCH] = "modscratch",
 };
 
 /* Programs each path attaches; "setattr" stands for the variant that fits this kernel. */
 static const char *const lsm_progs[] = {
 	"vb_lsm_bprm_check", "vb_lsm_mmap_file", "vb_lsm_file_mprotect", "vb_lsm_file_open",
-	"vb_lsm_path_truncate", "setattr", "vb_lsm_inode_free", NULL,
+	"vb_lsm_path_truncate", "setattr", "vb_lsm_inode_free", "vb_lsm_kernel_read_file",
+	"vb_lsm_kernel_post_read_file", "vb_lsm_kernel_load_data", "vb_lsm_kernel_post_load_data",
+	NULL,
 };
 static const char *const fmod_ret_progs[] = {
 	"vb_fr_file_open", "vb_fr_mmap_file", "vb_fr_file_mprotect", "vb_fr_path_truncate",
-	"setattr", "vb_fr_inode_free", NULL,
+	"setattr", "vb_fr_inode_free", "vb_fr_kernel_post_read_file",
+	"vb_fr_kernel_load_data", "vb_fr_kernel_post_load_data", NULL,
 };
 
 const char *vb_path_name(enum vb_path path)

@@ -21,5 +21,7 @@ int do_policy(int argc, char **argv);
 int do_disable(int argc, char **argv);
 int do_reload(int argc, char **argv);
 int do_scan(int argc, char **argv);
+int do_identify(int argc, char **argv);
+int do_log(int argc, char **argv);
 
 #endif

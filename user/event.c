@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
+#include <stdlib.h>
 #include <limits.h>
 #include <pwd.h>
 #include <stdio.h>
@@ -7,6 +8,13 @@
 #include <time.h>
 #include <unistd.h>
 #include "event.h"
+#include "readfile.h"
+#include "identify/decompress.h"
+#include "identify/elf.h"
+#include "identify/evidence.h"
+#include "identify/modsig.h"
+
+#define MODULE_READ_MAX	(64u << 20)	/* module files read back for a denial record */
 
 const char *vb_op_name(__u8 op)
 {
@@ -17,6 +25,8 @@ const char *vb_op_name(__u8 op)
 		return "mmap";
 	case VB_OP_MPROTECT:
 		return "mprotect";
+	case VB_OP_MODULE:
+		return "module-load";
 	case VB_OP_SELFTEST:
 		return "selftest";
 	default:
@@ -33,6 +43,16 @@ const char *vb_match_name(__u8 match)
 		return "path";
 	case VB_MATCH_UNVERIFIED:
 		return "unverified";
+	case VB_MATCH_FILE:
+		return "scan";
+	case VB_MATCH_SIGNER:
+		return "signer";
+	case VB_MATCH_MODULE_NAME:
+		return "module-name";
+	case VB_MATCH_UNSIGNED:
+		return "unsigned";
+	case VB_MATCH_BUFFER_LOAD:
+		return "init-module";
 	default:
 		return "none";
 	}
@@ -77,7 +97,7 @@ static const struct vb_rule *event_rule(const struct vb_event_ctx *ctx, const st
 	return &p->rules[e->rule_idx];
 }
 
-static void hex(const __u8 *b, size_t n, char *out)
+static void hex_bytes(const __u8 *b, size_t n, char *out)
 {
 	for (size_t i = 0; i < n; i++)
 		sprintf(out + 2 * i, "%02x", b[i]);
@@ -91,6 +111,95 @@ static void add_str(struct json_object *o, const char *k, const char *v)
 static void add_int(struct json_object *o, const char *k, int64_t v)
 {
 	json_object_object_add(o, k, json_object_new_int64(v));
+}
+
+static const char *hash_algo_name(__u8 oid_last)
+{
+	/* 2.16.840.1.101.3.4.2.N */
+	switch (oid_last) {
+	case 1:
+		return "sha256";
+	case 2:
+		return "sha384";
+	case 3:
+		return "sha512";
+	case 4:
+		return "sha224";
+	default:
+		return NULL;
+	}
+}
+
+/*
+ * What the kernel saw of a module is the signer's key (serial or SKID, and a hash of the
+ * issuer). A signer rule names the issuer in full; otherwise, where the kernel judged the file
+ * before reading it (hash, path, scan), the file is read back here for its signature.
+ */
+static void module_from_file(const char *path, struct vb_evidence *ev)
+{
+	uint8_t *raw = NULL, *plain = NULL;
+	size_t len, plain_len;
+	const char *fmt;
+
+	if (path[0] != '/' || vb_read_file(path, MODULE_READ_MAX, (char **)&raw, &len))
+		return;
+	if (!vb_decompress(raw, len, VB_DECOMPRESS_MAX_DEFAULT, &plain, &plain_len, &fmt)) {
+		vb_modsig_read(plain, plain_len, ev);
+		vb_elf_read(plain, plain_len, ev);
+	} else {
+		vb_modsig_read(raw, len, ev);
+		vb_elf_read(raw, len, ev);
+	}
+	free(plain);
+	free(raw);
+}
+
+static void add_module(struct json_object *o, const struct vb_event *e, const struct vb_rule *r,
+		       const char *path)
+{
+	const struct vb_module_info *mi = &e->module;
+	struct json_object *m = json_object_new_object(), *sg;
+	struct vb_evidence *ev = NULL;
+	const struct vb_signer *s = NULL;
+	char name[VB_MODULE_NAME_MAX + 1], hex[2 * VB_SIGNER_ID_MAX + 1];
+
+	if (!m)
+		return;
+	memcpy(name, mi->name, VB_MODULE_NAME_MAX);
+	name[VB_MODULE_NAME_MAX] = 0;
+	add_str(m, "load", mi->load == 2 ? "init_module" : "finit_module");
+	if (!mi->signer.kind && e->op == VB_OP_MODULE && mi->load != 2) {
+		ev = calloc(1, sizeof(*ev));
+		if (ev)
+			module_from_file(path, ev);
+		if (ev && !name[0])
+			snprintf(name, sizeof(name), "%.*s", VB_MODULE_NAME_MAX, ev->modinfo.name);
+		if (ev && ev->n_signers)
+			s = &ev->signers[0];
+	}
+	add_str(m, "name", name[0] ? name : NULL);
+	sg = json_object_new_object();
+	if (s) {
+		add_str(sg, "issuer", s->issuer[0] ? s->issuer : NULL);
+		add_str(sg, "serial", s->serial[0] ? s->serial : NULL);
+		add_str(sg, "skid", s->skid[0] ? s->skid : NULL);
+		add_str(sg, "hash_algo", s->hash_algo[0] ? s->hash_algo : NULL);
+	} else if (mi->signer.kind) {
+		bool serial = mi->signer.kind == VB_SIGNER_ISSUER_SERIAL;
+
+		hex_bytes(mi->signer.id, mi->signer.len, hex);
+		add_str(sg, "issuer", serial && r && r->ident && r->ident->has_issuer_serial ?
+				      r->ident->issuer : NULL);
+		add_str(sg, "serial", serial ? hex : NULL);
+		add_str(sg, "skid", serial ? NULL : hex);
+		add_str(sg, "hash_algo", hash_algo_name(mi->hash_oid_last));
+	} else {
+		json_object_put(sg);
+		sg = NULL;
+	}
+	json_object_object_add(m, "signer", sg);
+	json_object_object_add(o, "module", m);
+	free(ev);
 }
 
 struct json_object *vb_event_json(const struct vb_event_ctx *ctx, const struct vb_event *e)
@@ -120,7 +229,7 @@ struct json_object *vb_event_json(const struct vb_event_ctx *ctx, const struct v
 	add_str(o, "dev", buf);
 	json_object_object_add(o, "ino", json_object_new_uint64(e->ino));
 	if (e->flags & VB_EV_F_HAS_SHA256) {
-		hex(e->sha256, VB_SHA256_LEN, buf);
+		hex_bytes(e->sha256, VB_SHA256_LEN, buf);
 		add_str(o, "sha256", buf);
 	} else {
 		add_str(o, "sha256", NULL);
@@ -156,6 +265,8 @@ struct json_object *vb_event_json(const struct vb_event_ctx *ctx, const struct v
 		buf[n] = 0;
 	add_str(o, "parent_exe", n > 0 ? buf : NULL);
 	add_str(o, "errno", e->ret ? strerrorname_np(-e->ret) : NULL);
+	if (e->op == VB_OP_MODULE)
+		add_module(o, e, r, path);
 	return o;
 }
 

@@ -295,9 +295,10 @@ TEST_F(event, operation_names)
 		{ VB_OP_EXEC, "exec" },
 		{ VB_OP_MMAP, "mmap" },
 		{ VB_OP_MPROTECT, "mprotect" },
+		{ VB_OP_MODULE, "module-load" },
 		{ VB_OP_SELFTEST, "selftest" },
 		{ 0, "unknown" },
-		{ 4, "unknown" },
+		{ 5, "unknown" },
 		{ 255, "unknown" },
 	};
 

@@ -118,6 +118,10 @@ FIXTURE_SETUP(rules)
 	self->k.map_fd[VB_MAP_STATS] = bpf_map__fd(self->skel->maps.stats);
 	self->k.map_fd[VB_MAP_EVENTS] = bpf_map__fd(self->skel->maps.events);
 	self->k.map_fd[VB_MAP_SCRATCH] = bpf_map__fd(self->skel->maps.scratch);
+	self->k.map_fd[VB_MAP_SIGNER_SLOTS] = bpf_map__fd(self->skel->maps.signer_slots);
+	self->k.map_fd[VB_MAP_MODULE_SLOTS] = bpf_map__fd(self->skel->maps.module_slots);
+	self->k.map_fd[VB_MAP_FILE_VERDICTS] = bpf_map__fd(self->skel->maps.file_verdicts);
+	self->k.map_fd[VB_MAP_MODSCRATCH] = bpf_map__fd(self->skel->maps.modscratch);
 	for (int i = 0; i < VB_MAP_MAX; i++) {
 		ASSERT_LE(0, self->k.map_fd[i]) TH_LOG("map %d has no fd", i);
 	}
@@ -286,7 +290,7 @@ TEST_F(rules, install_first_policy)
 	int hfd, pfd;
 
 	REQUIRE_MAPS();
-	ASSERT_EQ(0, vb_rules_install(&self->k, self->a));
+	ASSERT_EQ(0, vb_rules_install(&self->k, self->a, NULL));
 	EXPECT_EQ(1ull, seq_now(&self->k));
 	expect_slot_holds(_metadata, &self->k, 1, self->a, 1);
 	expect_slot_empty(_metadata, &self->k, 0);
@@ -337,13 +341,13 @@ TEST_F(rules, switch_keeps_previous_slot)
 	int fd;
 
 	REQUIRE_MAPS();
-	ASSERT_EQ(0, vb_rules_install(&self->k, self->a));
+	ASSERT_EQ(0, vb_rules_install(&self->k, self->a, NULL));
 	a1_hash = slot_map_id(&self->k, VB_MAP_HASH_SLOTS, 1);
 	a1_path = slot_map_id(&self->k, VB_MAP_PATH_SLOTS, 1);
 	ASSERT_NE(0u, a1_hash);
 	ASSERT_NE(0u, a1_path);
 
-	ASSERT_EQ(0, vb_rules_install(&self->k, self->b));
+	ASSERT_EQ(0, vb_rules_install(&self->k, self->b, NULL));
 	EXPECT_EQ(2ull, seq_now(&self->k));
 	expect_slot_holds(_metadata, &self->k, 0, self->b, 2);
 	expect_slot_holds(_metadata, &self->k, 1, self->a, 1);
@@ -371,7 +375,7 @@ TEST_F(rules, switch_keeps_previous_slot)
 	close(fd);
 
 	/* A third load overwrites slot 1 with new maps; B stays in slot 0. */
-	ASSERT_EQ(0, vb_rules_install(&self->k, self->a));
+	ASSERT_EQ(0, vb_rules_install(&self->k, self->a, NULL));
 	EXPECT_EQ(3ull, seq_now(&self->k));
 	expect_slot_holds(_metadata, &self->k, 1, self->a, 3);
 	expect_slot_holds(_metadata, &self->k, 0, self->b, 2);
@@ -393,7 +397,7 @@ TEST_F(rules, inner_maps_frozen)
 	int hfd, pfd;
 
 	REQUIRE_MAPS();
-	ASSERT_EQ(0, vb_rules_install(&self->k, self->a));
+	ASSERT_EQ(0, vb_rules_install(&self->k, self->a, NULL));
 	hfd = slot_map(&self->k, VB_MAP_HASH_SLOTS, 1);
 	pfd = slot_map(&self->k, VB_MAP_PATH_SLOTS, 1);
 	ASSERT_LE(0, hfd);
@@ -440,13 +444,13 @@ TEST_F(rules, empty_policy)
 
 	REQUIRE_MAPS();
 	ASSERT_EQ((size_t)0, self->empty->n_rules);
-	ASSERT_EQ(0, vb_rules_install(&self->k, self->empty));
+	ASSERT_EQ(0, vb_rules_install(&self->k, self->empty, NULL));
 	EXPECT_EQ(1ull, seq_now(&self->k));
 	expect_slot_holds(_metadata, &self->k, 1, self->empty, 1);
 
 	/* And a ban list emptied after a real one. */
-	ASSERT_EQ(0, vb_rules_install(&self->k, self->a));
-	ASSERT_EQ(0, vb_rules_install(&self->k, self->empty));
+	ASSERT_EQ(0, vb_rules_install(&self->k, self->a, NULL));
+	ASSERT_EQ(0, vb_rules_install(&self->k, self->empty, NULL));
 	EXPECT_EQ(3ull, seq_now(&self->k));
 	expect_slot_holds(_metadata, &self->k, 1, self->empty, 3);
 	expect_slot_holds(_metadata, &self->k, 0, self->a, 2);
@@ -462,11 +466,11 @@ TEST_F(rules, continues_from_pinned_seq)
 {
 	REQUIRE_MAPS();
 	__atomic_store_n(&self->k.state->seq, 41, __ATOMIC_RELEASE);
-	ASSERT_EQ(0, vb_rules_install(&self->k, self->a));
+	ASSERT_EQ(0, vb_rules_install(&self->k, self->a, NULL));
 	EXPECT_EQ(42ull, seq_now(&self->k));
 	expect_slot_holds(_metadata, &self->k, 0, self->a, 42);
 	expect_slot_empty(_metadata, &self->k, 1);
-	ASSERT_EQ(0, vb_rules_install(&self->k, self->b));
+	ASSERT_EQ(0, vb_rules_install(&self->k, self->b, NULL));
 	EXPECT_EQ(43ull, seq_now(&self->k));
 	expect_slot_holds(_metadata, &self->k, 1, self->b, 43);
 	expect_slot_holds(_metadata, &self->k, 0, self->a, 42);
@@ -479,13 +483,13 @@ TEST_F(rules, failed_install_keeps_active)
 	__u32 idle_before;
 
 	REQUIRE_MAPS();
-	ASSERT_EQ(0, vb_rules_install(&self->k, self->a));
-	ASSERT_EQ(0, vb_rules_install(&self->k, self->b));
+	ASSERT_EQ(0, vb_rules_install(&self->k, self->a, NULL));
+	ASSERT_EQ(0, vb_rules_install(&self->k, self->b, NULL));
 	idle_before = slot_map_id(&self->k, VB_MAP_PATH_SLOTS, 1);
 	/* The parser refuses a duplicate path; build one by hand to make the kernel refuse it. */
 	ASSERT_EQ(VB_RULE_PATH, (int)self->a->rules[3].kind);
 	strcpy(self->a->rules[3].path, self->a->rules[1].path);
-	EXPECT_EQ(-EEXIST, vb_rules_install(&self->k, self->a));
+	EXPECT_EQ(-EEXIST, vb_rules_install(&self->k, self->a, NULL));
 	EXPECT_EQ(2ull, seq_now(&self->k));
 	expect_slot_holds(_metadata, &self->k, 0, self->b, 2);
 	EXPECT_EQ(idle_before, slot_map_id(&self->k, VB_MAP_PATH_SLOTS, 1));
@@ -532,7 +536,7 @@ TEST_F(rules, path_rule_limit)
 	EXPECT_STREQ(want, diag.msgs[0]);
 	vb_diag_free(&diag);
 
-	EXPECT_EQ(0, vb_rules_install(&self->k, full));
+	EXPECT_EQ(0, vb_rules_install(&self->k, full, NULL));
 	EXPECT_EQ(1ull, seq_now(&self->k));
 	expect_slot_holds(_metadata, &self->k, 1, full, 1);
 	expect_slot_empty(_metadata, &self->k, 0);
@@ -554,7 +558,7 @@ TEST_F(rules, many_hashes)
 	p = parse(_metadata, text);
 	free(text);
 	ASSERT_EQ(n, p->n_rules);
-	ASSERT_EQ(0, vb_rules_install(&self->k, p));
+	ASSERT_EQ(0, vb_rules_install(&self->k, p, NULL));
 	expect_slot_holds(_metadata, &self->k, 1, p, 1);
 	vb_policy_free(p);
 }

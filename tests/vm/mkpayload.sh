@@ -11,6 +11,23 @@ for t in banned_prog allowed_prog audited_prog banned_lib.so allowed_lib.so; do
 	cp "$b/tests/vm/$t" "$out/"
 done
 cp "$top/tests/vm/payload.sh" "$out/payload.sh"
+cp "$b/tests/vm/test_module" "$b/tests/vm/test_log" "$out/"
+# auditd and ausearch, for the audit trail test (their libraries come with them).
+mkdir -p "$out/audit"
+cp /usr/sbin/auditd /usr/sbin/ausearch "$out/audit/"
+# A program known only by its signer: signed like a module, by the banned test vendor.
+mkdir -p "$out/signed"
+/usr/lib/linux-kbuild-6.1/scripts/sign-file sha256 "$b/kmod/pki/banned.key" \
+	"$b/kmod/pki/banned.pem" "$b/tests/vm/signed_prog" "$out/signed/signed_prog"
+chmod 755 "$out/signed/signed_prog"
+# The test driver modules of every VM kernel (kmod/), and the certificates that signed them.
+mkdir -p "$out/kmod/pki"
+cp "$b"/kmod/pki/*.pem "$out/kmod/pki/"
+for d in "$b"/kmod/*/out; do
+	v=$(basename "$(dirname "$d")")
+	mkdir -p "$out/kmod/$v"
+	cp "$d"/*.ko* "$out/kmod/$v/"
+done
 h() { sha256sum "$out/$1" | cut -d' ' -f1; }
 # Line numbers matter: test_exec checks rule_source against them.
 cat > "$out/test.policy" <<POLICY
@@ -24,6 +41,8 @@ vendor acme "ACME Banned Corp"
 vendor watch "Watched Vendor Ltd"
 	mode audit
 	sha256 $(h audited_prog)
+vendor signedvendor "Banned Test Vendor"
+	cert /vb/kmod/pki/banned.pem
 POLICY
 
 # Signed policies for test_reload: a signer trusted by the daemon, and versions that must be

@@ -83,6 +83,31 @@ TEST(copy_link_rename_denied)
 	EXPECT_RAN(probe_execve("/tmp/allowed-renamed", NULL, NULL), "allowed renamed");
 }
 
+/* Identified by its signer alone: no hash or path rule names it. The daemon's scan found it,
+ * and handed the kernel its dev/ino and its content hash. */
+TEST(signer_identified_binary_and_its_copy_denied)
+{
+	struct json_object *rec;
+
+	EXPECT_DENIED(probe_execve(SIGNED, NULL, NULL), "binary signed by a banned vendor");
+	rec = find_record(SIGNED, "exec", "deny", 10);
+	ASSERT_NE(NULL, rec);
+	EXPECT_STREQ("signedvendor", field(rec, "vendor"));
+	EXPECT_STREQ("signedvendor-cert-1", field(rec, "rule"));
+	EXPECT_EQ(true, !strcmp(field(rec, "match") ?: "", "scan") ||
+			!strcmp(field(rec, "match") ?: "", "sha256"));
+	json_object_put(rec);
+
+	NEED_KERNEL_HASH();
+	ASSERT_EQ(0, copy_file(SIGNED, "/tmp/signed-copy"));
+	EXPECT_DENIED(probe_execve("/tmp/signed-copy", NULL, NULL), "copy made after the scan");
+	rec = find_record("/tmp/signed-copy", "exec", "deny", 10);
+	ASSERT_NE(NULL, rec);
+	EXPECT_STREQ("sha256", field(rec, "match"));
+	EXPECT_STREQ("signedvendor-cert-1", field(rec, "rule"));
+	json_object_put(rec);
+}
+
 TEST(memfd_and_execveat_denied)
 {
 	int dir;
@@ -344,7 +369,7 @@ TEST(reload_applies_good_policy_and_keeps_old_one_on_error)
 	rc = system(cmd);
 	EXPECT_EQ(1, WEXITSTATUS(rc));
 	EXPECT_TRUE(file_contains("/tmp/bad-start.log",
-				  "/vb/test.policy:11:9: error: sha256 must be 64 hex digits"));
+				  "/vb/test.policy:13:9: error: sha256 must be 64 hex digits"));
 	EXPECT_EQ(2, status_policy_version());
 	EXPECT_DENIED(probe_execve(victim, NULL, NULL), "after a refused start");
 

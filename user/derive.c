@@ -1,0 +1,68 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include "derive.h"
+#include "kernel.h"
+#include "msg.h"
+#include "scan.h"
+#include "scan_cache.h"
+#include "identify/match.h"
+
+int vb_derive(const struct vb_policy *p, char *const *paths, size_t n_paths,
+	      struct vb_derived *out)
+{
+	struct vb_scan_result res;
+	size_t n = 0;
+	int err;
+
+	memset(out, 0, sizeof(*out));
+	if (!vb_match_needs(p) || !n_paths)
+		return 0;
+	/* The cache makes a reload's rescan of unchanged trees cost a walk, not a read. */
+	err = vb_scan_cached(p, NULL, paths, n_paths, VB_SCAN_CACHE_DEFAULT, NULL, NULL, &res);
+	/* A path that does not exist on this host is normal; the rest was still scanned. */
+	if (err == -ENOMEM)
+		goto out;
+	err = 0;
+	for (size_t i = 0; i < res.n_matches; i++)
+		n += res.matches[i].id_rule != NULL;
+	out->hashes = calloc(n ? n : 1, sizeof(*out->hashes));
+	out->files = calloc(n ? n : 1, sizeof(*out->files));
+	if (!out->hashes || !out->files) {
+		err = -ENOMEM;
+		goto out;
+	}
+	for (size_t i = 0; i < res.n_matches; i++) {
+		const struct vb_scan_match *m = &res.matches[i];
+		__u32 rule = m->id_rule - p->rules;
+
+		if (!m->id_rule)
+			continue;
+		/* The hash denies copies of the file wherever they appear; dev/ino covers the
+		 * file itself where the kernel cannot hash (the fmod_ret path). */
+		memcpy(out->hashes[out->n_hashes].sha256, m->sha256, VB_SHA256_LEN);
+		out->hashes[out->n_hashes++].rule_idx = rule;
+		out->files[out->n_files].file.dev = vb_kdev(m->dev);
+		out->files[out->n_files].file.ino = m->ino;
+		out->files[out->n_files++].rule_idx = rule;
+	}
+	vb_info("scan: %llu files (%llu from the scan cache), %zu identified by signer, package "
+		"or module name", (unsigned long long)res.files_scanned,
+		(unsigned long long)res.cache_hits, n);
+	if (res.malformed)
+		vb_warn("scan: %llu files with unreadable signatures or ELF headers (first: %s)",
+			(unsigned long long)res.malformed, res.first_malformed);
+out:
+	vb_scan_result_free(&res);
+	if (err)
+		vb_derived_free(out);
+	return err;
+}
+
+void vb_derived_free(struct vb_derived *d)
+{
+	free(d->hashes);
+	free(d->files);
+	memset(d, 0, sizeof(*d));
+}

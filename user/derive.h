@@ -1,0 +1,20 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* What the kernel must know beyond a policy's own rules: the files its vendor identities
+ * (signer, cert, package, module) name, found by a scan and handed over by content hash and by
+ * dev/ino. */
+#ifndef VB_DERIVE_H
+#define VB_DERIVE_H
+
+#include "policy.h"
+#include "rules.h"
+
+#define VB_SCAN_DEFAULT_PATHS	"/opt:/usr/local:/usr/bin:/usr/sbin:/usr/lib/modules:/lib/modules"
+#define VB_SCAN_PATHS_MAX	16
+
+/* Scan paths (under the real root) for p's identities. 0 and *out (free with
+ * vb_derived_free), or -errno. A policy with no identities scans nothing. Counts go to info. */
+int vb_derive(const struct vb_policy *p, char *const *paths, size_t n_paths,
+	      struct vb_derived *out);
+void vb_derived_free(struct vb_derived *d);
+
+#endif
