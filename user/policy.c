@@ -968,7 +968,7 @@ static bool parse_cert(struct parser *ps, unsigned int line, const struct token 
 		return false;
 	}
 	cert_path(ps, r->value, path, sizeof(path));
-	err = vb_certfile_load(path, r->ident, &expired, why, sizeof(why));
+	err = vb_certfile_load(path, r->ident, &expired, r->file_sha256, why, sizeof(why));
 	if (err == -ENOMEM) {
 		ps->oom = true;
 		return false;

@@ -59,6 +59,7 @@ struct vb_rule {
 					 * cert, the file name as written */
 	struct vb_signer *ident;	/* signer and cert rules: the identity to match */
 	struct vb_dn *dn;		/* signer subject and issuer rules: the parsed name */
+	uint8_t file_sha256[32];	/* cert: the file as read; a policy signature covers it */
 };
 
 struct vb_policy {

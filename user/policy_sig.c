@@ -331,6 +331,47 @@ out:
 	return err;
 }
 
+/*
+ * What a policy signature covers: the policy text and, when it names certificate files, the
+ * SHA-256 of each as the parser read it. A certificate swapped beside a signed policy would
+ * otherwise change what is banned without touching the signed text. Policies without cert
+ * rules are signed exactly as before: their text alone (*out stays NULL).
+ */
+static int signed_bytes(const char *buf, size_t len, const struct vb_policy *p, char **out,
+			size_t *out_len)
+{
+	static const char sep[] = "\n#vendorban: certificate files of this policy\n";
+	size_t n = 0, cap;
+	char *s;
+
+	*out = NULL;
+	*out_len = len;
+	for (size_t i = 0; p && i < p->n_rules; i++)
+		n += p->rules[i].kind == VB_RULE_CERT;
+	if (!n)
+		return 0;
+	cap = len + sizeof(sep) + n * (VB_POLICY_MAX_LINE + 80);
+	s = malloc(cap);
+	if (!s)
+		return -ENOMEM;
+	memcpy(s, buf, len);
+	memcpy(s + len, sep, sizeof(sep) - 1);
+	*out_len = len + sizeof(sep) - 1;
+	for (size_t i = 0; i < p->n_rules; i++) {
+		const struct vb_rule *r = &p->rules[i];
+		char hex[65];
+
+		if (r->kind != VB_RULE_CERT)
+			continue;
+		for (int j = 0; j < 32; j++)
+			sprintf(hex + 2 * j, "%02x", r->file_sha256[j]);
+		*out_len += snprintf(s + *out_len, cap - *out_len, "cert %s sha256 %s\n",
+				     r->value ? r->value : "", hex);
+	}
+	*out = s;
+	return 0;
+}
+
 int vb_policy_verify_buf(const struct vb_trust *t, const char *policy_path, const char *buf,
 			 size_t len, const char *sig_path, char *signer, size_t signer_len,
 			 char *why, size_t why_len)
@@ -440,9 +481,32 @@ static int read_policy(const char *policy_path, char **buf, size_t *len, char *w
 	return err;
 }
 
+/* Verify buf[0..len) as parsed into p (NULL: text only). */
+static int verify_parsed(const struct vb_trust *t, const char *policy_path, const char *buf,
+			 size_t len, const struct vb_policy *p, const char *sig_path, char *signer,
+			 size_t signer_len, char *why, size_t why_len)
+{
+	size_t n;
+	char *all;
+	int err = signed_bytes(buf, len, p, &all, &n);
+
+	if (err)
+		return err;
+	err = vb_policy_verify_buf(t, policy_path, all ? all : buf, n, sig_path, signer,
+				   signer_len, why, why_len);
+	if (err == -EBADMSG && all && strstr(why, "edited after signing") &&
+	    strlen(why) + 40 < why_len)
+		strcpy(strstr(why, "edited after signing"),
+		       "edited, or a certificate file it names replaced, after signing?)");
+	free(all);
+	return err;
+}
+
 int vb_policy_verify(const struct vb_trust *t, const char *policy_path, const char *sig_path,
 		     char *signer, size_t signer_len, char *why, size_t why_len)
 {
+	struct vb_policy *p = NULL;
+	struct vb_diag diag = {};
 	size_t len;
 	char *buf;
 	int err;
@@ -451,16 +515,39 @@ int vb_policy_verify(const struct vb_trust *t, const char *policy_path, const ch
 	err = read_policy(policy_path, &buf, &len, why, why_len);
 	if (err)
 		return err;
-	err = vb_policy_verify_buf(t, policy_path, buf, len, sig_path, signer, signer_len, why,
-				   why_len);
+	/* A policy that does not parse is verified as text: its signer is still worth naming. */
+	if (vb_policy_parse(policy_path, buf, len, &p, &diag) == -ENOMEM)
+		err = -ENOMEM;
+	else
+		err = verify_parsed(t, policy_path, buf, len, p, sig_path, signer, signer_len, why,
+				    why_len);
+	vb_policy_free(p);
+	vb_diag_free(&diag);
 	free(buf);
 	return err;
+}
+
+/* Move src's messages to the end of dst (as many as fit; the rest are counted). */
+static void diag_take(struct vb_diag *dst, struct vb_diag *src)
+{
+	if (!dst)
+		return;
+	for (size_t i = 0; i < src->n; i++) {
+		if (dst->n < VB_DIAG_MAX) {
+			dst->msgs[dst->n] = src->msgs[i];
+			dst->warning[dst->n++] = src->warning[i];
+			src->msgs[i] = NULL;
+		}
+	}
+	dst->n_total += src->n_total;
+	dst->n_errors += src->n_errors;
 }
 
 int vb_policy_load_verified(const struct vb_trust *t, const char *policy_path,
 			    struct vb_policy **out, struct vb_diag *diag, char *signer,
 			    size_t slen, char *why, size_t wlen)
 {
+	struct vb_diag pd = {};
 	size_t len;
 	char *buf;
 	int err;
@@ -470,13 +557,32 @@ int vb_policy_load_verified(const struct vb_trust *t, const char *policy_path,
 	err = read_policy(policy_path, &buf, &len, why, wlen);
 	if (err)
 		return err;
-	err = vb_policy_verify_buf(t, policy_path, buf, len, NULL, signer, slen, why, wlen);
+	/* Parsed first: the signature covers the certificate files as the parser read them. But
+	 * what an unsigned or edited text says is nobody's business: its diagnostics are kept only
+	 * once its signature holds. */
+	err = vb_policy_parse(policy_path, buf, len, out, &pd);
+	if (err == -ENOMEM)
+		goto out;
 	if (!err) {
-		err = vb_policy_parse(policy_path, buf, len, out, diag);
-		if (err)
-			set_why(why, wlen, "%s is signed by '%s' but does not parse",
-				policy_path, signer);
+		err = verify_parsed(t, policy_path, buf, len, *out, NULL, signer, slen, why, wlen);
+	} else {
+		int verr = verify_parsed(t, policy_path, buf, len, NULL, NULL, signer, slen, why,
+					 wlen);
+
+		if (!verr)
+			set_why(why, wlen, "%s is signed by '%s' but does not parse", policy_path,
+				signer);
+		else
+			err = verr;
 	}
+	if (!err || err == -EINVAL)
+		diag_take(diag, &pd);
+	if (err) {
+		vb_policy_free(*out);
+		*out = NULL;
+	}
+out:
+	vb_diag_free(&pd);
 	free(buf);
 	return err;
 }
@@ -569,7 +675,8 @@ int vb_policy_sign(const char *policy_path, const char *key_pem, const char *cer
 		   const char *sig_out)
 {
 	const unsigned int flags = CMS_DETACHED | CMS_BINARY | CMS_PARTIAL;
-	char *buf = NULL, *own_out = NULL, why[VB_WHY_MAX], ebuf[256];
+	char *buf = NULL, *own_out = NULL, *all = NULL, why[VB_WHY_MAX], ebuf[256];
+	size_t all_len;
 	struct vb_policy *pol = NULL;
 	struct vb_diag diag = {};
 	CMS_ContentInfo *cms = NULL;
@@ -619,7 +726,10 @@ int vb_policy_sign(const char *policy_path, const char *key_pem, const char *cer
 		err = -EINVAL;
 		goto out;
 	}
-	data = BIO_new_mem_buf(buf, len);
+	err = signed_bytes(buf, len, pol, &all, &all_len);
+	if (err)
+		goto out;
+	data = BIO_new_mem_buf(all ? all : buf, all_len);
 	cms = CMS_sign(NULL, NULL, NULL, NULL, flags);
 	if (!data || !cms || !CMS_add1_signer(cms, cert, key, EVP_sha256(), flags) ||
 	    CMS_final(cms, data, NULL, flags) != 1) {
@@ -647,6 +757,7 @@ out:
 	vb_policy_free(pol);
 	vb_diag_free(&diag);
 	free(own_out);
+	free(all);
 	free(buf);
 	return err;
 }

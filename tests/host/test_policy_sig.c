@@ -566,6 +566,45 @@ TEST_F(sig, load_verified_refuses_edited)
 	vb_diag_free(&d);
 }
 
+/* A vendor certificate named by the policy is part of what is signed: swapping the file beside a
+ * signed policy would change what is banned without touching the signed text. */
+TEST_F(sig, cert_files_are_covered_by_the_signature)
+{
+	char text[256], cmd[512];
+	struct vb_policy *p = NULL;
+	struct vb_diag d = {};
+
+	for (int i = 0; i < 2; i++) {
+		snprintf(cmd, sizeof(cmd),
+			 "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes "
+			 "-days 30 -subj /O=Vendor%d/CN=code -keyout %s/v%d.key -out %s/v%d.pem "
+			 "2>/dev/null", i, self->dir, i, self->dir, i);
+		ASSERT_EQ(0, system(cmd));
+	}
+	snprintf(cmd, sizeof(cmd), "cp %s/v0.pem %s/vendor.pem", self->dir, self->dir);
+	ASSERT_EQ(0, system(cmd));
+	snprintf(text, sizeof(text), "version 9\nvendor v \"V\"\n\tcert vendor.pem\n");
+	ASSERT_EQ(0, write_file(P(self, "x.policy"), text, strlen(text)));
+	ASSERT_EQ(0, SIGN_AS("signer"));
+	ASSERT_EQ(0, verify(self));
+	ASSERT_EQ(0, vb_policy_load_verified(&self->trust, P(self, "x.policy"), &p, &d,
+					     self->signer, sizeof(self->signer), self->why,
+					     sizeof(self->why)));
+	vb_policy_free(p);
+	p = NULL;
+
+	/* Another vendor's certificate under the same name: the text is unchanged. */
+	snprintf(cmd, sizeof(cmd), "cp %s/v1.pem %s/vendor.pem", self->dir, self->dir);
+	ASSERT_EQ(0, system(cmd));
+	EXPECT_EQ(-EBADMSG, verify(self));
+	EXPECT_EQ(-EBADMSG, vb_policy_load_verified(&self->trust, P(self, "x.policy"), &p, &d,
+						    self->signer, sizeof(self->signer),
+						    self->why, sizeof(self->why)));
+	EXPECT_EQ(NULL, p);
+	EXPECT_NE(NULL, strstr(self->why, "does not match"));
+	vb_diag_free(&d);
+}
+
 /* A signed policy that does not parse (signed by hand) is still refused, with diagnostics. */
 TEST_F(sig, load_verified_signed_but_unparsable)
 {

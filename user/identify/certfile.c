@@ -4,14 +4,15 @@
 #include <stdlib.h>
 #include <string.h>
 #include <openssl/err.h>
+#include <openssl/evp.h>
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 #include "identify/certfile.h"
 #include "identify/x509id.h"
 #include "readfile.h"
 
-int vb_certfile_load(const char *path, struct vb_signer *id, bool *expired, char *why,
-		     size_t why_len)
+int vb_certfile_load(const char *path, struct vb_signer *id, bool *expired,
+		     uint8_t file_sha256[32], char *why, size_t why_len)
 {
 	const unsigned char *der;
 	X509 *cert = NULL;
@@ -26,7 +27,7 @@ int vb_certfile_load(const char *path, struct vb_signer *id, bool *expired, char
 		return err;
 	}
 	bio = BIO_new_mem_buf(buf, len);
-	if (!bio) {
+	if (!bio || !EVP_Digest(buf, len, file_sha256, NULL, EVP_sha256(), NULL)) {
 		err = -ENOMEM;
 		goto out;
 	}
