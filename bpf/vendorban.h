@@ -100,6 +100,9 @@ struct vb_settings {
 	__u64 object_id;	/* first bytes of the BPF object's SHA-256: which build is attached */
 	__u64 drops_declared;	/* stats[DROPPED] as far as a daemon wrote it into the log: kept
 				 * here, pinned, so drops while no daemon ran are declared too */
+	__u64 last_logged_ktime; /* the last event written to the log (ktime_ns, tid): after a */
+	__u32 last_logged_tid;	 /* crash, the next daemon may be handed it again */
+	__u32 pad;
 };
 
 /* policy_state map, slot 0: the daemon stores seq with one atomic 8-byte write. */

@@ -48,6 +48,7 @@ struct daemon {
 	enum vb_path want_path;		/* VB_PATH_NONE: choose */
 	int mprotect_deny;		/* -1: default for the path */
 	__u64 dropped_seen;
+	bool dedupe_first;		/* compare the first event with settings.last_logged_* */
 	__u64 selftest_events;
 	/* With trusted signers, only policies they signed are enforced, and never an older one. */
 	const char *signer_files[VB_MAX_SIGNERS];
@@ -195,7 +196,8 @@ static int check_rollback_at_start(struct daemon *d, const struct vb_policy *p)
 
 /* A record goes to the log, then to the journal (or syslog) and audit with its place in the
  * chain; a copy that reaches only some of them is still a copy. */
-static void log_record(struct daemon *d, struct json_object *o, const char *message)
+static void log_record(struct daemon *d, struct json_object *o, const char *message,
+		       const struct vb_event *e)
 {
 	const char *line = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
 							 JSON_C_TO_STRING_NOSLASHESCAPE);
@@ -205,6 +207,13 @@ static void log_record(struct daemon *d, struct json_object *o, const char *mess
 		vb_err("cannot write to the denial log %s: %s (denials go on; the loss is counted "
 		       "and declared in the log once it can be written)", d->log.path,
 		       strerror(-err));
+	/* Said right after the write, before anything slower: a daemon killed between the write
+	 * and the ring buffer letting go of the event leaves the next one able to tell. */
+	if (!err && e) {
+		d->k.settings.last_logged_ktime = e->ktime_ns;
+		d->k.settings.last_logged_tid = e->tid;
+		vb_settings_write(&d->k);
+	}
 	vb_forward_record(&d->fwd, o, err ? 0 : d->log.chain.seq, d->log.chain.hash, message);
 }
 
@@ -221,11 +230,18 @@ static int on_event(void *ctx, void *data, size_t len)
 		d->selftest_events++;
 		return 0;
 	}
+	/* The first event after a takeover may be the one the killed daemon had just written. */
+	if (d->dedupe_first) {
+		d->dedupe_first = false;
+		if (e->ktime_ns == d->k.settings.last_logged_ktime &&
+		    e->tid == d->k.settings.last_logged_tid)
+			return 0;
+	}
 	o = vb_event_json(&d->ectx, e);
 	if (!o)
 		return -ENOMEM;
 	vb_event_summary(&d->ectx, e, summary, sizeof(summary));
-	log_record(d, o, summary);
+	log_record(d, o, summary, e);
 	json_object_put(o);
 	return 0;
 }
@@ -250,7 +266,7 @@ static void report_drops(struct daemon *d)
 	json_object_object_add(o, "reason", json_object_new_string("kernel ring buffer full"));
 	snprintf(msg, sizeof(msg), "%llu denial records lost: kernel ring buffer full",
 		 (unsigned long long)(dropped - d->dropped_seen));
-	log_record(d, o, msg);
+	log_record(d, o, msg, NULL);
 	json_object_put(o);
 	vb_err("%llu denial records were lost (ring buffer full); the verdicts stood",
 	       (unsigned long long)(dropped - d->dropped_seen));
@@ -364,6 +380,7 @@ static int start(struct daemon *d, struct vb_policy *p)
 		 * switch to our policy in one step. Nothing is detached, nothing attached twice. */
 		d->k = old;
 		d->k.took_over = true;
+		d->dedupe_first = d->k.settings.last_logged_ktime != 0;
 		/* Drops after the last daemon's last gap record, while none ran, are ours. */
 		d->dropped_seen = old.settings.drops_declared;
 		err = enable_and_verify(d, p, &st);

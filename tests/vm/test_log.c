@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,7 +23,8 @@
 #define AUDIT_DIR	"/tmp/audit"
 
 struct tally {
-	long records;		/* deny records of our children for VICTIM */
+	long records;		/* deny records of our children for VICTIM, one per denied exec */
+	long duplicates;	/* the same denial written twice (see kill9 below) */
 	long lost;		/* "lost" in gap records */
 	long lines;		/* lines read */
 };
@@ -31,6 +33,7 @@ struct tally {
  * gaps declared meanwhile. */
 static struct tally count_from(long from, pid_t parent)
 {
+	static long pids[BURST];
 	struct tally t = { 0 };
 	char me[16], line[8192];
 	FILE *f = fopen(LOG, "r");
@@ -49,8 +52,18 @@ static struct tally count_from(long from, pid_t parent)
 		if (!strcmp(a, "gap"))
 			t.lost += strtol(field(o, "lost") ?: "0", NULL, 10);
 		else if (!strcmp(a, "deny") && !strcmp(field(o, "path") ?: "", VICTIM) &&
-			 !strcmp(field(o, "ppid") ?: "", me))
-			t.records++;
+			 !strcmp(field(o, "ppid") ?: "", me)) {
+			/* Each denied exec is its own child: its pid names the denial. */
+			long pid = strtol(field(o, "pid") ?: "0", NULL, 10);
+			bool seen = false;
+
+			for (long i = 0; i < t.records && !seen; i++)
+				seen = pids[i] == pid;
+			if (seen)
+				t.duplicates++;
+			else if (t.records < BURST)
+				pids[t.records++] = pid;
+		}
 		json_object_put(o);
 	}
 	if (f)
@@ -177,8 +190,12 @@ TEST_F(log, kill9_during_burst_loses_nothing)
 	EXPECT_EQ(0, WEXITSTATUS(status));	/* every exec refused while no daemon ran */
 	ASSERT_EQ(0, start_daemon());
 	t = settle(from, child, BURST / 3);
-	TH_LOG("%ld records, %ld declared lost", t.records, t.lost);
+	TH_LOG("%ld records, %ld declared lost, %ld written twice", t.records, t.lost,
+	       t.duplicates);
 	EXPECT_EQ(BURST / 3, t.records + t.lost);
+	/* The event being written at the kill comes back to the next daemon, which knows it
+	 * from settings.last_logged_*: only a kill inside that one syscall writes it twice. */
+	EXPECT_GE(1, t.duplicates);
 
 	p = popen("/vb/vendorban log verify " LOG " 2>&1", "r");
 	ASSERT_NE(NULL, p);
