@@ -107,7 +107,7 @@ bench: all $(KMOD_STAMP)
 	@bash tests/bench/scan.sh
 	@bash tests/bench/log.sh
 
-demo: all $(BUILD)/tests/vm/banned_prog $(BUILD)/tests/vm/allowed_prog
+demo: all $(BUILD)/tests/vm/banned_prog $(BUILD)/tests/vm/allowed_prog $(KMOD_STAMP)
 	@bash demo/run.sh
 
 # libFuzzer targets, one per parser; FUZZ_SECONDS each.

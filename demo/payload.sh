@@ -13,6 +13,15 @@ say cp /opt/examplevendor/agent /tmp/renamed-copy '&&' /tmp/renamed-copy "    # 
 cp /opt/examplevendor/agent /tmp/renamed-copy && /tmp/renamed-copy; echo "    exit status $?"
 say /vb/allowed_prog "    # anything else runs as before"
 /vb/allowed_prog; echo "    exit status $?"
+k=/vb/kmod/$(uname -r)
+say insmod vb_banned_drv.ko "    # a driver signed by the banned vendor's certificate"
+insmod $k/vb_banned_drv.ko; echo "    exit status $?"
+say insmod vb_allowed_drv.ko '&&' rmmod vb_allowed_drv "    # another vendor's driver loads"
+insmod $k/vb_allowed_drv.ko && rmmod vb_allowed_drv; echo "    exit status $?"
 sleep 1
 say cat /var/log/vendorban/denials.jsonl
 cat /var/log/vendorban/denials.jsonl
+say vendorban log verify "    # the log is a hash chain: deletions and edits show"
+./vendorban log verify
+say vendorban log summary --by vendor --by rule
+./vendorban log summary --by vendor --by rule
