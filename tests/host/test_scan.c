@@ -193,7 +193,7 @@ TEST_F(scan, library_finds_hash_path_prefix_exact_and_audit)
 TEST_F(scan, text_output_is_what_staff_read)
 {
 	char root[128], want[4096], *text = NULL;
-	char *argv[] = { "scan", "--policy", self->policy, "--root", root, "/", NULL };
+	char *argv[] = { "scan", "--no-cache", "--policy", self->policy, "--root", root, "/", NULL };
 	const char *f = self->policy, *h = self->banned;
 
 	snprintf(root, sizeof(root), "%s/root", self->dir);
@@ -218,13 +218,13 @@ TEST_F(scan, text_output_is_what_staff_read)
 TEST_F(scan, summary_only_and_exit_codes)
 {
 	char root[128], *text = NULL;
-	char *sum[] = { "scan", "--summary", "--policy", self->policy, "--root", root, "/srv",
+	char *sum[] = { "scan", "--no-cache", "--summary", "--policy", self->policy, "--root", root, "/srv",
 			NULL };
-	char *clean[] = { "scan", "--policy", self->policy, "--root", root, "/usr/bin/acme-ctl2",
+	char *clean[] = { "scan", "--no-cache", "--policy", self->policy, "--root", root, "/usr/bin/acme-ctl2",
 			  "/opt/acme-tools", NULL };
 	char *noarg[] = { "scan", "--policy", self->policy, NULL };
 	char *badopt[] = { "scan", "--frobnicate", "/", NULL };
-	char *missing[] = { "scan", "--policy", self->policy, "--root", root, "/nope", NULL };
+	char *missing[] = { "scan", "--no-cache", "--policy", self->policy, "--root", root, "/nope", NULL };
 	char *badpol[] = { "scan", "--policy", self->out, "/", NULL };
 
 	snprintf(root, sizeof(root), "%s/root", self->dir);
@@ -260,7 +260,7 @@ TEST_F(scan, summary_only_and_exit_codes)
 TEST_F(scan, json_output)
 {
 	char root[128], src[256], *text = NULL;
-	char *argv[] = { "scan", "--policy", self->policy, "--root", root, "/opt", NULL };
+	char *argv[] = { "scan", "--no-cache", "--policy", self->policy, "--root", root, "/opt", NULL };
 	struct json_object *o, *m, *ev, *s;
 
 	snprintf(root, sizeof(root), "%s/root", self->dir);
