@@ -45,6 +45,11 @@ int vb_derive(const struct vb_policy *p, char *const *paths, size_t n_paths,
 		out->hashes[out->n_hashes++].rule_idx = rule;
 		out->files[out->n_files].file.dev = vb_kdev(m->dev);
 		out->files[out->n_files].file.ino = m->ino;
+		out->files[out->n_files].path = strdup(m->path);
+		if (!out->files[out->n_files].path) {
+			err = -ENOMEM;
+			goto out;
+		}
 		out->files[out->n_files++].rule_idx = rule;
 	}
 	vb_info("scan: %llu files (%llu from the scan cache), %zu identified by signer, package "
@@ -60,8 +65,18 @@ out:
 	return err;
 }
 
+const char *vb_derived_path(const struct vb_derived *d, __u32 dev, __u64 ino)
+{
+	for (size_t i = 0; d && i < d->n_files; i++)
+		if (d->files[i].file.dev == dev && d->files[i].file.ino == ino)
+			return d->files[i].path;
+	return NULL;
+}
+
 void vb_derived_free(struct vb_derived *d)
 {
+	for (size_t i = 0; i < d->n_files; i++)
+		free(d->files[i].path);
 	free(d->hashes);
 	free(d->files);
 	memset(d, 0, sizeof(*d));

@@ -16,5 +16,7 @@
 int vb_derive(const struct vb_policy *p, char *const *paths, size_t n_paths,
 	      struct vb_derived *out);
 void vb_derived_free(struct vb_derived *d);
+/* Where the scan found the file (dev in the kernel's encoding), or NULL. */
+const char *vb_derived_path(const struct vb_derived *d, __u32 dev, __u64 ino);
 
 #endif

@@ -154,8 +154,8 @@ static void module_from_file(const char *path, struct vb_evidence *ev)
 	free(raw);
 }
 
-static void add_module(struct json_object *o, const struct vb_event *e, const struct vb_rule *r,
-		       const char *path)
+static void add_module(struct json_object *o, const struct vb_event_ctx *ctx,
+		       const struct vb_event *e, const struct vb_rule *r, const char *path)
 {
 	const struct vb_module_info *mi = &e->module;
 	struct json_object *m = json_object_new_object(), *sg;
@@ -169,9 +169,13 @@ static void add_module(struct json_object *o, const struct vb_event *e, const st
 	name[VB_MODULE_NAME_MAX] = 0;
 	add_str(m, "load", mi->load == 2 ? "init_module" : "finit_module");
 	if (!mi->signer.kind && e->op == VB_OP_MODULE && mi->load != 2) {
+		const char *known = path[0] == '/' ? path : NULL;
+
+		if (!known && ctx->scanned_path)
+			known = ctx->scanned_path(ctx->scanned_arg, e->dev, e->ino);
 		ev = calloc(1, sizeof(*ev));
-		if (ev)
-			module_from_file(path, ev);
+		if (ev && known)
+			module_from_file(known, ev);
 		if (ev && !name[0])
 			snprintf(name, sizeof(name), "%.*s", VB_MODULE_NAME_MAX, ev->modinfo.name);
 		if (ev && ev->n_signers)
@@ -266,7 +270,7 @@ struct json_object *vb_event_json(const struct vb_event_ctx *ctx, const struct v
 	add_str(o, "parent_exe", n > 0 ? buf : NULL);
 	add_str(o, "errno", e->ret ? strerrorname_np(-e->ret) : NULL);
 	if (e->op == VB_OP_MODULE)
-		add_module(o, e, r, path);
+		add_module(o, ctx, e, r, path);
 	return o;
 }
 

@@ -15,6 +15,10 @@ struct vb_event_ctx {
 	const struct vb_policy *prev_policy;	/* the one before a reload: events in flight */
 	__u64 prev_seq;
 	char host[256];
+	/* Where a file the kernel names only by dev/ino and base name was found by the scan,
+	 * so its record can say what the file is (NULL: not known). */
+	const char *(*scanned_path)(void *arg, __u32 dev, __u64 ino);
+	void *scanned_arg;
 };
 
 const char *vb_op_name(__u8 op);		/* "exec", "mmap", "mprotect", "selftest" */

@@ -16,6 +16,7 @@ struct vb_derived_hash {
 struct vb_derived_file {
 	struct vb_dev_ino file;		/* dev in the kernel's encoding (vb_kdev) */
 	__u32 rule_idx;
+	char *path;			/* where the scan found it */
 };
 
 struct vb_derived {

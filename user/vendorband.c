@@ -49,6 +49,7 @@ struct daemon {
 	int mprotect_deny;		/* -1: default for the path */
 	__u64 dropped_seen;
 	bool dedupe_first;		/* compare the first event with settings.last_logged_* */
+	struct vb_derived derived;	/* what the last scan gave the kernel */
 	__u64 selftest_events;
 	/* With trusted signers, only policies they signed are enforced, and never an older one. */
 	const char *signer_files[VB_MAX_SIGNERS];
@@ -275,6 +276,11 @@ static void report_drops(struct daemon *d)
 	vb_settings_write(&d->k);
 }
 
+static const char *scanned_path(void *arg, __u32 dev, __u64 ino)
+{
+	return vb_derived_path(&((struct daemon *)arg)->derived, dev, ino);
+}
+
 static int install(struct daemon *d, struct vb_policy *p)
 {
 	struct vb_derived derived;
@@ -284,9 +290,12 @@ static int install(struct daemon *d, struct vb_policy *p)
 	err = vb_derive(p, d->scan_paths, d->n_scan_paths, &derived);
 	if (!err)
 		err = vb_rules_install(&d->k, p, &derived);
-	vb_derived_free(&derived);
-	if (err)
+	if (err) {
+		vb_derived_free(&derived);
 		return err;
+	}
+	vb_derived_free(&d->derived);
+	d->derived = derived;
 	if (d->n_signers)
 		write_version_floor(p->version);
 	seq = __atomic_load_n(&d->k.state->seq, __ATOMIC_ACQUIRE);
@@ -639,6 +648,8 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	gethostname(d.ectx.host, sizeof(d.ectx.host) - 1);
+	d.ectx.scanned_path = scanned_path;
+	d.ectx.scanned_arg = &d;
 	if (d.n_signers && vb_trust_load(&d.trust, d.signer_files, d.n_signers))
 		return 1;
 	p = NULL;

@@ -337,6 +337,9 @@ TEST(banned_compressed_refused)
 	EXPECT_EQ(true, !strcmp(field(rec, "match") ?: "", "scan") ||
 			!strcmp(field(rec, "match") ?: "", "sha256"));
 	EXPECT_STREQ("banned", field(rec, "vendor"));
+	/* The kernel could not read the signer inside the xz payload; the record still says. */
+	EXPECT_STREQ("4b1a2f0001", signer_field(rec, "serial"));
+	EXPECT_STREQ("vb_banned_drv", module_field(rec, "name"));
 	json_object_put(rec);
 	/* Its allowed twin loads by the same path. */
 	EXPECT_LOAD(0, mod("vb_allowed_drv.ko.xz"), FINIT_COMPRESSED);
