@@ -80,7 +80,8 @@ void vb_boot_ns_to_rfc3339(__u64 boot_ns, char *buf, size_t len)
 static const struct vb_policy *event_policy(const struct vb_event_ctx *ctx,
 					   const struct vb_event *e)
 {
-	if (ctx->policy && e->policy_seq == ctx->policy_seq)
+	if (ctx->policy && (e->policy_seq == ctx->policy_seq ||
+			    (ctx->policy_seq_early && e->policy_seq == ctx->policy_seq_early)))
 		return ctx->policy;
 	if (ctx->prev_policy && e->policy_seq == ctx->prev_seq)
 		return ctx->prev_policy;

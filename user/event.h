@@ -12,6 +12,7 @@
 struct vb_event_ctx {
 	const struct vb_policy *policy;		/* the policy the daemon installed */
 	__u64 policy_seq;			/* its policy_state.seq */
+	__u64 policy_seq_early;			/* the same policy, installed before its scan */
 	const struct vb_policy *prev_policy;	/* the one before a reload: events in flight */
 	__u64 prev_seq;
 	char host[256];

@@ -19,6 +19,7 @@
 #include <bpf/libbpf.h>
 #include "attach.h"
 #include "derive.h"
+#include "identify/match.h"
 #include "denylog.h"
 #include "log/forward.h"
 #include "log/logtime.h"
@@ -284,12 +285,33 @@ static const char *scanned_path(void *arg, __u32 dev, __u64 ino)
 static int install(struct daemon *d, struct vb_policy *p)
 {
 	struct vb_derived derived;
-	__u64 seq;
+	__u64 seq, early = 0;
 	int err;
 
+	/* Nothing enforces yet (a first start): enforce what needs no scan now, and what the scan
+	 * finds a moment later. A reload or a takeover keeps the old policy in force meanwhile. */
+	seq = __atomic_load_n(&d->k.state->seq, __ATOMIC_ACQUIRE);
+	if (!seq && d->n_scan_paths && vb_match_needs(p)) {
+		err = vb_rules_install(&d->k, p, NULL);
+		if (err)
+			return err;
+		early = __atomic_load_n(&d->k.state->seq, __ATOMIC_ACQUIRE);
+		d->ectx.policy = p;
+		d->ectx.policy_seq = early;
+		d->policy = p;
+		vb_info("policy installed; scanning for files of its signers, packages and modules");
+	}
 	err = vb_derive(p, d->scan_paths, d->n_scan_paths, &derived);
 	if (!err)
 		err = vb_rules_install(&d->k, p, &derived);
+	if (err && early) {
+		/* The policy itself is in force; say loudly what is not. */
+		vb_err("NOT ENFORCING the files the scan identified (%s): the policy's hash, path, "
+		       "module signer and name rules are enforced, its scan-only identities are not",
+		       strerror(-err));
+		vb_derived_free(&derived);
+		return 0;
+	}
 	if (err) {
 		vb_derived_free(&derived);
 		return err;
@@ -299,11 +321,14 @@ static int install(struct daemon *d, struct vb_policy *p)
 	if (d->n_signers)
 		write_version_floor(p->version);
 	seq = __atomic_load_n(&d->k.state->seq, __ATOMIC_ACQUIRE);
-	vb_policy_free((struct vb_policy *)d->ectx.prev_policy);
-	d->ectx.prev_policy = d->ectx.policy;
-	d->ectx.prev_seq = d->ectx.policy_seq;
+	if (!early) {
+		vb_policy_free((struct vb_policy *)d->ectx.prev_policy);
+		d->ectx.prev_policy = d->ectx.policy;
+		d->ectx.prev_seq = d->ectx.policy_seq;
+	}
 	d->ectx.policy = p;
 	d->ectx.policy_seq = seq;
+	d->ectx.policy_seq_early = early;
 	d->policy = p;
 	return 0;
 }

@@ -152,7 +152,7 @@ FIXTURE_TEARDOWN(log)
 }
 
 /* A stopped daemon cannot drain the ring buffer: most of the burst overflows it. */
-TEST_F(log, burst_beyond_ring_buffer_is_counted_exactly)
+TEST_F_TIMEOUT(log, burst_beyond_ring_buffer_is_counted_exactly, 180)
 {
 	long from = log_lines();
 	struct tally t;
@@ -171,7 +171,7 @@ TEST_F(log, burst_beyond_ring_buffer_is_counted_exactly)
 
 /* SIGKILL mid-burst: the kernel keeps enforcing, the pinned ring buffer keeps the events, and the
  * next daemon writes them. What was written before the kill is still there and verifies. */
-TEST_F(log, kill9_during_burst_loses_nothing)
+TEST_F_TIMEOUT(log, kill9_during_burst_loses_nothing, 180)
 {
 	long from = log_lines();
 	struct tally t;
