@@ -17,19 +17,40 @@
 #include <json-c/json.h>
 
 #include "policy_diff.h"
+#include "identify/evidence.h"
 
 static const char not_raised_msg[] =
 	"not raised: hosts refuse a policy whose version is not above the one they enforce";
 
+/* A rule's value as written after its keyword: "subject \"O=...\"", "name kesl*", a path. */
+static void rule_value(const struct vb_rule *r, char *buf, size_t len)
+{
+	char all[VB_POLICY_MAX_LINE + 64];
+	const char *sp;
+
+	vb_rule_describe(r, all, sizeof(all));
+	sp = strchr(all, ' ');
+	snprintf(buf, len, "%s", sp ? sp + 1 : all);
+}
+
 static int rule_key_cmp(const struct vb_rule *a, const struct vb_rule *b)
 {
+	char va[VB_POLICY_MAX_LINE + 64], vb[VB_POLICY_MAX_LINE + 64];
 	int c = strcmp(vb_rule_kind_name(a->kind), vb_rule_kind_name(b->kind));
 
 	if (c)
 		return c;
 	if (a->kind == VB_RULE_SHA256)
 		return memcmp(a->sha256, b->sha256, sizeof(a->sha256));
-	return strcmp(a->path, b->path);
+	if (a->kind == VB_RULE_PATH)
+		return strcmp(a->path, b->path);
+	/* A certificate is the same rule under another file name, and another rule under the
+	 * same one: what it identifies is its TBS. */
+	if (a->kind == VB_RULE_CERT && a->ident && b->ident)
+		return memcmp(a->ident->tbs_sha256, b->ident->tbs_sha256, 32);
+	rule_value(a, va, sizeof(va));
+	rule_value(b, vb, sizeof(vb));
+	return strcmp(va, vb);
 }
 
 static int rule_ptr_cmp(const void *a, const void *b)
@@ -283,8 +304,13 @@ static void print_rule_key(FILE *f, const struct vb_rule *r)
 	if (r->kind == VB_RULE_SHA256) {
 		hex(h, r->sha256);
 		fputs(h, f);
-	} else {
+	} else if (r->kind == VB_RULE_PATH) {
 		print_quoted(f, r->path, false);
+	} else {
+		char v[VB_POLICY_MAX_LINE + 64];
+
+		rule_value(r, v, sizeof(v));
+		fputs(v, f);
 	}
 }
 
@@ -454,15 +480,19 @@ static struct json_object *rule_change_json(const struct vb_policy_diff *d,
 {
 	const struct vb_rule *r = rc->new ? rc->new : rc->old;
 	struct json_object *o = json_object_new_object(), *what;
-	char h[65];
+	char h[VB_POLICY_MAX_LINE + 64];
 
 	if (!o)
 		return NULL;
 	if (r->kind == VB_RULE_SHA256)
 		hex(h, r->sha256);
+	else if (r->kind == VB_RULE_PATH)
+		snprintf(h, sizeof(h), "%s", r->path);
+	else
+		rule_value(r, h, sizeof(h));
 	if (!add_str(o, "change", change_name(rc->change)) ||
 	    !add_str(o, "kind", vb_rule_kind_name(r->kind)) ||
-	    !add_str(o, "value", r->kind == VB_RULE_SHA256 ? h : r->path))
+	    !add_str(o, "value", h))
 		goto fail;
 	if (rc->change == VB_CHANGE_CHANGED) {
 		what = json_object_new_array();

@@ -139,6 +139,39 @@ TEST_F(diff, every_kind_of_change)
 }
 
 /* Backwards: every addition is a removal, and the version goes down, which hosts refuse. */
+/* Vendor identities are rules like the others: each is told apart by what it names. */
+TEST_F(diff, identity_rules)
+{
+	static const char a[] =
+		"version 1\nvendor k \"K\"\n"
+		"\tsigner subject \"O=AO Kaspersky Lab, C=RU\"\n"
+		"\tsigner skid 55:ED:80:2B\n"
+		"\tpackage name \"kesl*\"\n"
+		"\tmodule name kav-drv\n";
+	static const char b[] =
+		"version 2\nvendor k \"K\"\n"
+		"\tsigner subject \"O=AO Kaspersky Lab, C=RU\" audit\n"
+		"\tsigner skid 55ed802b\n"
+		"\tpackage name \"klnagent*\"\n"
+		"\tmodule name kav_drv\n";
+	static const char want[] =
+		"version 1 -> 2\n"
+		"vendor k \"K\"\n"
+		"  - package name kesl* (k-package-1, was line 5)\n"
+		"  + package name klnagent* (k-package-1, enforce, line 5)\n"
+		"  ~ signer subject \"O=AO Kaspersky Lab, C=RU\" mode enforce -> audit (line 3)\n"
+		"summary: 0 vendors added, 0 removed, 0 changed; 1 rule added, 1 removed, 1 changed\n";
+	struct vb_policy *pa = parse_ok("a.policy", a), *pb = parse_ok("b.policy", b);
+
+	ASSERT_NE(NULL, pa);
+	ASSERT_NE(NULL, pb);
+	/* The skid written two ways, the module name with '-' or '_': the same rules. */
+	ASSERT_EQ(0, render(self, pa, pb));
+	EXPECT_STREQ(want, self->out);
+	vb_policy_free(pa);
+	vb_policy_free(pb);
+}
+
 TEST_F(diff, reversed_is_a_rollback)
 {
 	static const char want[] =
