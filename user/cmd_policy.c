@@ -10,7 +10,7 @@
 #include "policy_diff.h"
 
 static void check_json(const char *file, const struct vb_policy *p, const struct vb_diag *diag,
-		       bool ok, size_t nh, size_t np)
+		       bool ok, size_t nh, size_t np, size_t ni)
 {
 	struct json_object *o = json_object_new_object();
 	struct json_object *errs = json_object_new_array(), *warns = json_object_new_array();
@@ -30,6 +30,11 @@ static void check_json(const char *file, const struct vb_policy *p, const struct
 		json_object_object_add(o, "vendors", json_object_new_int64(p->n_vendors));
 		json_object_object_add(o, "sha256_rules", json_object_new_int64(nh));
 		json_object_object_add(o, "path_rules", json_object_new_int64(np));
+		json_object_object_add(o, "identity_rules", json_object_new_int64(ni));
+		json_object_object_add(o, "deny_unsigned_modules",
+				       json_object_new_boolean(p->deny_unsigned_modules));
+		json_object_object_add(o, "deny_init_module",
+				       json_object_new_boolean(p->deny_init_module));
 	}
 	puts(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
 						   JSON_C_TO_STRING_NOSLASHESCAPE));
@@ -78,7 +83,7 @@ static int policy_check(int argc, char **argv)
 			snprintf(idents, sizeof(idents), ", %zu identity rule%s", ni,
 				 ni == 1 ? "" : "s");
 		if (cli_json)
-			check_json(argv[i], p, &diag, ok, nh, np);
+			check_json(argv[i], p, &diag, ok, nh, np, ni);
 		else if (ok && nw)
 			printf("%s: ok: version %llu, %zu vendors, %zu sha256 rules, %zu path rules%s, %zu warning%s\n",
 			       argv[i], (unsigned long long)p->version, p->n_vendors, nh, np, idents,
