@@ -108,6 +108,13 @@ static void print_json(const struct status *s)
 	json_object_object_add(o, "policy_loads", json_object_new_int64(s->seq));
 	json_object_object_add(o, "hash_rules", json_object_new_int64(s->slot.n_hash_rules));
 	json_object_object_add(o, "path_rules", json_object_new_int64(s->slot.n_path_rules));
+	json_object_object_add(o, "module_signer_keys",
+			       json_object_new_int64(s->slot.n_signer_keys));
+	json_object_object_add(o, "module_names", json_object_new_int64(s->slot.n_module_names));
+	json_object_object_add(o, "deny_unsigned_modules",
+			       json_object_new_boolean(s->slot.deny_unsigned_modules));
+	json_object_object_add(o, "deny_init_module",
+			       json_object_new_boolean(s->slot.deny_init_module));
 	for (int i = 0; i < VB_STAT_MAX; i++)
 		json_object_object_add(c, stat_names[i], json_object_new_int64(s->stats[i]));
 	json_object_object_add(o, "counters", c);
@@ -129,12 +136,17 @@ static void print_text(const struct status *s)
 	printf("content hashing:  %s\n", s->set.can_hash && (!s->probed || s->st.hashing) ?
 	       "in the kernel (SHA-256)" :
 	       "NOT AVAILABLE on this path: sha256 rules are not enforced, path rules are");
-	if (s->seq)
-		printf("policy:           version %llu, %u sha256 rules, %u path rules\n",
-		       (unsigned long long)s->slot.version, s->slot.n_hash_rules,
+	if (s->seq) {
+		printf("policy:           version %llu, %u sha256 rules (with the scan's), %u path "
+		       "rules\n", (unsigned long long)s->slot.version, s->slot.n_hash_rules,
 		       s->slot.n_path_rules);
-	else
+		printf("modules:          %u signer keys, %u names%s%s\n", s->slot.n_signer_keys,
+		       s->slot.n_module_names,
+		       s->slot.deny_unsigned_modules ? ", unsigned modules refused" : "",
+		       s->slot.deny_init_module ? ", init_module refused" : "");
+	} else {
 		printf("policy:           none loaded\n");
+	}
 	printf("denied:           %llu (would deny in audit: %llu)\n",
 	       (unsigned long long)s->stats[VB_STAT_DENIED],
 	       (unsigned long long)s->stats[VB_STAT_AUDITED]);

@@ -116,7 +116,7 @@ start_enforcer()
 		fail "vendorban status does not say enforcing"
 	echo "$status" | grep -q '^content hashing: *in the kernel' ||
 		fail "the kernel does not hash content here: there is no first-exec figure to take"
-	echo "$status" | grep -q "^policy: .* $((N_RULES + 1)) sha256 rules, 1 path rules" ||
+	echo "$status" | grep -q "^policy: .* $((N_RULES + 1)) sha256 rules.*, 1 path rules" ||
 		fail "the policy in force is not the $N_RULES random rules + banned hash + path rule"
 }
 
