@@ -65,6 +65,43 @@ out:
 	return err;
 }
 
+static int hash_cmp(const void *a, const void *b)
+{
+	const struct vb_derived_hash *x = a, *y = b;
+	int c = memcmp(x->sha256, y->sha256, VB_SHA256_LEN);
+
+	return c ? c : (x->rule_idx > y->rule_idx) - (x->rule_idx < y->rule_idx);
+}
+
+static int file_cmp(const void *a, const void *b)
+{
+	const struct vb_derived_file *x = a, *y = b;
+
+	if (x->file.dev != y->file.dev)
+		return x->file.dev < y->file.dev ? -1 : 1;
+	if (x->file.ino != y->file.ino)
+		return x->file.ino < y->file.ino ? -1 : 1;
+	return (x->rule_idx > y->rule_idx) - (x->rule_idx < y->rule_idx);
+}
+
+bool vb_derived_equal(const struct vb_derived *a, const struct vb_derived *b)
+{
+	if (a->n_hashes != b->n_hashes || a->n_files != b->n_files)
+		return false;
+	/* Sorted in place: their order means nothing to the kernel or to lookups. */
+	qsort(a->hashes, a->n_hashes, sizeof(*a->hashes), hash_cmp);
+	qsort(b->hashes, b->n_hashes, sizeof(*b->hashes), hash_cmp);
+	qsort(a->files, a->n_files, sizeof(*a->files), file_cmp);
+	qsort(b->files, b->n_files, sizeof(*b->files), file_cmp);
+	for (size_t i = 0; i < a->n_hashes; i++)
+		if (hash_cmp(&a->hashes[i], &b->hashes[i]))
+			return false;
+	for (size_t i = 0; i < a->n_files; i++)
+		if (file_cmp(&a->files[i], &b->files[i]))
+			return false;
+	return true;
+}
+
 const char *vb_derived_path(const struct vb_derived *d, __u32 dev, __u64 ino)
 {
 	for (size_t i = 0; d && i < d->n_files; i++)

@@ -63,6 +63,7 @@ struct daemon {
 	/* Where the vendor identities' files are looked for, at start and on every reload. */
 	char *scan_paths[VB_SCAN_PATHS_MAX];
 	size_t n_scan_paths;
+	__u64 rescan_ms;		/* scan again this often (0: only at reload, SIGUSR1) */
 };
 
 static void collect_msg(int prio, const char *msg, void *arg)
@@ -93,12 +94,14 @@ static void write_reload_report(struct daemon *d, bool ok, struct json_object *m
 	json_object_put(o);
 }
 
-static volatile sig_atomic_t stop_requested, reload_requested;
+static volatile sig_atomic_t stop_requested, reload_requested, rescan_requested;
 
 static void on_signal(int sig)
 {
 	if (sig == SIGHUP)
 		reload_requested = 1;
+	else if (sig == SIGUSR1)
+		rescan_requested = 1;
 	else
 		stop_requested = 1;
 }
@@ -460,6 +463,46 @@ static void reload(struct daemon *d)
 	json_object_put(msgs);
 }
 
+/*
+ * Software installed after the last scan is known to the kernel only once it is scanned: look
+ * again now and then (and on SIGUSR1), and hand over what changed with the same policy, in
+ * one flip. Unchanged results change nothing in the kernel (a flip would empty the verdict
+ * cache for nothing).
+ */
+static void rescan(struct daemon *d)
+{
+	struct vb_derived derived;
+	__u64 before;
+	int err;
+
+	if (!d->policy || !d->n_scan_paths || !vb_match_needs(d->policy))
+		return;
+	err = vb_derive(d->policy, d->scan_paths, d->n_scan_paths, &derived);
+	if (err) {
+		vb_err("rescan failed (%s): the last scan's verdicts stay", strerror(-err));
+		return;
+	}
+	if (vb_derived_equal(&derived, &d->derived)) {
+		vb_derived_free(&derived);
+		return;
+	}
+	before = d->ectx.policy_seq;
+	err = vb_rules_install(&d->k, d->policy, &derived);
+	if (err) {
+		vb_err("rescan: cannot hand the new verdicts to the kernel (%s): the last scan's "
+		       "stay", strerror(-err));
+		vb_derived_free(&derived);
+		return;
+	}
+	vb_info("rescan: %zu files identified now (were %zu); policy version %llu re-installed",
+		derived.n_files, d->derived.n_files, (unsigned long long)d->policy->version);
+	vb_derived_free(&d->derived);
+	d->derived = derived;
+	/* Same policy, new seq: events of either seq name its rules. */
+	d->ectx.policy_seq_early = before;
+	d->ectx.policy_seq = __atomic_load_n(&d->k.state->seq, __ATOMIC_ACQUIRE);
+}
+
 static __u64 now_ms(void)
 {
 	struct timespec ts;
@@ -546,6 +589,7 @@ enum {
 	OPT_LOG_MAX_AGE,
 	OPT_LOG_KEEP,
 	OPT_NO_AUDIT,
+	OPT_RESCAN,
 };
 
 static void usage(FILE *f)
@@ -570,6 +614,9 @@ static void usage(FILE *f)
 		"      --scan DIR               look for files of the policy's signers, packages and\n"
 		"                               modules below DIR (repeat for more; 'none' for no\n"
 		"                               scan; default " VB_SCAN_DEFAULT_PATHS ")\n"
+		"      --rescan AGE             scan again this often, for software installed since\n"
+		"                               (s, m, h, d; default 1h; 0: only on reload and\n"
+		"                               SIGUSR1); unchanged files are not read again\n"
 		"  -h, --help\n");
 }
 
@@ -582,6 +629,7 @@ int main(int argc, char **argv)
 		{ "log-max-age", required_argument, NULL, OPT_LOG_MAX_AGE },
 		{ "log-keep", required_argument, NULL, OPT_LOG_KEEP },
 		{ "no-audit", no_argument, NULL, OPT_NO_AUDIT },
+		{ "rescan", required_argument, NULL, OPT_RESCAN },
 		{ "path", required_argument, NULL, 'P' },
 		{ "mprotect-unverified", required_argument, NULL, 'M' },
 		{ "no-syslog", no_argument, NULL, 'S' },
@@ -590,7 +638,8 @@ int main(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{},
 	};
-	struct daemon d = { .policy_path = VB_POLICY_DEFAULT, .mprotect_deny = -1 };
+	struct daemon d = { .policy_path = VB_POLICY_DEFAULT, .mprotect_deny = -1,
+			    .rescan_ms = VB_RESCAN_DEFAULT_MS };
 	const char *log_path = VB_DENYLOG_DEFAULT;
 	struct vb_denylog_opts log_opts = { VB_DENYLOG_MAX_SIZE, VB_DENYLOG_MAX_AGE,
 					    VB_DENYLOG_KEEP };
@@ -600,6 +649,7 @@ int main(int argc, char **argv)
 	struct vb_policy *p;
 	int c, use_syslog = 1, err;
 	bool scan_given = false;
+	__u64 last_scan_ms;
 
 	while ((c = getopt_long(argc, argv, "p:l:h", opts, NULL)) != -1) {
 		switch (c) {
@@ -627,6 +677,14 @@ int main(int argc, char **argv)
 		case OPT_NO_AUDIT:
 			no_audit = true;
 			break;
+		case OPT_RESCAN: {
+			uint64_t secs;
+
+			if (vb_duration_parse(optarg, &secs))
+				goto bad_usage;
+			d.rescan_ms = secs * 1000;
+			break;
+		}
 		case 'P':
 			if (!strcmp(optarg, "lsm"))
 				d.want_path = VB_PATH_LSM;
@@ -685,6 +743,7 @@ int main(int argc, char **argv)
 	vb_forward_open(&d.fwd, (use_syslog ? VB_FWD_SYSLOG : 0) | (no_audit ? 0 : VB_FWD_AUDIT),
 			d.ectx.host);
 	signal(SIGHUP, on_signal);
+	signal(SIGUSR1, on_signal);
 	signal(SIGTERM, on_signal);
 	signal(SIGINT, on_signal);
 
@@ -708,6 +767,7 @@ int main(int argc, char **argv)
 	watch_policy(&d);
 	write_reload_report(&d, true, NULL);
 	write_pidfile();
+	last_scan_ms = now_ms();
 	while (!stop_requested) {
 		err = ring_buffer__poll(rb, VB_POLL_MS);
 		if (err < 0 && err != -EINTR) {
@@ -721,6 +781,13 @@ int main(int argc, char **argv)
 		if (reload_requested) {
 			reload_requested = 0;
 			reload(&d);
+			last_scan_ms = now_ms();
+		}
+		if (rescan_requested ||
+		    (d.rescan_ms && now_ms() - last_scan_ms >= d.rescan_ms)) {
+			rescan_requested = 0;
+			rescan(&d);
+			last_scan_ms = now_ms();
 		}
 	}
 	/* Whatever is already in the ring buffer is written before we go. */

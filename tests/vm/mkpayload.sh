@@ -15,11 +15,18 @@ cp "$b/tests/vm/test_module" "$b/tests/vm/test_log" "$out/"
 # auditd and ausearch, for the audit trail test (their libraries come with them).
 mkdir -p "$out/audit"
 cp /usr/sbin/auditd /usr/sbin/ausearch "$out/audit/"
-# A program known only by its signer: signed like a module, by the banned test vendor.
-mkdir -p "$out/signed"
+# A program known only by its signer: signed like a module, by the banned test vendor, in the
+# directory the daemon scans.
+mkdir -p "$out/scanned"
 /usr/lib/linux-kbuild-6.1/scripts/sign-file sha256 "$b/kmod/pki/banned.key" \
-	"$b/kmod/pki/banned.pem" "$b/tests/vm/signed_prog" "$out/signed/signed_prog"
-chmod 755 "$out/signed/signed_prog"
+	"$b/kmod/pki/banned.pem" "$b/tests/vm/signed_prog" "$out/scanned/signed_prog"
+chmod 755 "$out/scanned/signed_prog"
+# Another program of the same vendor, installed after the daemon's scan (test_exec copies it
+# into the scanned directory): the audited target, signed, so its content is new.
+mkdir -p "$out/late"
+/usr/lib/linux-kbuild-6.1/scripts/sign-file sha256 "$b/kmod/pki/banned.key" \
+	"$b/kmod/pki/banned.pem" "$b/tests/vm/audited_prog" "$out/late/late_prog"
+chmod 755 "$out/late/late_prog"
 # The test driver modules of every VM kernel (kmod/), and the certificates that signed them.
 mkdir -p "$out/kmod/pki"
 cp "$b"/kmod/pki/*.pem "$out/kmod/pki/"

@@ -1,7 +1,7 @@
 # Runs inside the VM (tests/vm/init), cwd /vb: start the daemon, wait until it enforces, test.
 if grep -qw bpf /sys/kernel/security/lsm; then path=lsm; else path=fmod_ret; fi
 echo "# vm: kernel $(uname -r), expected path $path"
-./vendorband --policy /vb/test.policy --scan /vb/signed --no-syslog > /tmp/vendorband.log 2>&1 &
+./vendorband --policy /vb/test.policy --scan /vb/scanned --no-syslog > /tmp/vendorband.log 2>&1 &
 for i in $(seq 1 600); do
 	[ -f /run/vendorban/vendorband.pid ] && break
 	kill -0 $! 2>/dev/null || break

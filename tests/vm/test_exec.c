@@ -108,6 +108,25 @@ TEST(signer_identified_binary_and_its_copy_denied)
 	json_object_put(rec);
 }
 
+/* Installed after the scan: unknown to the kernel until the daemon looks again (hourly by
+ * default, at once on SIGUSR1 or a reload). */
+TEST(rescan_finds_software_installed_later)
+{
+	const char *late = VB "scanned/late_prog";
+	int pid = daemon_pid(), i;
+
+	ASSERT_LT(0, pid);
+	ASSERT_EQ(0, copy_file(VB "late/late_prog", late));
+	EXPECT_RAN(probe_execve(late, NULL, NULL), "signed by the banned vendor, not yet scanned");
+	ASSERT_EQ(0, kill(pid, SIGUSR1));
+	for (i = 0; i < 100 && !file_contains("/tmp/vendorband.log", "rescan: 2 files"); i++)
+		usleep(100000);
+	EXPECT_TRUE(file_contains("/tmp/vendorband.log", "rescan: 2 files identified now"));
+	EXPECT_DENIED(probe_execve(late, NULL, NULL), "after the rescan");
+	EXPECT_DENIED(probe_execve(SIGNED, NULL, NULL), "the one scanned before, still");
+	EXPECT_RAN(probe_execve(ALLOWED, NULL, NULL), "allowed, after the rescan");
+}
+
 TEST(memfd_and_execveat_denied)
 {
 	int dir;

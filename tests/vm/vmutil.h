@@ -12,7 +12,7 @@
 #define BANNED		VB "banned_prog"
 #define ALLOWED		VB "allowed_prog"
 #define AUDITED		VB "audited_prog"
-#define SIGNED		VB "signed/signed_prog"	/* signed by the banned test vendor */
+#define SIGNED		VB "scanned/signed_prog"	/* signed by the banned test vendor */
 #define BANNED_LIB	VB "banned_lib.so"
 #define ALLOWED_LIB	VB "allowed_lib.so"
 #define LOG		"/var/log/vendorban/denials.jsonl"
