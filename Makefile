@@ -130,6 +130,8 @@ install: all
 	install -D -m 0644 dist/vendorband.service $(DESTDIR)/etc/systemd/system/vendorband.service
 	install -D -m 0644 policy/README.md $(DESTDIR)$(PREFIX)/share/doc/vendorban/policy.md
 	install -D -m 0644 README.md $(DESTDIR)$(PREFIX)/share/doc/vendorban/README.md
+	install -D -m 0644 docs/denial-log.md $(DESTDIR)$(PREFIX)/share/doc/vendorban/denial-log.md
+	install -D -m 0644 policy/kaspersky.policy $(DESTDIR)$(PREFIX)/share/doc/vendorban/kaspersky.policy
 	install -d -m 0750 $(DESTDIR)/etc/vendorban $(DESTDIR)/var/log/vendorban
 
 clean:
