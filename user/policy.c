@@ -1114,6 +1114,14 @@ static bool parse_identity(struct parser *ps, struct lexer *lx, struct vb_rule *
 				 fields[i].word, VB_FIELD_MAX - 1);
 			return false;
 		}
+		/* Like path '/': a glob of nothing but wildcards names every package there is. */
+		if (r->kind == VB_RULE_PACKAGE && r->field != VB_FIELD_KEY &&
+		    strspn(v->s, "*?") >= v->len) {
+			error_at(ps, line, v->col,
+				 "package %s '%s' would ban every package; name the vendor's own",
+				 fields[i].word, show_tok(ps, 0, v));
+			return false;
+		}
 		r->value = tok_dup(v);
 		if (!r->value) {
 			ps->oom = true;

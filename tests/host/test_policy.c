@@ -644,6 +644,11 @@ FIXTURE_VARIANT_ADD(refused, signer_skid_not_hex) {
 	.msgs = { "t.policy:3:19: error: skid must be hex digits ('z' is not one)" },
 };
 
+FIXTURE_VARIANT_ADD(refused, package_glob_of_everything) {
+	.text = ACME "package maintainer \"**\"\n",
+	.msgs = { "t.policy:3:20: error: package maintainer '**' would ban every package; name the vendor's own" },
+};
+
 FIXTURE_VARIANT_ADD(refused, module_bad_name) {
 	.text = ACME "module name vb/evil\n",
 	.msgs = { "t.policy:3:13: error: bad module name 'vb/evil': use 1 to 55 of A-Z a-z 0-9 _ -" },
