@@ -23,6 +23,8 @@
 struct vb_modscratch {
 	__u8 sig[VB_SIG_MAX];
 	char secname[32];
+	char modinfo_name[VB_MODULE_NAME_MAX];	/* .modinfo "name=", which modprobe's blacklist
+						 * and the kernel's own blacklist go by */
 	__u64 file;		/* kernel_read_file's file, whose full path is in path */
 	char path[VB_EV_PATH_MAX];
 };
@@ -204,6 +206,7 @@ struct shdr_walk {
 	__u64 size, shoff, stroff, strsize;
 	struct vb_modscratch *ms;
 	__u64 found;		/* file offset of .gnu.linkonce.this_module */
+	__u64 modinfo, modinfo_size;	/* file offset and size of .modinfo */
 };
 
 static long shdr_step(__u32 i, struct shdr_walk *w)
@@ -217,13 +220,61 @@ static long shdr_step(__u32 i, struct shdr_walk *w)
 	    name + sizeof(want) > w->strsize ||
 	    bpf_probe_read_kernel(w->ms->secname, sizeof(want), w->buf + w->stroff + name))
 		return 0;
-	if (!bytes_equal(w->ms->secname, want, sizeof(want)))
+	if (bytes_equal(w->ms->secname, ".modinfo", sizeof(".modinfo"))) {
+		bpf_probe_read_kernel(&w->modinfo, sizeof(w->modinfo), w->buf + at + 24);
+		bpf_probe_read_kernel(&w->modinfo_size, sizeof(w->modinfo_size), w->buf + at + 32);
+	}
+	if (bytes_equal(w->ms->secname, want, sizeof(want)))
+		bpf_probe_read_kernel(&w->found, sizeof(w->found), w->buf + at + 24);
+	return w->found && w->modinfo;
+}
+
+struct modinfo_walk {
+	struct vb_modscratch *ms;
+	__u32 len;
+	__u32 start;		/* where the value of "name=" begins, 0: not found */
+};
+
+/* .modinfo is "key=value\0key=value\0...": find the "name=" that starts a string. */
+static long modinfo_step(__u32 i, struct modinfo_walk *w)
+{
+	const __u8 *b = w->ms->sig;
+
+	if (i + 5 >= w->len)
+		return 1;
+	if ((i && b[(i - 1) & VB_SIG_MASK]) || b[i & VB_SIG_MASK] != 'n' ||
+	    b[(i + 1) & VB_SIG_MASK] != 'a' || b[(i + 2) & VB_SIG_MASK] != 'm' ||
+	    b[(i + 3) & VB_SIG_MASK] != 'e' || b[(i + 4) & VB_SIG_MASK] != '=')
 		return 0;
-	bpf_probe_read_kernel(&w->found, sizeof(w->found), w->buf + at + 24);	/* sh_offset */
+	w->start = i + 5;
 	return 1;
 }
 
-/* The module's name as the kernel will use it: struct module's name in this_module. */
+/* The .modinfo name into ms->modinfo_name ("" if none). Reuses ms->sig: call after the
+ * signature has been read. */
+static __always_inline void modinfo_name(const char *buf, __u64 size, __u64 off, __u64 len,
+					 struct vb_modscratch *ms)
+{
+	struct modinfo_walk w = { .ms = ms };
+
+	/* A map key: the bytes after the NUL count, and this buffer is reused. */
+	__builtin_memset(ms->modinfo_name, 0, sizeof(ms->modinfo_name));
+	if (!off || off > size || len > size - off)
+		return;
+	if (len > VB_SIG_MAX)
+		len = VB_SIG_MAX;	/* "name=" comes early; a longer .modinfo is cut */
+	if (!len || bpf_probe_read_kernel(ms->sig, len & VB_SIG_MASK ? len & VB_SIG_MASK :
+					  VB_SIG_MAX, buf + off))
+		return;
+	w.len = len;
+	bpf_loop(len, modinfo_step, &w, 0);
+	if (w.start)
+		bpf_probe_read_kernel_str(ms->modinfo_name, sizeof(ms->modinfo_name),
+					  &ms->sig[w.start & VB_SIG_MASK]);
+}
+
+/* The module's name as the kernel will use it: struct module's name in this_module (and, in
+ * ms->modinfo_name, the one .modinfo declares, which a crafted module may set otherwise). */
 static __always_inline int module_name(const char *buf, __u64 size, struct vb_modscratch *ms,
 				       struct vb_module_info *mi)
 {
@@ -248,6 +299,7 @@ static __always_inline int module_name(const char *buf, __u64 size, struct vb_mo
 	if (w.stroff > size || w.strsize > size - w.stroff)
 		return -1;
 	bpf_loop(shnum < VB_SHDRS_MAX ? shnum : VB_SHDRS_MAX, shdr_step, &w, 0);
+	modinfo_name(buf, size, w.modinfo, w.modinfo_size, ms);
 	name_off = bpf_core_field_offset(struct module, name);
 	if (!w.found || w.found > size || name_off + VB_MODULE_NAME_MAX > size - w.found)
 		return -1;

@@ -580,6 +580,9 @@ static __always_inline int judge_module_buf(struct file *file, const char *buf, 
 	}
 	rules = bpf_map_lookup_elem(&module_slots, &slot);
 	r = rules && mi.name[0] && !v.match ? bpf_map_lookup_elem(rules, mi.name) : NULL;
+	/* Under another name in .modinfo: the name modprobe and the kernel's blacklist see. */
+	if (!r && rules && ms->modinfo_name[0] && !v.match)
+		r = bpf_map_lookup_elem(rules, ms->modinfo_name);
 	if (r) {
 		v.rule = *r;
 		v.match = VB_MATCH_MODULE_NAME;

@@ -406,6 +406,23 @@ TEST(module_named_in_policy_refused)
 	json_object_put(rec);
 }
 
+/* this_module says vb_allowed_drv, .modinfo says vb_named_drv: the name modprobe's blacklist
+ * and the kernel's own go by. The kernel checks both. */
+TEST(module_renamed_in_modinfo_refused)
+{
+	struct json_object *rec;
+
+	EXPECT_LOAD(EPERM, mod("vb_alias_drv.ko"), BUFFER);
+	EXPECT_FALSE(module_loaded("vb_allowed_drv"));
+	rec = module_record("vb_allowed_drv", NULL, "deny");
+	ASSERT_NE(NULL, rec);
+	EXPECT_STREQ("module-name", field(rec, "match"));
+	EXPECT_STREQ("banned-module-1", field(rec, "rule"));
+	json_object_put(rec);
+	EXPECT_LOAD(EPERM, mod("vb_alias_drv.ko"), FINIT);
+	EXPECT_FALSE(module_loaded("vb_allowed_drv"));
+}
+
 TEST(audit_mode_logs_and_allows)
 {
 	struct json_object *rec;
