@@ -63,9 +63,11 @@ $(BUILD)/vendorban: $(BUILD)/obj/user/vendorban.o $(BUILD)/libvendorban.a
 	$(CC) $(CFLAGS) $^ $(LDLIBS) -o $@
 
 # Host tests: kselftest harness, run under ASan and UBSan.
-$(BUILD)/tests/host/%: tests/host/%.c $(BUILD)/libvendorban-san.a $(BUILD)/.setup-done
+$(BUILD)/tests/host/%: tests/host/%.c tests/host/hostutil.c tests/host/hostutil.h \
+		$(BUILD)/libvendorban-san.a $(BUILD)/.setup-done
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(SANFLAGS) $< $(BUILD)/libvendorban-san.a $(LDLIBS) -o $@
+	$(CC) $(CFLAGS) $(SANFLAGS) -Itests/host $< tests/host/hostutil.c $(BUILD)/libvendorban-san.a \
+		$(LDLIBS) -o $@
 
 check-host: $(HOST_TESTS) all
 	@bash tests/host/run.sh $(HOST_TESTS)

@@ -19,12 +19,12 @@
 #include <openssl/evp.h>
 
 #include "kselftest_harness.h"
+#include "hostutil.h"
 #include "identify_fixture.h"
 #include "../fixtures/mkpe.h"
 
 #include "cli.h"
 
-bool cli_json;		/* defined by the CLI's main, which tests do not link */
 int do_identify(int argc, char **argv);
 
 #define MKPKGDB		"tests/fixtures/mkpkgdb.sh"
@@ -42,35 +42,9 @@ static void __attribute__((destructor)) remove_cache(void)
 		fprintf(stderr, "test_identify: %s failed\n", cmd);
 }
 
-static int sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int sh(const char *fmt, ...)
-{
-	char cmd[2048];
-	va_list ap;
-	int st;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	st = system(cmd);
-	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
-
-static int put(const char *path, const void *data, size_t len)
-{
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	ssize_t n;
-
-	if (fd < 0)
-		return -errno;
-	n = write(fd, data, len);
-	close(fd);
-	return n == (ssize_t)len ? 0 : -EIO;
-}
-
 static int put_text(const char *path, const char *text)
 {
-	return put(path, text, strlen(text));
+	return write_file(path, text, strlen(text));
 }
 
 /*
@@ -94,7 +68,7 @@ static const char *make_fixtures(const char *cache, const char *idir)
 	mkdir(cache, 0700);
 	mkpe_build(pe, true);
 	snprintf(path, sizeof(path), "%s/unsigned64.exe", cache);
-	if (put(path, pe, sizeof(pe)))
+	if (write_file(path, pe, sizeof(pe)))
 		return "cannot write the PE file";
 	if (sh("cd %s && cat %s/pki/banned.pem %s/pki/ca.pem > banned-chain.pem && "
 	       "osslsigncode sign -certs banned-chain.pem -key %s/pki/banned.key "
@@ -115,7 +89,7 @@ static const char *make_fixtures(const char *cache, const char *idir)
 	       "&& cp %s/banned.ko usr/lib/modules/6.1.0-test/banned.ko", cache, idir))
 		return "cannot populate the dpkg root";
 	snprintf(path, sizeof(path), "%s/.done", cache);
-	return put(path, "", 0) ? "cannot mark the fixtures done" : NULL;
+	return write_file(path, "", 0) ? "cannot mark the fixtures done" : NULL;
 }
 
 FIXTURE(identify) {
@@ -164,53 +138,25 @@ FIXTURE_TEARDOWN(identify)
 		SKIP(return, "%s", self->skip); \
 } while (0)
 
-static char *slurp(const char *path)
-{
-	char *text = NULL;
-	size_t len = 0;
-	FILE *f = fopen(path, "r");
-
-	if (f && getdelim(&text, &len, '\0', f) < 0) {
-		free(text);
-		text = NULL;
-	}
-	if (f)
-		fclose(f);
-	return text ? text : strdup("");
-}
-
 /* Run do_identify in a child: its exit code; stdout in self->text (parsed into self->json
  * with --json), stderr in self->errtext. */
 static int run(struct _test_data_identify *self, bool json, char **argv)
 {
-	int argc = 0, status, fd;
-	pid_t pid;
+	int status;
 
-	while (argv[argc])
-		argc++;
 	free(self->text);
 	free(self->errtext);
+	self->text = self->errtext = NULL;
 	json_object_put(self->json);
 	self->json = NULL;
-	fflush(NULL);
-	pid = fork();
-	if (pid == 0) {
-		fd = open(self->out, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-		dup2(fd, STDOUT_FILENO);
-		fd = open(self->err, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-		dup2(fd, STDERR_FILENO);
-		cli_json = json;
-		status = do_identify(argc, argv);
-		fflush(NULL);
-		_exit(status);
-	}
-	if (pid < 0 || waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
+	status = cli_run(do_identify, json, argv, self->out, self->err);
+	if (status < 0)
 		return -1;
-	self->text = slurp(self->out);
-	self->errtext = slurp(self->err);
+	self->text = slurp(self->out) ?: strdup("");
+	self->errtext = slurp(self->err) ?: strdup("");
 	if (json)
 		self->json = json_tokener_parse(self->text);
-	return WEXITSTATUS(status);
+	return status;
 }
 
 static int write_policy(struct _test_data_identify *self, const char *body)

@@ -19,13 +19,13 @@
 #include <json-c/json.h>
 #include <openssl/evp.h>
 #include "kselftest_harness.h"
+#include "hostutil.h"
 #include "cli.h"
 #include "denylog.h"
 #include "log/chain.h"
 #include "log/forward.h"
 #include "log/verify.h"
 
-bool cli_json;		/* defined by the CLI's main, which tests do not link */
 int do_log(int argc, char **argv);
 
 #define N_DENIALS	5	/* records 2..6; record 1 opens the file */
@@ -483,36 +483,10 @@ TEST_F(chain, restart_goes_on_with_the_chain)
 /* Run do_log in a child with stdout in out; its exit code, output in *text. */
 static int run_log(const char *out, bool json, char **argv, char **text)
 {
-	int argc = 0, status, fd;
-	size_t len = 0;
-	pid_t pid;
-	FILE *f;
+	int status = cli_run(do_log, json, argv, out, "/dev/null");
 
-	while (argv[argc])
-		argc++;
-	fflush(NULL);
-	pid = fork();
-	if (pid == 0) {
-		fd = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-		dup2(fd, STDOUT_FILENO);
-		fd = open("/dev/null", O_WRONLY);
-		dup2(fd, STDERR_FILENO);
-		cli_json = json;
-		status = do_log(argc, argv);
-		fflush(stdout);
-		_exit(status);
-	}
-	if (pid < 0 || waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
-		return -1;
-	*text = NULL;
-	f = fopen(out, "r");
-	if (!f || getdelim(text, &len, '\0', f) < 0) {
-		free(*text);
-		*text = strdup("");
-	}
-	if (f)
-		fclose(f);
-	return WEXITSTATUS(status);
+	*text = slurp(out) ?: strdup("");
+	return status;
 }
 
 TEST_F(chain, cli_verify_exit_codes_and_output)

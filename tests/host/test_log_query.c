@@ -14,12 +14,12 @@
 #include <sys/wait.h>
 #include <json-c/json.h>
 #include "kselftest_harness.h"
+#include "hostutil.h"
 #include "cli.h"
 #include "denylog.h"
 #include "log/logtime.h"
 #include "log/query.h"
 
-bool cli_json;		/* defined by the CLI's main, which tests do not link */
 int do_log(int argc, char **argv);
 
 #define NASTY_PATH	"/opt/acme/bin/a,b \"q\"\nx"
@@ -210,36 +210,10 @@ TEST(time_arguments)
 
 static int run_log(const char *out, bool json, char **argv, char **text)
 {
-	int argc = 0, status, fd;
-	size_t len = 0;
-	pid_t pid;
-	FILE *f;
+	int status = cli_run(do_log, json, argv, out, "/dev/null");
 
-	while (argv[argc])
-		argc++;
-	fflush(NULL);
-	pid = fork();
-	if (pid == 0) {
-		fd = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-		dup2(fd, STDOUT_FILENO);
-		fd = open("/dev/null", O_WRONLY);
-		dup2(fd, STDERR_FILENO);
-		cli_json = json;
-		status = do_log(argc, argv);
-		fflush(stdout);
-		_exit(status);
-	}
-	if (pid < 0 || waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
-		return -1;
-	*text = NULL;
-	f = fopen(out, "r");
-	if (!f || getdelim(text, &len, '\0', f) < 0) {
-		free(*text);
-		*text = strdup("");
-	}
-	if (f)
-		fclose(f);
-	return WEXITSTATUS(status);
+	*text = slurp(out) ?: strdup("");
+	return status;
 }
 
 TEST_F(query, show_text_rows)

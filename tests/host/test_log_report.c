@@ -15,12 +15,12 @@
 #include <sys/wait.h>
 #include <json-c/json.h>
 #include "kselftest_harness.h"
+#include "hostutil.h"
 #include "cli.h"
 #include "denylog.h"
 #include "log/query.h"
 #include "log/report.h"
 
-bool cli_json;		/* defined by the CLI's main, which tests do not link */
 int do_log(int argc, char **argv);
 
 #define CHROMIUM		"/usr/bin/chromium"
@@ -83,44 +83,9 @@ FIXTURE(report) {
 	char *page;
 };
 
-static char *slurp(const char *path)
-{
-	char *text = NULL;
-	size_t len = 0;
-	FILE *f = fopen(path, "r");
-
-	if (!f)
-		return NULL;
-	if (getdelim(&text, &len, '\0', f) < 0) {
-		free(text);
-		text = NULL;
-	}
-	fclose(f);
-	return text;
-}
-
 static int run_log(const char *out, bool json, char **argv)
 {
-	int argc = 0, status, fd;
-	pid_t pid;
-
-	while (argv[argc])
-		argc++;
-	fflush(NULL);
-	pid = fork();
-	if (pid == 0) {
-		fd = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-		dup2(fd, STDOUT_FILENO);
-		fd = open("/dev/null", O_WRONLY);
-		dup2(fd, STDERR_FILENO);
-		cli_json = json;
-		status = do_log(argc, argv);
-		fflush(stdout);
-		_exit(status);
-	}
-	if (pid < 0 || waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
-		return -1;
-	return WEXITSTATUS(status);
+	return cli_run(do_log, json, argv, out, "/dev/null");
 }
 
 FIXTURE_SETUP(report)

@@ -16,6 +16,7 @@
 #include <json-c/json.h>
 #include <zlib.h>
 #include "kselftest_harness.h"
+#include "hostutil.h"
 #include "cli.h"
 #include "denylog.h"
 #include "log/logtime.h"
@@ -23,7 +24,6 @@
 #include "log/rotate.h"
 #include "log/verify.h"
 
-bool cli_json;		/* defined by the CLI's main, which tests do not link */
 int do_log(int argc, char **argv);
 
 #define MAX_SIZE	4096	/* about a dozen records a file */
@@ -310,7 +310,6 @@ TEST_F(rotate, crash_between_rename_and_new_file)
 	struct vb_denylog l;
 	char line[1024], plain[256];
 
-
 	ASSERT_EQ(0, write_log(self, 30));
 	vb_rotate_name(self->log, 1, false, plain, sizeof(plain));
 	ASSERT_EQ(0, vb_rotate_shift(self->log, self->opts.keep));
@@ -427,36 +426,10 @@ TEST_F(rotate, unchained_log_from_before_is_kept_aside)
 
 static int run_log(const char *out, bool json, char **argv, char **text)
 {
-	int argc = 0, status, fd;
-	size_t len = 0;
-	pid_t pid;
-	FILE *f;
+	int status = cli_run(do_log, json, argv, out, "/dev/null");
 
-	while (argv[argc])
-		argc++;
-	fflush(NULL);
-	pid = fork();
-	if (pid == 0) {
-		fd = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-		dup2(fd, STDOUT_FILENO);
-		fd = open("/dev/null", O_WRONLY);
-		dup2(fd, STDERR_FILENO);
-		cli_json = json;
-		status = do_log(argc, argv);
-		fflush(stdout);
-		_exit(status);
-	}
-	if (pid < 0 || waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
-		return -1;
-	*text = NULL;
-	f = fopen(out, "r");
-	if (!f || getdelim(text, &len, '\0', f) < 0) {
-		free(*text);
-		*text = strdup("");
-	}
-	if (f)
-		fclose(f);
-	return WEXITSTATUS(status);
+	*text = slurp(out) ?: strdup("");
+	return status;
 }
 
 /* Altered inside a .gz: found there, at the line of the decompressed text. */

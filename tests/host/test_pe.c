@@ -21,6 +21,7 @@
 #include <openssl/x509v3.h>
 
 #include "kselftest_harness.h"
+#include "hostutil.h"
 #include "../fixtures/mkpe.h"
 
 #include "identify/evidence.h"
@@ -48,18 +49,6 @@ static void __attribute__((destructor)) remove_cache(void)
 	snprintf(cmd, sizeof(cmd), "rm -rf " CACHE_FMT, (int)getpid());
 	if (system(cmd))
 		fprintf(stderr, "test_pe: %s failed\n", cmd);
-}
-
-static int write_file(const char *path, const void *data, size_t len)
-{
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	ssize_t n;
-
-	if (fd < 0)
-		return -errno;
-	n = write(fd, data, len);
-	close(fd);
-	return n == (ssize_t)len ? 0 : -EIO;
 }
 
 static int read_blob(const char *dir, const char *name, struct blob *b)

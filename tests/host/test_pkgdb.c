@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "kselftest_harness.h"
+#include "hostutil.h"
 
 #include "identify/evidence.h"
 #include "identify/pkgdb.h"
@@ -34,32 +35,6 @@ static void __attribute__((destructor)) remove_cache(void)
 	snprintf(cmd, sizeof(cmd), "rm -rf " CACHE_FMT, (int)getpid());
 	if (system(cmd))
 		fprintf(stderr, "test_pkgdb: %s failed\n", cmd);
-}
-
-static int sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int sh(const char *fmt, ...)
-{
-	char cmd[2048];
-	va_list ap;
-	int st;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	st = system(cmd);
-	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
-
-static int put(const char *path, const char *text, size_t len)
-{
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	ssize_t n;
-
-	if (fd < 0)
-		return -errno;
-	n = write(fd, text, len);
-	close(fd);
-	return n == (ssize_t)len ? 0 : -EIO;
 }
 
 /*
@@ -85,7 +60,7 @@ static const char *fixture(const char *cache, const char *name, const char *kind
 		rc = sh("bash " MKPKGDB " %s %s", dir, kinds);
 		if (rc == 0) {
 			snprintf(path, sizeof(path), "%s/.done", dir);
-			return put(path, "", 0) ? "cannot mark the fixture done" : NULL;
+			return write_file(path, "", 0) ? "cannot mark the fixture done" : NULL;
 		}
 		if (rc != SKIP_EXIT) {
 			snprintf(reason, sizeof(reason), "mkpkgdb.sh %s failed (%d); see %s/mkpkgdb.log",
@@ -379,10 +354,10 @@ TEST_F(pkgdb, malformed_dpkg_database_is_ebadmsg)
 		root = copy_root(_metadata, self->tmp, self->plain);
 		ASSERT_NE(NULL, root);
 		snprintf(path, sizeof(path), "%s/var/lib/dpkg/%s", root, bad[i].file);
-		ASSERT_EQ(0, put(path, bad[i].text, strlen(bad[i].text)));
+		ASSERT_EQ(0, write_file(path, bad[i].text, strlen(bad[i].text)));
 		if (!strncmp(bad[i].file, "updates/", 8)) {
 			snprintf(path, sizeof(path), "%s/var/lib/dpkg/updates/01", root);
-			ASSERT_EQ(0, put(path, bad[i].text, strlen(bad[i].text)));
+			ASSERT_EQ(0, write_file(path, bad[i].text, strlen(bad[i].text)));
 		}
 		EXPECT_EQ(-EBADMSG, open_quietly(root, &self->db, self->printed,
 						 sizeof(self->printed)))
@@ -542,7 +517,7 @@ TEST_F(pkgdb, corrupt_rpm_database_is_an_error)
 	for (size_t i = 0; i < sizeof(junk); i++)
 		junk[i] = i * 131 + 7;
 	snprintf(path, sizeof(path), "%s/var/lib/rpm/rpmdb.sqlite", root);
-	ASSERT_EQ(0, put(path, (const char *)junk, sizeof(junk)));
+	ASSERT_EQ(0, write_file(path, (const char *)junk, sizeof(junk)));
 	EXPECT_EQ(-EBADMSG, open_quietly(root, &self->db, self->printed, sizeof(self->printed)));
 	EXPECT_EQ(NULL, self->db);
 	EXPECT_STREQ("", self->printed);

@@ -23,6 +23,7 @@
 #include <openssl/x509v3.h>
 
 #include "kselftest_harness.h"
+#include "hostutil.h"
 
 #include "policy.h"
 #include "policy_sig.h"
@@ -34,18 +35,6 @@ struct ident {
 	EVP_PKEY *key;
 	X509 *cert;
 };
-
-static int write_file(const char *path, const void *data, size_t len)
-{
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	ssize_t n;
-
-	if (fd < 0)
-		return -errno;
-	n = write(fd, data, len);
-	close(fd);
-	return n == (ssize_t)len ? 0 : -EIO;
-}
 
 static char *read_all(const char *path, size_t *len)
 {

@@ -12,11 +12,11 @@
 #include <openssl/evp.h>
 #include <linux/types.h>
 #include "kselftest_harness.h"
+#include "hostutil.h"
 #include "cli.h"
 #include "policy.h"
 #include "scan.h"
 
-bool cli_json;		/* defined by the CLI's main, which tests do not link */
 int do_scan(int argc, char **argv);
 
 #define BANNED	"banned vendor binary\n"
@@ -106,38 +106,10 @@ FIXTURE_TEARDOWN(scan)
 /* Run do_scan in a child with stdout in out_file; its exit code, output in *text. */
 static int run_scan(const char *out_file, bool json, char **argv, char **text)
 {
-	int argc = 0, status, fd;
-	size_t len;
-	pid_t pid;
-	FILE *f;
+	int status = cli_run(do_scan, json, argv, out_file, "/dev/null");
 
-	while (argv[argc])
-		argc++;
-	fflush(NULL);
-	pid = fork();
-	if (pid == 0) {
-		fd = open(out_file, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-		dup2(fd, STDOUT_FILENO);
-		fd = open("/dev/null", O_WRONLY);
-		dup2(fd, STDERR_FILENO);
-		cli_json = json;
-		status = do_scan(argc, argv);
-		fflush(stdout);
-		_exit(status);
-	}
-	if (pid < 0 || waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
-		return -1;
-	f = fopen(out_file, "r");
-	if (!f)
-		return -1;
-	*text = NULL;
-	len = 0;
-	if (getdelim(text, &len, '\0', f) < 0) {
-		free(*text);
-		*text = strdup("");
-	}
-	fclose(f);
-	return WEXITSTATUS(status);
+	*text = slurp(out_file) ?: strdup("");
+	return status;
 }
 
 TEST_F(scan, library_finds_hash_path_prefix_exact_and_audit)

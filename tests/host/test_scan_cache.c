@@ -17,6 +17,7 @@
 #include <json-c/json.h>
 
 #include "kselftest_harness.h"
+#include "hostutil.h"
 #include "identify_fixture.h"
 
 #include "cli.h"
@@ -25,36 +26,14 @@
 #include "scan.h"
 #include "scan_cache.h"
 
-bool cli_json;		/* defined by the CLI's main, which tests do not link */
 int do_scan(int argc, char **argv);
 
 #define PLAIN		"plain text, no evidence\n"
 #define BANNED_TEXT	"banned by content\n"
 
-static int sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int sh(const char *fmt, ...)
-{
-	char cmd[2048];
-	va_list ap;
-	int st;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	st = system(cmd);
-	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
-
 static int put(const char *path, const char *text)
 {
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	ssize_t n;
-
-	if (fd < 0)
-		return -errno;
-	n = write(fd, text, strlen(text));
-	close(fd);
-	return n == (ssize_t)strlen(text) ? 0 : -EIO;
+	return write_file(path, text, strlen(text));
 }
 
 static int put_in(const char *dir, const char *rel, const char *text)
@@ -393,37 +372,12 @@ TEST_F(cache, package_owners_are_looked_up_on_every_scan)
 static int run_scan(struct _test_data_cache *self, bool json, char **argv, char **text)
 {
 	char out[256];
-	int argc = 0, status, fd;
-	size_t len = 0;
-	pid_t pid;
-	FILE *f;
+	int status;
 
 	snprintf(out, sizeof(out), "%s/out", self->dir);
-	while (argv[argc])
-		argc++;
-	fflush(NULL);
-	pid = fork();
-	if (pid == 0) {
-		fd = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-		dup2(fd, STDOUT_FILENO);
-		cli_json = json;
-		status = do_scan(argc, argv);
-		fflush(stdout);
-		_exit(status);
-	}
-	if (pid < 0 || waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
-		return -1;
-	*text = NULL;
-	f = fopen(out, "r");
-	if (f && getdelim(text, &len, '\0', f) < 0) {
-		free(*text);
-		*text = NULL;
-	}
-	if (f)
-		fclose(f);
-	if (!*text)
-		*text = strdup("");
-	return WEXITSTATUS(status);
+	status = cli_run(do_scan, json, argv, out, NULL);
+	*text = slurp(out) ?: strdup("");
+	return status;
 }
 
 TEST_F(cache, scan_command_options_summary_and_json)

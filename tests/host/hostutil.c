@@ -1,0 +1,81 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+#include <sys/wait.h>
+#include "hostutil.h"
+
+bool cli_json;
+
+int cli_run(int (*cmd)(int, char **), bool json, char **argv, const char *out_file,
+	    const char *err_file)
+{
+	int argc = 0, status, fd;
+	pid_t pid;
+
+	while (argv[argc])
+		argc++;
+	/* Buffered output of the test would otherwise be written twice, by both processes. */
+	fflush(NULL);
+	pid = fork();
+	if (pid == 0) {
+		fd = open(out_file, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+		dup2(fd, STDOUT_FILENO);
+		if (err_file) {
+			fd = open(err_file, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+			dup2(fd, STDERR_FILENO);
+		}
+		cli_json = json;
+		status = cmd(argc, argv);
+		fflush(NULL);
+		_exit(status);
+	}
+	if (pid < 0 || waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
+		return -1;
+	return WEXITSTATUS(status);
+}
+
+char *slurp(const char *path)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = fopen(path, "r");
+
+	if (!f)
+		return NULL;
+	if (getdelim(&text, &len, '\0', f) < 0) {
+		free(text);
+		/* An empty file is an empty string, not a failure. */
+		text = ferror(f) ? NULL : calloc(1, 1);
+	}
+	fclose(f);
+	return text;
+}
+
+int write_file(const char *path, const void *data, size_t len)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	n = write(fd, data, len);
+	close(fd);
+	return n == (ssize_t)len ? 0 : -EIO;
+}
+
+int sh(const char *fmt, ...)
+{
+	char cmd[2048];
+	va_list ap;
+	int st;
+
+	va_start(ap, fmt);
+	vsnprintf(cmd, sizeof(cmd), fmt, ap);
+	va_end(ap);
+	st = system(cmd);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
