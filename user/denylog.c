@@ -503,16 +503,40 @@ static int last_record_in(const char *buf, size_t len, bool at_start, struct vb_
 	return -ENOENT;
 }
 
+/* Read r to its end: the chain at its last whole record and, if end, the offset after it.
+ * Closes r. 0, or -ENOENT when it holds no record. */
+static int last_record_read_through(struct vb_log_reader *r, struct vb_chain *c, uint64_t *end)
+{
+	uint64_t off = 0;
+	const char *line;
+	unsigned int flags;
+	size_t len;
+	int err = -ENOENT;
+
+	while (vb_log_reader_next(r, &line, &len, &flags) > 0) {
+		struct vb_chain_rec rec;
+		const char *why;
+
+		off += len + !(flags & VB_LINE_NO_NEWLINE);
+		if (flags || vb_chain_parse(line, len, &rec, &why))
+			continue;
+		json_object_put(rec.obj);
+		c->seq = rec.seq;
+		memcpy(c->hash, rec.hash, VB_CHAIN_HASH_LEN);
+		if (end)
+			*end = off;
+		err = 0;
+	}
+	vb_log_reader_close(r);
+	return err;
+}
+
 /* The last whole record of an open file of size bytes: chain and the offset after it. */
 static int last_record_fd(int fd, uint64_t size, struct vb_chain *c, uint64_t *end)
 {
 	size_t win = size < DENYLOG_RECOVER_WINDOW ? size : DENYLOG_RECOVER_WINDOW, e;
 	struct vb_log_reader r;
 	char *buf = malloc(win ? win : 1);
-	uint64_t off = 0;
-	const char *line;
-	unsigned int flags;
-	size_t len;
 	int err, dfd;
 
 	if (!buf)
@@ -534,48 +558,16 @@ static int last_record_fd(int fd, uint64_t size, struct vb_chain *c, uint64_t *e
 	err = vb_log_reader_open(&r, "", dfd);
 	if (err)
 		return err;
-	err = -ENOENT;
-	while (vb_log_reader_next(&r, &line, &len, &flags) > 0) {
-		struct vb_chain_rec rec;
-		const char *why;
-
-		off += len + !(flags & VB_LINE_NO_NEWLINE);
-		if (flags || vb_chain_parse(line, len, &rec, &why))
-			continue;
-		json_object_put(rec.obj);
-		c->seq = rec.seq;
-		memcpy(c->hash, rec.hash, VB_CHAIN_HASH_LEN);
-		*end = off;
-		err = 0;
-	}
-	vb_log_reader_close(&r);
-	return err;
+	return last_record_read_through(&r, c, end);
 }
 
 /* The last record of a (rotated, maybe compressed) file, read through. */
 static int last_record_file(const char *path, struct vb_chain *c)
 {
 	struct vb_log_reader r;
-	const char *line, *why;
-	unsigned int flags;
-	size_t len;
 	int err = vb_log_reader_open(&r, path, -1);
 
-	if (err)
-		return err;
-	err = -ENOENT;
-	while (vb_log_reader_next(&r, &line, &len, &flags) > 0) {
-		struct vb_chain_rec rec;
-
-		if (flags || vb_chain_parse(line, len, &rec, &why))
-			continue;
-		json_object_put(rec.obj);
-		c->seq = rec.seq;
-		memcpy(c->hash, rec.hash, VB_CHAIN_HASH_LEN);
-		err = 0;
-	}
-	vb_log_reader_close(&r);
-	return err;
+	return err ? err : last_record_read_through(&r, c, NULL);
 }
 
 static int64_t first_record_time(int fd)
