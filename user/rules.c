@@ -240,24 +240,34 @@ static int fill_file_verdicts(struct vb_kernel *k, const struct vb_derived *d,
 	return 0;
 }
 
-/* Entries for older policies are dead weight (hooks ignore them): drop them after a flip. */
+/* Entries for older policies are dead weight (hooks ignore them): drop them after a flip.
+ * Collected first, then deleted: a deleted key cannot anchor get_next_key, and restarting the
+ * walk after each delete would make this quadratic in the map's size. */
 static void prune_file_verdicts(struct vb_kernel *k, __u64 seq)
 {
-	struct vb_dev_ino key, next;
+	int fd = k->map_fd[VB_MAP_FILE_VERDICTS];
+	struct vb_dev_ino key, next, *stale = NULL, *more;
 	struct vb_file_verdict fv;
+	size_t n = 0, cap = 0;
 	void *prev = NULL;
 
-	while (!bpf_map_get_next_key(k->map_fd[VB_MAP_FILE_VERDICTS], prev, &next)) {
+	while (!bpf_map_get_next_key(fd, prev, &next)) {
 		key = next;
-		if (!bpf_map_lookup_elem(k->map_fd[VB_MAP_FILE_VERDICTS], &key, &fv) &&
-		    fv.seq != seq) {
-			bpf_map_delete_elem(k->map_fd[VB_MAP_FILE_VERDICTS], &key);
-			/* Restart: the deleted key cannot anchor get_next_key. */
-			prev = NULL;
-			continue;
+		if (!bpf_map_lookup_elem(fd, &key, &fv) && fv.seq != seq) {
+			if (n == cap) {
+				cap = cap ? cap * 2 : 256;
+				more = realloc(stale, cap * sizeof(*stale));
+				if (!more)
+					break;	/* the rest stay: ignored by the hooks, pruned next time */
+				stale = more;
+			}
+			stale[n++] = key;
 		}
 		prev = &key;
 	}
+	for (size_t i = 0; i < n; i++)
+		bpf_map_delete_elem(fd, &stale[i]);
+	free(stale);
 }
 
 int vb_rules_install(struct vb_kernel *k, const struct vb_policy *p, const struct vb_derived *d)

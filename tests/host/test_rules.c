@@ -332,6 +332,50 @@ TEST_F(rules, install_first_policy)
 }
 
 /* Each load goes to the idle slot; the slot just left keeps the previous policy, intact. */
+static size_t file_verdicts(struct vb_kernel *k, __u64 *seq_of_all)
+{
+	struct vb_dev_ino key, next;
+	struct vb_file_verdict fv;
+	void *prev = NULL;
+	size_t n = 0;
+
+	while (!bpf_map_get_next_key(k->map_fd[VB_MAP_FILE_VERDICTS], prev, &next)) {
+		key = next;
+		prev = &key;
+		if (!bpf_map_lookup_elem(k->map_fd[VB_MAP_FILE_VERDICTS], &key, &fv)) {
+			*seq_of_all = n && *seq_of_all != fv.seq ? 0 : fv.seq;
+			n++;
+		}
+	}
+	return n;
+}
+
+/* What a scan found counts for its policy only: a new install leaves nothing of the old. */
+TEST_F(rules, file_verdicts_follow_the_policy)
+{
+	struct vb_derived_file files[600];
+	struct vb_derived d = { .files = files, .n_files = 600 };
+	__u64 seq = 0;
+
+	REQUIRE_MAPS();
+	for (unsigned int i = 0; i < 600; i++)
+		files[i] = (struct vb_derived_file){ .file = { .dev = 8, .ino = 1000 + i } };
+	ASSERT_EQ(0, vb_rules_install(&self->k, self->a, &d));
+	EXPECT_EQ(600u, file_verdicts(&self->k, &seq));
+	EXPECT_EQ(1ull, seq);
+
+	/* A later scan found fewer files, some of them new. */
+	d.n_files = 200;
+	for (unsigned int i = 0; i < 200; i++)
+		files[i].file.ino = 500 + 2 * i;
+	ASSERT_EQ(0, vb_rules_install(&self->k, self->a, &d));
+	EXPECT_EQ(200u, file_verdicts(&self->k, &seq));
+	EXPECT_EQ(2ull, seq);
+
+	ASSERT_EQ(0, vb_rules_install(&self->k, self->b, NULL));
+	EXPECT_EQ(0u, file_verdicts(&self->k, &seq));
+}
+
 TEST_F(rules, switch_keeps_previous_slot)
 {
 	struct vb_slot_info info;
