@@ -105,48 +105,29 @@ static const char *signer_field(struct json_object *rec, const char *k)
 	return field(s, k);
 }
 
+struct module_of {
+	const char *name, *file, *action;
+};
+
+static bool module_match(struct json_object *rec, void *arg)
+{
+	const struct module_of *w = arg;
+	const char *path = field(rec, "path") ?: "", *n = module_field(rec, "name");
+
+	return record_is(rec, "module-load", w->action) &&
+	       ((n && !strcmp(n, w->name)) ||
+		(w->file && strlen(path) >= strlen(w->file) &&
+		 !strcmp(path + strlen(path) - strlen(w->file), w->file)));
+}
+
 /* The module-load record of a child of this test for module `name` (or, when the kernel judged
- * the file before reading it, whose path ends in `file`). */
+ * the file before reading it, whose path ends in `file`), since the last load. */
 static struct json_object *module_record_within(const char *name, const char *file,
 						const char *action, int tenths)
 {
-	char me[16];
+	struct module_of w = { name, file, action };
 
-	snprintf(me, sizeof(me), "%d", getpid());
-	for (int i = 0; i < tenths; i++) {
-		char line[8192];
-		struct json_object *found = NULL;
-		FILE *f = fopen(LOG, "r");
-
-		if (f && fseek(f, log_start, SEEK_SET))
-			rewind(f);
-		while (f && fgets(line, sizeof(line), f)) {
-			struct json_object *o = json_tokener_parse(line);
-			const char *path, *n;
-
-			if (!o)
-				continue;
-			path = field(o, "path") ?: "";
-			n = module_field(o, "name");
-			if (!strcmp(field(o, "operation") ?: "", "module-load") &&
-			    !strcmp(field(o, "action") ?: "", action) &&
-			    !strcmp(field(o, "ppid") ?: "", me) &&
-			    ((n && !strcmp(n, name)) ||
-			     (file && strlen(path) >= strlen(file) &&
-			      !strcmp(path + strlen(path) - strlen(file), file)))) {
-				json_object_put(found);
-				found = o;
-			} else {
-				json_object_put(o);
-			}
-		}
-		if (f)
-			fclose(f);
-		if (found)
-			return found;
-		usleep(100000);
-	}
-	return NULL;
+	return find_record_where(module_match, &w, log_start, tenths);
 }
 
 static struct json_object *module_record(const char *name, const char *file, const char *action)

@@ -16,32 +16,20 @@ bool lsm_path(void)
 	return p && !strcmp(p, "lsm");
 }
 
-/* The record the daemon wrote for (path, operation) of a process whose parent is this test,
- * waiting for it up to `secs`: earlier tests deny the same paths. */
-struct json_object *find_record(const char *path, const char *op, const char *action,
-				       int secs)
+struct json_object *find_record_where(bool (*match)(struct json_object *rec, void *arg),
+				      void *arg, long from, int tenths)
 {
-	char me[16];
-
-	snprintf(me, sizeof(me), "%d", getpid());
-	for (int i = 0; i < secs * 10; i++) {
+	for (int i = 0; i < tenths; i++) {
 		char line[8192];
 		struct json_object *found = NULL;
 		FILE *f = fopen(LOG, "r");
 
+		if (f && fseek(f, from, SEEK_SET))
+			rewind(f);
 		while (f && fgets(line, sizeof(line), f)) {
-			struct json_object *o = json_tokener_parse(line), *v;
+			struct json_object *o = json_tokener_parse(line);
 
-			if (!o)
-				continue;
-			if (json_object_object_get_ex(o, "path", &v) &&
-			    !strcmp(json_object_get_string(v) ?: "", path) &&
-			    json_object_object_get_ex(o, "operation", &v) &&
-			    !strcmp(json_object_get_string(v) ?: "", op) &&
-			    json_object_object_get_ex(o, "action", &v) &&
-			    !strcmp(json_object_get_string(v) ?: "", action) &&
-			    json_object_object_get_ex(o, "ppid", &v) &&
-			    !strcmp(json_object_get_string(v) ?: "", me)) {
+			if (o && match(o, arg)) {
 				json_object_put(found);
 				found = o;	/* keep the last one */
 			} else {
@@ -55,6 +43,36 @@ struct json_object *find_record(const char *path, const char *op, const char *ac
 		usleep(100000);
 	}
 	return NULL;
+}
+
+bool record_is(struct json_object *rec, const char *op, const char *action)
+{
+	char me[16];
+
+	snprintf(me, sizeof(me), "%d", getpid());
+	return !strcmp(field(rec, "operation") ?: "", op) &&
+	       !strcmp(field(rec, "action") ?: "", action) &&
+	       !strcmp(field(rec, "ppid") ?: "", me);
+}
+
+struct record_of {
+	const char *path, *op, *action;
+};
+
+static bool path_record(struct json_object *rec, void *arg)
+{
+	const struct record_of *w = arg;
+
+	return !strcmp(field(rec, "path") ?: "", w->path) && record_is(rec, w->op, w->action);
+}
+
+/* The record the daemon wrote for (path, operation) of a process whose parent is this test,
+ * waiting for it up to `secs`: earlier tests deny the same paths. */
+struct json_object *find_record(const char *path, const char *op, const char *action, int secs)
+{
+	struct record_of w = { path, op, action };
+
+	return find_record_where(path_record, &w, 0, secs * 10);
 }
 
 const char *field(struct json_object *o, const char *k)

@@ -45,6 +45,12 @@ bool lsm_path(void);
 
 /* The record the daemon wrote for (path, operation, action) of a child of this process. */
 struct json_object *find_record(const char *path, const char *op, const char *action, int secs);
+/* The last record from byte `from` of the log on that match() accepts, polled for up to
+ * tenths / 10 s. */
+struct json_object *find_record_where(bool (*match)(struct json_object *rec, void *arg),
+				      void *arg, long from, int tenths);
+/* rec is of operation op with action, by a child of this process. */
+bool record_is(struct json_object *rec, const char *op, const char *action);
 const char *field(struct json_object *o, const char *k);
 /* `vendorban status --json` and its exit status. */
 struct json_object *status_json(int *rc);
