@@ -260,7 +260,7 @@ static void verify_json(const struct log_args *a, const char *head, const struct
 	json_object_object_add(o, "records", json_object_new_uint64(v->records));
 	json_object_object_add(o, "first_seq", json_object_new_uint64(v->first_seq));
 	json_object_object_add(o, "last_seq", json_object_new_uint64(v->last_seq));
-	vb_chain_hex(v->last_hash, VB_CHAIN_HASH_LEN, hex);
+	vb_hex(v->last_hash, VB_CHAIN_HASH_LEN, hex);
 	json_object_object_add(o, "last_hash", v->records ? json_object_new_string(hex) : NULL);
 	json_object_object_add(o, "from_genesis", json_object_new_boolean(v->from_genesis));
 	json_object_object_add(o, "gaps", json_object_new_uint64(v->gaps));
@@ -269,7 +269,7 @@ static void verify_json(const struct log_args *a, const char *head, const struct
 	if (v->head_used) {
 		struct json_object *h = json_object_new_object();
 
-		vb_chain_hex(v->head.hash, VB_CHAIN_HASH_LEN, hex);
+		vb_hex(v->head.hash, VB_CHAIN_HASH_LEN, hex);
 		json_object_object_add(h, "file", json_object_new_string(head));
 		json_object_object_add(h, "seq", json_object_new_uint64(v->head.seq));
 		json_object_object_add(h, "hash", json_object_new_string(hex));

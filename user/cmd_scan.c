@@ -9,6 +9,7 @@
 #include <unistd.h>
 #include <json-c/json.h>
 #include <linux/types.h>
+#include "hex.h"
 #include "cli.h"
 #include "msg.h"
 #include "policy.h"
@@ -52,11 +53,6 @@ static void scan_progress(const struct vb_scan_result *res, void *arg)
 		res->n_matches == 1 ? "" : "es");
 }
 
-static void hex(const uint8_t *b, char out[65])
-{
-	for (int i = 0; i < 32; i++)
-		sprintf(out + 2 * i, "%02x", b[i]);
-}
 
 static const char *plural(size_t n)
 {
@@ -88,7 +84,7 @@ static void print_text(const struct vb_policy *p, const struct vb_scan_result *r
 		printf("%s %s  %s  ", m->deny ? "DENY" : "AUDIT", p->vendors[m->vendor_idx].id,
 		       m->path);
 		if (m->hash_rule) {
-			hex(m->sha256, h);
+			vb_hex(m->sha256, 32, h);
 			printf("sha256 %s rule %s (%s:%u)", h, m->hash_rule->id, p->file,
 			       m->hash_rule->line);
 		}
@@ -176,7 +172,7 @@ static void print_json(const struct vb_policy *p, const struct vb_scan_result *r
 		const struct vb_vendor *v = &p->vendors[m->vendor_idx];
 		struct json_object *j = json_object_new_object(), *ev = json_object_new_array();
 
-		hex(m->sha256, h);
+		vb_hex(m->sha256, 32, h);
 		json_object_object_add(j, "path", json_object_new_string(m->path));
 		json_object_object_add(j, "sha256", json_object_new_string(h));
 		json_object_object_add(j, "vendor", json_object_new_string(v->id));

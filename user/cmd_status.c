@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <json-c/json.h>
+#include "hex.h"
 #include "attach.h"
 #include "cli.h"
 #include "kernel.h"
@@ -79,11 +80,6 @@ static void gather(struct status *s, bool probe)
 	vb_kernel_close(&k);
 }
 
-static void hexstr(const __u8 *b, size_t n, char *out)
-{
-	for (size_t i = 0; i < n; i++)
-		sprintf(out + 2 * i, "%02x", b[i]);
-}
 
 static void print_json(const struct status *s)
 {
@@ -103,7 +99,7 @@ static void print_json(const struct status *s)
 						       (!s->probed || s->st.hashing)));
 	json_object_object_add(o, "policy_version", s->seq ?
 			       json_object_new_uint64(s->slot.version) : NULL);
-	hexstr(s->slot.digest, 32, digest);
+	vb_hex(s->slot.digest, 32, digest);
 	json_object_object_add(o, "policy_sha256", s->seq ? json_object_new_string(digest) : NULL);
 	json_object_object_add(o, "policy_loads", json_object_new_int64(s->seq));
 	json_object_object_add(o, "hash_rules", json_object_new_int64(s->slot.n_hash_rules));

@@ -222,7 +222,7 @@ static int measure_damage(struct vb_denylog *l, struct json_object *gap, bool *l
 	}
 	EVP_DigestFinal_ex(ctx, md, NULL);
 	EVP_MD_CTX_free(ctx);
-	vb_chain_hex(md, sizeof(md), hex);
+	vb_hex(md, sizeof(md), hex);
 	json_object_object_add(gap, "damaged_bytes", json_object_new_uint64(end - l->size));
 	json_object_object_add(gap, "damaged_lines", json_object_new_uint64(lines));
 	json_object_object_add(gap, "damaged_sha256", json_object_new_string(hex));
@@ -411,7 +411,7 @@ static int write_head(struct vb_denylog *l, bool force)
 	if (!force && t - l->head_written_us < VB_DENYLOG_HEAD_INTERVAL_MS * 1000LL &&
 	    t >= l->head_written_us)
 		return 0;
-	vb_chain_hex(l->chain.hash, VB_CHAIN_HASH_LEN, hex);
+	vb_hex(l->chain.hash, VB_CHAIN_HASH_LEN, hex);
 	vb_time_format(vb_time_now_us(), now, sizeof(now));
 	n = snprintf(text, sizeof(text),
 		     "{\"seq\":%" PRIu64 ",\"hash\":\"%s\",\"time\":\"%s\",\"records_written\":%"

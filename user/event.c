@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include "hex.h"
 #include "event.h"
 #include "readfile.h"
 #include "identify/decompress.h"
@@ -98,11 +99,6 @@ static const struct vb_rule *event_rule(const struct vb_event_ctx *ctx, const st
 	return &p->rules[e->rule_idx];
 }
 
-static void hex_bytes(const __u8 *b, size_t n, char *out)
-{
-	for (size_t i = 0; i < n; i++)
-		sprintf(out + 2 * i, "%02x", b[i]);
-}
 
 static void add_str(struct json_object *o, const char *k, const char *v)
 {
@@ -192,7 +188,7 @@ static void add_module(struct json_object *o, const struct vb_event_ctx *ctx,
 	} else if (mi->signer.kind) {
 		bool serial = mi->signer.kind == VB_SIGNER_ISSUER_SERIAL;
 
-		hex_bytes(mi->signer.id, mi->signer.len, hex);
+		vb_hex(mi->signer.id, mi->signer.len, hex);
 		add_str(sg, "issuer", serial && r && r->ident && r->ident->has_issuer_serial ?
 				      r->ident->issuer : NULL);
 		add_str(sg, "serial", serial ? hex : NULL);
@@ -234,7 +230,7 @@ struct json_object *vb_event_json(const struct vb_event_ctx *ctx, const struct v
 	add_str(o, "dev", buf);
 	json_object_object_add(o, "ino", json_object_new_uint64(e->ino));
 	if (e->flags & VB_EV_F_HAS_SHA256) {
-		hex_bytes(e->sha256, VB_SHA256_LEN, buf);
+		vb_hex(e->sha256, VB_SHA256_LEN, buf);
 		add_str(o, "sha256", buf);
 	} else {
 		add_str(o, "sha256", NULL);

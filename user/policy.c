@@ -23,6 +23,7 @@
 #include <linux/types.h>
 #include <openssl/evp.h>
 
+#include "hex.h"
 #include "vendorban.h"
 #include "policy.h"
 #include "readfile.h"
@@ -926,9 +927,7 @@ static size_t parse_hex_id(struct parser *ps, unsigned int line, const struct to
 	i = 0;
 	while (strip_zeros && n - i > 1 && !bytes[i])
 		i++;
-	for (size_t j = i; j < n; j++)
-		sprintf(out + 2 * (j - i), "%02x", bytes[j]);
-	out[2 * (n - i)] = '\0';
+	vb_hex(bytes + i, n - i, out);
 	return n - i;
 }
 
@@ -1540,8 +1539,7 @@ void vb_rule_describe(const struct vb_rule *r, char *buf, size_t len)
 
 	switch (r->kind) {
 	case VB_RULE_SHA256:
-		for (int i = 0; i < 32; i++)
-			snprintf(hex + 2 * i, 3, "%02x", r->sha256[i]);
+		vb_hex(r->sha256, 32, hex);
 		snprintf(buf, len, "sha256 %s", hex);
 		break;
 	case VB_RULE_PATH:

@@ -16,6 +16,7 @@
 
 #include <json-c/json.h>
 
+#include "hex.h"
 #include "policy_diff.h"
 #include "identify/evidence.h"
 
@@ -288,13 +289,6 @@ static void print_quoted(FILE *f, const char *s, bool always)
 		fputc('"', f);
 }
 
-static void hex(char out[65], const uint8_t sha256[32])
-{
-	size_t i;
-
-	for (i = 0; i < 32; i++)
-		snprintf(out + 2 * i, 3, "%02x", sha256[i]);
-}
 
 static void print_rule_key(FILE *f, const struct vb_rule *r)
 {
@@ -302,7 +296,7 @@ static void print_rule_key(FILE *f, const struct vb_rule *r)
 
 	fprintf(f, "%s ", vb_rule_kind_name(r->kind));
 	if (r->kind == VB_RULE_SHA256) {
-		hex(h, r->sha256);
+		vb_hex(r->sha256, 32, h);
 		fputs(h, f);
 	} else if (r->kind == VB_RULE_PATH) {
 		print_quoted(f, r->path, false);
@@ -485,7 +479,7 @@ static struct json_object *rule_change_json(const struct vb_policy_diff *d,
 	if (!o)
 		return NULL;
 	if (r->kind == VB_RULE_SHA256)
-		hex(h, r->sha256);
+		vb_hex(r->sha256, 32, h);
 	else if (r->kind == VB_RULE_PATH)
 		snprintf(h, sizeof(h), "%s", r->path);
 	else

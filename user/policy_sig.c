@@ -22,6 +22,7 @@
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 
+#include "hex.h"
 #include "msg.h"
 #include "policy.h"
 #include "policy_sig.h"
@@ -363,8 +364,7 @@ static int signed_bytes(const char *buf, size_t len, const struct vb_policy *p, 
 
 		if (r->kind != VB_RULE_CERT)
 			continue;
-		for (int j = 0; j < 32; j++)
-			sprintf(hex + 2 * j, "%02x", r->file_sha256[j]);
+		vb_hex(r->file_sha256, 32, hex);
 		*out_len += snprintf(s + *out_len, cap - *out_len, "cert %s sha256 %s\n",
 				     r->value ? r->value : "", hex);
 	}

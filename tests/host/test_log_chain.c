@@ -203,7 +203,7 @@ TEST_F(chain, intact_from_genesis_and_the_head_matches)
 	EXPECT_TRUE(self->v.head_matched);
 	EXPECT_EQ(0u, self->v.gaps);
 	sha256_hex(self->lines[self->n - 1], strlen(self->lines[self->n - 1]) - 1, hash);
-	vb_chain_hex(self->v.last_hash, 32, hex);
+	vb_hex(self->v.last_hash, 32, hex);
 	EXPECT_STREQ(hash, hex);
 }
 
@@ -585,7 +585,7 @@ TEST(forward_audit_text_puts_uid_first_and_encodes_what_could_split)
 	char buf[2048], hex[65];
 
 	memset(hash, 0xab, sizeof(hash));
-	vb_chain_hex(hash, 32, hex);
+	vb_hex(hash, 32, hex);
 	ASSERT_EQ(0, vb_forward_audit_text(o, 42, hash, buf, sizeof(buf)));
 	/* "/tmp/x uid=0 res=success" and a\"b]c\n in hex, as auditd encodes untrusted values. */
 	EXPECT_STREQ("op=deny uid=1000 pid=4242 operation=\"exec\" vendor=\"acme\" "

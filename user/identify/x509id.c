@@ -11,16 +11,6 @@
 #include <openssl/x509v3.h>
 #include "identify/x509id.h"
 
-void vb_hex(const uint8_t *in, size_t len, char *buf)
-{
-	static const char digits[] = "0123456789abcdef";
-
-	for (size_t i = 0; i < len; i++) {
-		buf[2 * i] = digits[in[i] >> 4];
-		buf[2 * i + 1] = digits[in[i] & 15];
-	}
-	buf[2 * len] = '\0';
-}
 
 int vb_x509id_name(const X509_NAME *name, char *buf, size_t size)
 {

@@ -6,6 +6,7 @@
 #include <openssl/asn1.h>
 #include <openssl/x509.h>
 #include "identify/evidence.h"
+#include "hex.h"
 
 /* Fill issuer (text and DER) and serial. 0 or -ENOMEM. */
 int vb_x509id_issuer_serial(struct vb_signer *s, const X509_NAME *issuer,
@@ -14,7 +15,5 @@ int vb_x509id_issuer_serial(struct vb_signer *s, const X509_NAME *issuer,
 int vb_x509id_from_cert(struct vb_signer *s, X509 *cert);
 /* RFC 2253 text of a name into buf. 0 or -ENOMEM / -ENAMETOOLONG. */
 int vb_x509id_name(const X509_NAME *name, char *buf, size_t size);
-/* Lower-case hex of len bytes into buf (2*len+1 bytes). */
-void vb_hex(const uint8_t *in, size_t len, char *buf);
 
 #endif

@@ -24,16 +24,6 @@ void vb_chain_hash(const void *line, size_t len, uint8_t out[VB_CHAIN_HASH_LEN])
 	EVP_Digest(line, len, out, &n, EVP_sha256(), NULL);
 }
 
-void vb_chain_hex(const uint8_t *b, size_t n, char *out)
-{
-	static const char digit[] = "0123456789abcdef";
-
-	for (size_t i = 0; i < n; i++) {
-		out[2 * i] = digit[b[i] >> 4];
-		out[2 * i + 1] = digit[b[i] & 15];
-	}
-	out[2 * n] = 0;
-}
 
 static int nibble(char c)
 {
@@ -83,7 +73,7 @@ int vb_chain_seal(const struct vb_chain *c, const char *obj, size_t len, char **
 		*buf = nb;
 		*cap = need;
 	}
-	vb_chain_hex(c->hash, VB_CHAIN_HASH_LEN, prev);
+	vb_hex(c->hash, VB_CHAIN_HASH_LEN, prev);
 	/* "{}" and "{ }" have no members to follow ours: no comma then. */
 	empty = !memchr(obj + 1, '"', len - 2);
 	n = snprintf(*buf, *cap, "{\"seq\":%" PRIu64 ",\"prev\":\"%s\"%s", c->seq + 1, prev,

@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <json-c/json.h>
+#include "hex.h"
 
 #define VB_CHAIN_HASH_LEN	32
 #define VB_CHAIN_HEX_LEN	64
@@ -37,7 +38,6 @@ struct vb_chain_rec {
 
 void vb_chain_genesis(struct vb_chain *c);
 void vb_chain_hash(const void *line, size_t len, uint8_t out[VB_CHAIN_HASH_LEN]);
-void vb_chain_hex(const uint8_t *b, size_t n, char *out);	/* 2n hex digits and a NUL */
 int vb_chain_unhex(const char *hex, uint8_t *out, size_t n);	/* exactly 2n digits: 0 */
 
 /* The line for the record after c whose other fields are the JSON object text obj[0..len) (one

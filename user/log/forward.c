@@ -145,7 +145,7 @@ int vb_forward_audit_text(struct json_object *rec, uint64_t seq, const uint8_t *
 		audit_field(&o, "comm", vb_rec_str(rec, "comm"));
 	}
 	if (seq) {
-		vb_chain_hex(hash, VB_CHAIN_HASH_LEN, hex);
+		vb_hex(hash, VB_CHAIN_HASH_LEN, hex);
 		put(&o, " seq=%" PRIu64 " hash=%s", seq, hex);
 	} else {
 		put(&o, " seq=? hash=?");
@@ -181,7 +181,7 @@ int vb_forward_syslog_text(struct json_object *rec, uint64_t seq, const uint8_t 
 	put(&o, "[" VB_SD_ID);
 	if (seq) {
 		snprintf(num, sizeof(num), "%" PRIu64, seq);
-		vb_chain_hex(hash, VB_CHAIN_HASH_LEN, hex);
+		vb_hex(hash, VB_CHAIN_HASH_LEN, hex);
 		sd_param(&o, "seq", num);
 		sd_param(&o, "hash", hex);
 	}
@@ -223,7 +223,7 @@ int vb_forward_journal_fields(struct json_object *rec, uint64_t seq, const uint8
 			       VB_MSGID_DENIAL) > 0;
 	}
 	if (ok && seq) {
-		vb_chain_hex(hash, VB_CHAIN_HASH_LEN, hex);
+		vb_hex(hash, VB_CHAIN_HASH_LEN, hex);
 		ok &= asprintf(&f[k++], "VENDORBAN_SEQ=%" PRIu64, seq) > 0;
 		ok &= asprintf(&f[k++], "VENDORBAN_HASH=%s", hex) > 0;
 	}
