@@ -27,6 +27,7 @@
 #include "vendorban.h"
 #include "policy.h"
 #include "readfile.h"
+#include "fnv.h"
 #include "identify/certfile.h"
 #include "identify/dn.h"
 #include "identify/evidence.h"
@@ -378,15 +379,7 @@ static int grow(void **arr, size_t *cap, size_t n, size_t size)
 /* FNV-1a: policies come from staff, not attackers, so a keyed hash buys nothing. */
 static uint64_t key_hash(const void *key, size_t len)
 {
-	const unsigned char *p = key;
-	uint64_t h = 0xcbf29ce484222325ull;
-	size_t i;
-
-	for (i = 0; i < len; i++) {
-		h ^= p[i];
-		h *= 0x100000001b3ull;
-	}
-	return h;
+	return vb_fnv1a64(key, len);
 }
 
 static const void *index_key(const struct parser *ps, enum index_kind kind, size_t i, size_t *len)

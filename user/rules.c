@@ -6,6 +6,7 @@
 #include <unistd.h>
 #include <bpf/bpf.h>
 #include "rules.h"
+#include "fnv.h"
 #include "msg.h"
 #include "identify/evidence.h"
 
@@ -127,18 +128,6 @@ static int hex_bytes(const char *hex, __u8 *out, size_t max)
 	return n;
 }
 
-/* FNV-1a 64, as the kernel side hashes the issuer Name it finds in a module signature. */
-static __u64 fnv1a64(const __u8 *p, size_t len)
-{
-	__u64 h = 0xcbf29ce484222325ull;
-
-	for (size_t i = 0; i < len; i++) {
-		h ^= p[i];
-		h *= 0x100000001b3ull;
-	}
-	return h;
-}
-
 int vb_rules_signer_keys(const struct vb_rule *r, struct vb_signer_key keys[2], int *n)
 {
 	const struct vb_signer *id = r->ident;
@@ -153,7 +142,7 @@ int vb_rules_signer_keys(const struct vb_rule *r, struct vb_signer_key keys[2], 
 		if (len > 0) {
 			keys[*n].kind = VB_SIGNER_ISSUER_SERIAL;
 			keys[*n].len = len;
-			keys[*n].issuer_hash = fnv1a64(id->issuer_der, id->issuer_der_len);
+			keys[*n].issuer_hash = vb_fnv1a64(id->issuer_der, id->issuer_der_len);
 			(*n)++;
 		}
 	}
