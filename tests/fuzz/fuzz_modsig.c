@@ -12,22 +12,7 @@
 #include <string.h>
 
 #include "identify/modsig.h"
-
-static void check_signers(const struct vb_evidence *ev)
-{
-	for (size_t i = 0; i < ev->n_signers; i++) {
-		const struct vb_signer *s = &ev->signers[i];
-
-		if (s->format != VB_SIG_MODULE ||
-		    strnlen(s->issuer, sizeof(s->issuer)) == sizeof(s->issuer) ||
-		    strnlen(s->subject, sizeof(s->subject)) == sizeof(s->subject) ||
-		    strnlen(s->serial, sizeof(s->serial)) == sizeof(s->serial) ||
-		    strnlen(s->skid, sizeof(s->skid)) == sizeof(s->skid) ||
-		    strnlen(s->hash_algo, sizeof(s->hash_algo)) == sizeof(s->hash_algo) ||
-		    s->issuer_der_len > sizeof(s->issuer_der))
-			abort();
-	}
-}
+#include "fuzz_evidence.h"
 
 /* The contract callers rely on: signers exactly when 0, a reason whenever malformed. */
 static void read_one(const uint8_t *buf, size_t len)
@@ -52,7 +37,7 @@ static void read_one(const uint8_t *buf, size_t len)
 	if (!lret && (lay.body_len < 1 || lay.sig_off != lay.body_len ||
 		      lay.sig_off + lay.sig_len + VB_MODSIG_TRAILER_LEN + VB_MODSIG_MARKER_LEN != len))
 		abort();
-	check_signers(ev);
+	fuzz_check_signers(ev, VB_SIG_MODULE);
 	free(ev);
 }
 

@@ -14,6 +14,7 @@
 #include "../fixtures/mkpe.h"
 #include "identify/evidence.h"
 #include "identify/pe.h"
+#include "fuzz_evidence.h"
 
 #define FUZZ_TABLE_MAX	(1 << 20)	/* certificate table bytes put behind the headers */
 #define DIR_SECURITY	(MKPE_LFANEW + 24 + 112 + 4 * 8)
@@ -24,20 +25,7 @@ static void check(const struct vb_evidence *ev, int ret)
 		abort();
 	if (ret != 0 && ev->n_signers + ev->signers_dropped != 0 && ret != -ENOMEM)
 		abort();
-	if (ev->n_signers > VB_SIGNERS_MAX)
-		abort();
-	for (size_t i = 0; i < ev->n_signers; i++) {
-		const struct vb_signer *s = &ev->signers[i];
-
-		if (s->format != VB_SIG_AUTHENTICODE ||
-		    strnlen(s->issuer, sizeof(s->issuer)) == sizeof(s->issuer) ||
-		    strnlen(s->subject, sizeof(s->subject)) == sizeof(s->subject) ||
-		    strnlen(s->serial, sizeof(s->serial)) == sizeof(s->serial) ||
-		    strnlen(s->skid, sizeof(s->skid)) == sizeof(s->skid) ||
-		    strnlen(s->hash_algo, sizeof(s->hash_algo)) == sizeof(s->hash_algo) ||
-		    s->issuer_der_len > sizeof(s->issuer_der))
-			abort();
-	}
+	fuzz_check_signers(ev, VB_SIG_AUTHENTICODE);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
