@@ -285,54 +285,103 @@ static const char *scanned_path(void *arg, __u32 dev, __u64 ino)
 	return vb_derived_path(&((struct daemon *)arg)->derived, dev, ino);
 }
 
-static int install(struct daemon *d, struct vb_policy *p)
+/*
+ * Scan for the policy in force and hand the kernel what changed, with the same policy, in one
+ * flip. Unchanged results change nothing in the kernel (a flip would empty the verdict cache
+ * for nothing). 1 if it flipped, 0 if nothing changed, or -errno: the kernel keeps the last
+ * scan's verdicts.
+ */
+static int scan_and_flip(struct daemon *d)
 {
 	struct vb_derived derived;
-	__u64 seq, early = 0;
+	__u64 before;
 	int err;
 
-	/* Nothing enforces yet (a first start): enforce what needs no scan now, and what the scan
-	 * finds a moment later. A reload or a takeover keeps the old policy in force meanwhile. */
-	seq = __atomic_load_n(&d->k.state->seq, __ATOMIC_ACQUIRE);
-	if (!seq && d->n_scan_paths && vb_match_needs(p)) {
-		err = vb_rules_install(&d->k, p, NULL);
-		if (err)
-			return err;
-		early = __atomic_load_n(&d->k.state->seq, __ATOMIC_ACQUIRE);
-		d->ectx.policy = p;
-		d->ectx.policy_seq = early;
-		d->policy = p;
-		vb_info("policy installed; scanning for files of its signers, packages and modules");
-	}
-	err = vb_derive(p, d->scan_paths, d->n_scan_paths, &derived);
-	if (!err)
-		err = vb_rules_install(&d->k, p, &derived);
-	if (err && early) {
-		/* The policy itself is in force; say loudly what is not. */
-		vb_err("NOT ENFORCING the files the scan identified (%s): the policy's hash, path, "
-		       "module signer and name rules are enforced, its scan-only identities are not",
-		       strerror(-err));
+	err = vb_derive(d->policy, d->scan_paths, d->n_scan_paths, &derived);
+	if (err)
+		return err;
+	if (vb_derived_equal(&derived, &d->derived)) {
 		vb_derived_free(&derived);
 		return 0;
 	}
+	before = d->ectx.policy_seq;
+	err = vb_rules_install(&d->k, d->policy, &derived);
 	if (err) {
 		vb_derived_free(&derived);
 		return err;
 	}
 	vb_derived_free(&d->derived);
 	d->derived = derived;
+	/* Same policy, new seq: events of either seq name its rules. */
+	d->ectx.policy_seq_early = before;
+	d->ectx.policy_seq = __atomic_load_n(&d->k.state->seq, __ATOMIC_ACQUIRE);
+	return 1;
+}
+
+/* Software installed after the last scan is known to the kernel only once it is scanned: look
+ * again now and then (and on SIGUSR1). */
+static void rescan(struct daemon *d)
+{
+	size_t were = d->derived.n_files;
+	int ret;
+
+	if (!d->policy || !d->n_scan_paths || !vb_match_needs(d->policy))
+		return;
+	ret = scan_and_flip(d);
+	if (ret < 0)
+		vb_err("rescan failed (%s): the last scan's verdicts stay", strerror(-ret));
+	else if (ret)
+		vb_info("rescan: %zu files identified now (were %zu); policy version %llu "
+			"re-installed", d->derived.n_files, were,
+			(unsigned long long)d->policy->version);
+}
+
+/* p, or its scan results with it, is now in force as seq: events name its rules. */
+static void now_in_force(struct daemon *d, struct vb_policy *p)
+{
+	vb_policy_free((struct vb_policy *)d->ectx.prev_policy);
+	d->ectx.prev_policy = d->ectx.policy;
+	d->ectx.prev_seq = d->ectx.policy_seq;
+	d->ectx.policy = p;
+	d->ectx.policy_seq = __atomic_load_n(&d->k.state->seq, __ATOMIC_ACQUIRE);
+	d->ectx.policy_seq_early = 0;
+	d->policy = p;
 	if (d->n_signers)
 		write_version_floor(p->version);
-	seq = __atomic_load_n(&d->k.state->seq, __ATOMIC_ACQUIRE);
-	if (!early) {
-		vb_policy_free((struct vb_policy *)d->ectx.prev_policy);
-		d->ectx.prev_policy = d->ectx.policy;
-		d->ectx.prev_seq = d->ectx.policy_seq;
+}
+
+static int install(struct daemon *d, struct vb_policy *p)
+{
+	struct vb_derived derived;
+	int err;
+
+	/* Nothing enforces yet (a first start): enforce what needs no scan now, and what the scan
+	 * finds a moment later, as a rescan would. A reload or a takeover keeps the old policy in
+	 * force meanwhile, and the new one comes with its scan in one flip. */
+	if (!__atomic_load_n(&d->k.state->seq, __ATOMIC_ACQUIRE) && d->n_scan_paths &&
+	    vb_match_needs(p)) {
+		err = vb_rules_install(&d->k, p, NULL);
+		if (err)
+			return err;
+		now_in_force(d, p);
+		vb_info("policy installed; scanning for files of its signers, packages and modules");
+		err = scan_and_flip(d);
+		if (err < 0)
+			vb_err("NOT ENFORCING the files the scan identified (%s): the policy's hash, "
+			       "path, module signer and name rules are enforced, its scan-only "
+			       "identities are not", strerror(-err));
+		return 0;
 	}
-	d->ectx.policy = p;
-	d->ectx.policy_seq = seq;
-	d->ectx.policy_seq_early = early;
-	d->policy = p;
+	err = vb_derive(p, d->scan_paths, d->n_scan_paths, &derived);
+	if (!err)
+		err = vb_rules_install(&d->k, p, &derived);
+	if (err) {
+		vb_derived_free(&derived);
+		return err;
+	}
+	vb_derived_free(&d->derived);
+	d->derived = derived;
+	now_in_force(d, p);
 	return 0;
 }
 
@@ -463,45 +512,6 @@ static void reload(struct daemon *d)
 	json_object_put(msgs);
 }
 
-/*
- * Software installed after the last scan is known to the kernel only once it is scanned: look
- * again now and then (and on SIGUSR1), and hand over what changed with the same policy, in
- * one flip. Unchanged results change nothing in the kernel (a flip would empty the verdict
- * cache for nothing).
- */
-static void rescan(struct daemon *d)
-{
-	struct vb_derived derived;
-	__u64 before;
-	int err;
-
-	if (!d->policy || !d->n_scan_paths || !vb_match_needs(d->policy))
-		return;
-	err = vb_derive(d->policy, d->scan_paths, d->n_scan_paths, &derived);
-	if (err) {
-		vb_err("rescan failed (%s): the last scan's verdicts stay", strerror(-err));
-		return;
-	}
-	if (vb_derived_equal(&derived, &d->derived)) {
-		vb_derived_free(&derived);
-		return;
-	}
-	before = d->ectx.policy_seq;
-	err = vb_rules_install(&d->k, d->policy, &derived);
-	if (err) {
-		vb_err("rescan: cannot hand the new verdicts to the kernel (%s): the last scan's "
-		       "stay", strerror(-err));
-		vb_derived_free(&derived);
-		return;
-	}
-	vb_info("rescan: %zu files identified now (were %zu); policy version %llu re-installed",
-		derived.n_files, d->derived.n_files, (unsigned long long)d->policy->version);
-	vb_derived_free(&d->derived);
-	d->derived = derived;
-	/* Same policy, new seq: events of either seq name its rules. */
-	d->ectx.policy_seq_early = before;
-	d->ectx.policy_seq = __atomic_load_n(&d->k.state->seq, __ATOMIC_ACQUIRE);
-}
 
 static __u64 now_ms(void)
 {
