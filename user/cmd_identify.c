@@ -147,10 +147,13 @@ static void describe_match(const struct identify *c, const struct rule_match *m,
 			   size_t len)
 {
 	const struct vb_vendor *v = vb_rule_vendor(c->p, m->rule);
+	const char *kind = vb_rule_kind_name(m->rule->kind);
+	/* "path prefix", "package name", "module name" say their kind already. */
+	bool says_kind = !strncmp(m->how, kind, strlen(kind));
 
-	snprintf(buf, len, "rule %s (vendor %s \"%s\", %s:%u, %s), %s %s", m->rule->id, v->id,
+	snprintf(buf, len, "rule %s (vendor %s \"%s\", %s:%u, %s), %s%s%s", m->rule->id, v->id,
 		 v->name, c->p->file, m->rule->line, vb_mode_name(m->rule->mode),
-		 vb_rule_kind_name(m->rule->kind), m->how);
+		 says_kind ? "" : kind, says_kind ? "" : " ", m->how);
 }
 
 static void print_text(const struct identify *c, const char *file, const char *shown,

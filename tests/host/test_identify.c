@@ -390,6 +390,10 @@ TEST_F(identify, module_name_rule_and_its_twin)
 	EXPECT_STREQ("module name", str(get(f, "rule"), "how"));
 	EXPECT_STREQ("module", str(get(f, "rule"), "kind"));
 
+	/* The text says how once: "module name", not "module module name". */
+	ASSERT_EQ(0, run(self, false, argv)) TH_LOG("%s", self->errtext);
+	EXPECT_NE(NULL, strstr(self->text, ":3, enforce), module name\n")) TH_LOG("%s", self->text);
+
 	/* An executable has no .modinfo: allowed. */
 	ASSERT_EQ(0, run(self, true, prog)) TH_LOG("%s", self->errtext);
 	f = nth(self->json, 0);
