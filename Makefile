@@ -4,13 +4,17 @@ BUILD     ?= build
 CLANG     ?= clang
 BPFTOOL   ?= bpftool
 CC        ?= gcc
-ARCH      := x86
+# The kernel's name for the build machine's architecture (x86_64 -> x86), as libbpf-bootstrap does.
+ARCH      := $(shell uname -m | sed 's/x86_64/x86/; s/aarch64/arm64/; s/ppc64le/powerpc/; s/riscv64/riscv/; s/s390x/s390/')
 
 CFLAGS    ?= -O2 -g
 CFLAGS    += -std=gnu11 -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers \
              -D_GNU_SOURCE -DLIBDPKG_VOLATILE_API -I$(BUILD) -Ibpf -Iuser -I$(BUILD)/include
-LDLIBS    := -lbpf -lelf -lz -llzma -lzstd -lcrypto -ljson-c -laudit -lsystemd \
-             $(shell pkg-config --libs rpm) $(shell pkg-config --static --libs libdpkg)
+# Deferred (=), not :=: librpm-dev and libdpkg-dev come from `make setup`, which runs after make
+# has read this file on a fresh machine; pkg-config must be asked when the link runs.
+LDLIBS    = -lbpf -lelf -lz -llzma -lzstd -lcrypto -ljson-c -laudit -lsystemd \
+            $(shell pkg-config --libs rpm) $(shell pkg-config --static --libs libdpkg)
+DEPFLAGS  := -MMD -MP
 SANFLAGS  := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
 BPF_SRCS  := $(wildcard bpf/*.bpf.c)
@@ -22,7 +26,9 @@ LIB_OBJS  := $(patsubst %.c,$(BUILD)/obj/%.o,$(LIB_SRCS))
 SAN_OBJS  := $(patsubst %.c,$(BUILD)/san/%.o,$(LIB_SRCS))
 HOST_TESTS := $(patsubst tests/host/%.c,$(BUILD)/tests/host/%,$(wildcard tests/host/test_*.c))
 
-.PHONY: all setup check check-host check-vm demo bench fuzz install clean
+# A recipe that fails leaves no half-written target behind for the next make to trust.
+.DELETE_ON_ERROR:
+.PHONY: all setup check check-host check-vm demo bench fuzz install clean compile_commands.json
 all: $(BUILD)/vendorband $(BUILD)/vendorban
 
 # Test driver modules, built against each VM kernel's headers (kmod/README.md).
@@ -36,19 +42,27 @@ $(BUILD)/vmlinux.h: | $(BUILD)/.setup-done
 	$(BPFTOOL) btf dump file /sys/kernel/btf/vmlinux format c > $@.tmp && mv $@.tmp $@
 
 $(BPF_OBJ): $(BPF_SRCS) $(wildcard bpf/*.h) $(BUILD)/vmlinux.h
-	$(CLANG) -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -I$(BUILD) -Ibpf \
+	$(CLANG) -g -O2 -Wall -Werror -target bpf -D__TARGET_ARCH_$(ARCH) -I$(BUILD) -Ibpf \
 		-c bpf/vendorban.bpf.c -o $@
 
 $(SKEL): $(BPF_OBJ)
 	$(BPFTOOL) gen skeleton $< name vendorban > $@.tmp && mv $@.tmp $@
 
-$(BUILD)/obj/%.o: %.c $(wildcard user/*.h user/*/*.h bpf/vendorban.h) $(SKEL)
+# Header dependencies come from the compiler (-MMD -MP); the skeleton is generated, so it is
+# ordered first by hand.
+$(BUILD)/obj/%.o: %.c | $(SKEL)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -c $< -o $@
+	$(CC) $(CFLAGS) $(DEPFLAGS) -c $< -o $@
 
-$(BUILD)/san/%.o: %.c $(wildcard user/*.h user/*/*.h bpf/vendorban.h) $(SKEL)
+$(BUILD)/san/%.o: %.c | $(SKEL)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(SANFLAGS) -c $< -o $@
+	$(CC) $(CFLAGS) $(SANFLAGS) $(DEPFLAGS) -c $< -o $@
+
+$(BUILD)/fuzzobj/%.o: %.c | $(SKEL)
+	@mkdir -p $(@D)
+	$(CLANG) $(FUZZFLAGS) $(DEPFLAGS) -c $< -o $@
+
+-include $(shell find $(BUILD)/obj $(BUILD)/san $(BUILD)/fuzzobj $(BUILD)/tests/host -name '*.d' 2>/dev/null)
 
 $(BUILD)/libvendorban.a: $(LIB_OBJS)
 	ar rcs $@ $^
@@ -66,15 +80,16 @@ $(BUILD)/vendorban: $(BUILD)/obj/user/vendorban.o $(BUILD)/libvendorban.a
 $(BUILD)/tests/host/%: tests/host/%.c tests/host/hostutil.c tests/host/hostutil.h \
 		$(BUILD)/libvendorban-san.a $(BUILD)/.setup-done
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(SANFLAGS) -Itests/host $< tests/host/hostutil.c $(BUILD)/libvendorban-san.a \
+	$(CC) $(CFLAGS) $(SANFLAGS) $(DEPFLAGS) -Itests/host $< tests/host/hostutil.c $(BUILD)/libvendorban-san.a \
 		$(LDLIBS) -o $@
 
 check-host: $(HOST_TESTS) all
 	@bash tests/host/run.sh $(HOST_TESTS)
 
 # VM tests: the kernel decides, so they run in qemu on Debian's 6.1 and 6.12 kernels.
+VM_TESTS   := $(patsubst tests/vm/%.c,$(BUILD)/tests/vm/%,$(wildcard tests/vm/test_*.c))
 VM_TARGETS := $(addprefix $(BUILD)/tests/vm/,banned_prog allowed_prog audited_prog signed_prog \
-		banned_lib.so allowed_lib.so dlopen_probe test_exec test_reload test_module test_log)
+		banned_lib.so allowed_lib.so dlopen_probe) $(VM_TESTS)
 
 $(BUILD)/tests/vm/%_prog: tests/vm/targets/target.c
 	@mkdir -p $(@D)
@@ -112,18 +127,25 @@ bench: all $(KMOD_STAMP)
 demo: all $(BUILD)/tests/vm/banned_prog $(BUILD)/tests/vm/allowed_prog $(KMOD_STAMP)
 	@bash demo/run.sh
 
-# libFuzzer targets, one per parser; FUZZ_SECONDS each.
+# libFuzzer targets, one per parser, each linked against the library built once with the fuzzer's
+# instrumentation. Seeds come from the test fixtures (tests/fuzz/seeds.sh); every target runs
+# FUZZ_SECONDS, and a crashing one does not stop the others: all crashes are listed at the end.
 FUZZ_SECONDS ?= 60
-FUZZ_SRCS := $(filter-out user/cmd_%.c,$(LIB_SRCS))
+FUZZFLAGS  = -g -O1 -fsanitize=fuzzer-no-link,address,undefined -std=gnu11 -D_GNU_SOURCE \
+	     -DLIBDPKG_VOLATILE_API -I$(BUILD) -Ibpf -Iuser -I$(BUILD)/include
+FUZZ_LIB_SRCS := $(filter-out user/cli/%.c,$(LIB_SRCS))
+FUZZ_OBJS := $(patsubst %.c,$(BUILD)/fuzzobj/%.o,$(FUZZ_LIB_SRCS))
 FUZZERS := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
-$(BUILD)/fuzz/%: tests/fuzz/%.c $(FUZZ_SRCS) $(SKEL)
-	@mkdir -p $(@D)
-	$(CLANG) -g -O1 -fsanitize=fuzzer,address,undefined -D_GNU_SOURCE -DLIBDPKG_VOLATILE_API \
-		-I$(BUILD) -Ibpf -Iuser $< $(FUZZ_SRCS) $(LDLIBS) -o $@
 
-fuzz: $(FUZZERS)
-	@for f in $(FUZZERS); do echo "== $$f"; mkdir -p $(BUILD)/corpus/$$(basename $$f); \
-		$$f -max_total_time=$(FUZZ_SECONDS) $(BUILD)/corpus/$$(basename $$f) || exit 1; done
+$(BUILD)/libvendorban-fuzz.a: $(FUZZ_OBJS)
+	ar rcs $@ $^
+
+$(BUILD)/fuzz/%: tests/fuzz/%.c $(BUILD)/libvendorban-fuzz.a
+	@mkdir -p $(@D)
+	$(CLANG) $(FUZZFLAGS) -fsanitize=fuzzer $< $(BUILD)/libvendorban-fuzz.a $(LDLIBS) -o $@
+
+fuzz: $(FUZZERS) $(BUILD)/.setup-done
+	@bash tests/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZERS)
 
 PREFIX ?= /usr/local
 install: all
@@ -136,6 +158,11 @@ install: all
 	install -D -m 0644 policy/kaspersky.policy $(DESTDIR)$(PREFIX)/share/doc/vendorban/kaspersky.policy
 	install -d -m 0750 $(DESTDIR)/etc/vendorban $(DESTDIR)/var/log/vendorban
 
+# For editors (clangd): the exact command that compiles each user-space file.
+compile_commands.json: | $(SKEL)
+	@bash scripts/compile-commands.sh "$(CC) $(CFLAGS)" $(LIB_SRCS) $(MAINS) > $@.tmp && mv $@.tmp $@
+	@echo "wrote $@"
+
 clean:
-	rm -rf $(BUILD)/obj $(BUILD)/san $(BUILD)/tests $(BUILD)/*.o $(BUILD)/*.a \
+	rm -rf $(BUILD)/obj $(BUILD)/san $(BUILD)/fuzzobj $(BUILD)/fuzz $(BUILD)/tests $(BUILD)/*.o $(BUILD)/*.a \
 		$(BUILD)/vendorban $(BUILD)/vendorband $(BUILD)/*.skel.h $(BUILD)/vmlinux.h

@@ -17,20 +17,20 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <bpf/libbpf.h>
-#include "attach.h"
-#include "derive.h"
+#include "kernel/attach.h"
+#include "scan/derive.h"
 #include "identify/match.h"
-#include "denylog.h"
+#include "log/denylog.h"
 #include "log/forward.h"
 #include "log/logtime.h"
-#include "event.h"
-#include "kernel.h"
-#include "msg.h"
-#include "policy.h"
-#include "policy_sig.h"
-#include "rules.h"
-#include "runstate.h"
-#include "selftest.h"
+#include "log/event.h"
+#include "kernel/facts.h"
+#include "util/msg.h"
+#include "policy/policy.h"
+#include "policy/sig.h"
+#include "kernel/rules.h"
+#include "daemon/runstate.h"
+#include "daemon/selftest.h"
 
 #define VB_POLICY_DEFAULT	"/etc/vendorban/vendorban.policy"
 #define VB_POLL_MS		200
@@ -117,10 +117,7 @@ static int load_policy(struct daemon *d, const char *path, struct vb_policy **ou
 					      why, sizeof(why));
 	else
 		err = vb_policy_load(path, out, &diag);
-	for (size_t i = 0; i < diag.n; i++)
-		vb_msg(diag.warning[i] ? LOG_WARNING : LOG_ERR, "%s", diag.msgs[i]);
-	if (diag.n_total > diag.n)
-		vb_err("%zu more messages not shown", diag.n_total - diag.n);
+	vb_diag_log(&diag, path);
 	vb_diag_free(&diag);
 	if (err && why[0])
 		vb_err("%s", why);

@@ -26,7 +26,7 @@
 #include <unistd.h>
 #include <sys/stat.h>
 #include <sys/uio.h>
-#include "denylog.h"
+#include "log/denylog.h"
 #include "log/chain.h"
 
 #define MAX_ROUNDS	15

@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "policy.h"
+#include "policy/policy.h"
 
 /* What the daemon trusts about an accepted policy without checking again. */
 static void check_policy(const struct vb_policy *p)

@@ -8,8 +8,6 @@
 #include <sys/wait.h>
 #include "hostutil.h"
 
-bool cli_json;
-
 int cli_run(int (*cmd)(int, char **), bool json, char **argv, const char *out_file,
 	    const char *err_file)
 {

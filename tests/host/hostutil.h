@@ -7,8 +7,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-/* The CLI's --json switch: defined here, since tests do not link the CLI's main. */
-extern bool cli_json;
+/* The CLI's --json switch, cli_json (user/cli/dispatch.c). */
+#include "cli/cli.h"
 
 /*
  * Run cmd(argc, argv) in a child, as `vendorban [-j] ARGV...` would: stdout into out_file,

@@ -18,8 +18,8 @@
 #include "kselftest_harness.h"
 
 #include "vendorban.h"
-#include "policy.h"
-#include "event.h"
+#include "policy/policy.h"
+#include "log/event.h"
 
 #define H1	"3a7bd3e2360a3d29eea436fcfb7e44c735d117c42d1c1835420b6b9942dd4f1b"
 #define SEQ_CUR		8	/* policy_state.seq of the policy the daemon installed */

@@ -23,7 +23,7 @@
 #include "identify_fixture.h"
 #include "../fixtures/mkpe.h"
 
-#include "cli.h"
+#include "cli/cli.h"
 
 int do_identify(int argc, char **argv);
 

@@ -12,8 +12,8 @@
 #include <openssl/x509.h>
 #include <linux/types.h>
 #include "kselftest_harness.h"
-#include "policy.h"
-#include "rules.h"
+#include "policy/policy.h"
+#include "kernel/rules.h"
 #include "identify/evidence.h"
 #include "identify/match.h"
 #include "identify/x509id.h"

@@ -20,8 +20,8 @@
 #include <openssl/evp.h>
 #include "kselftest_harness.h"
 #include "hostutil.h"
-#include "cli.h"
-#include "denylog.h"
+#include "cli/cli.h"
+#include "log/denylog.h"
 #include "log/chain.h"
 #include "log/forward.h"
 #include "log/verify.h"

@@ -16,8 +16,8 @@
 #include <json-c/json.h>
 #include "kselftest_harness.h"
 #include "hostutil.h"
-#include "cli.h"
-#include "denylog.h"
+#include "cli/cli.h"
+#include "log/denylog.h"
 #include "log/query.h"
 #include "log/report.h"
 

@@ -17,8 +17,8 @@
 #include <zlib.h>
 #include "kselftest_harness.h"
 #include "hostutil.h"
-#include "cli.h"
-#include "denylog.h"
+#include "cli/cli.h"
+#include "log/denylog.h"
 #include "log/logtime.h"
 #include "log/reader.h"
 #include "log/rotate.h"

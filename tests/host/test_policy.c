@@ -18,7 +18,7 @@
 #include "kselftest_harness.h"
 
 #include "vendorban.h"
-#include "policy.h"
+#include "policy/policy.h"
 
 #define H1	"3a7bd3e2360a3d29eea436fcfb7e44c735d117c42d1c1835420b6b9942dd4f1b"
 #define H2	"AABBCCDDEEFF00112233445566778899AaBbCcDdEeFf00112233445566778899"

@@ -14,8 +14,8 @@
 #include "kselftest_harness.h"
 
 #include "vendorban.h"
-#include "policy.h"
-#include "policy_diff.h"
+#include "policy/policy.h"
+#include "policy/diff.h"
 
 #define H1	"3a7bd3e2360a3d29eea436fcfb7e44c735d117c42d1c1835420b6b9942dd4f1b"
 #define H3	"0000000000000000000000000000000000000000000000000000000000000001"

@@ -25,8 +25,8 @@
 #include "kselftest_harness.h"
 #include "hostutil.h"
 
-#include "policy.h"
-#include "policy_sig.h"
+#include "policy/policy.h"
+#include "policy/sig.h"
 
 #define GOOD_POLICY	"version 7\nvendor acme \"Acme\"\n\tpath /opt/acme/\n"
 #define DAY		(24 * 60 * 60L)

@@ -21,10 +21,10 @@
 
 #include "vendorban.h"
 #include "vendorban.skel.h"
-#include "attach.h"
-#include "kernel.h"
-#include "policy.h"
-#include "rules.h"
+#include "kernel/attach.h"
+#include "kernel/facts.h"
+#include "policy/policy.h"
+#include "kernel/rules.h"
 
 #define H1	"3a7bd3e2360a3d29eea436fcfb7e44c735d117c42d1c1835420b6b9942dd4f1b"
 #define H2	"aabbccddeeff00112233445566778899aabbccddeeff00112233445566778899"

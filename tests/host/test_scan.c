@@ -13,9 +13,9 @@
 #include <linux/types.h>
 #include "kselftest_harness.h"
 #include "hostutil.h"
-#include "cli.h"
-#include "policy.h"
-#include "scan.h"
+#include "cli/cli.h"
+#include "policy/policy.h"
+#include "scan/scan.h"
 
 int do_scan(int argc, char **argv);
 

@@ -20,11 +20,11 @@
 #include "hostutil.h"
 #include "identify_fixture.h"
 
-#include "cli.h"
-#include "msg.h"
-#include "policy.h"
-#include "scan.h"
-#include "scan_cache.h"
+#include "cli/cli.h"
+#include "util/msg.h"
+#include "policy/policy.h"
+#include "scan/scan.h"
+#include "scan/cache.h"
 
 int do_scan(int argc, char **argv);
 

@@ -4,7 +4,7 @@
 #include <glob.h>
 #include <linux/types.h>
 #include "kselftest_harness.h"
-#include "policy.h"
+#include "policy/policy.h"
 #include "vendorban.h"
 
 static void expect_clean(struct __test_metadata *_metadata, const char *pattern, size_t min)

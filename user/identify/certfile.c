@@ -9,7 +9,7 @@
 #include <openssl/x509.h>
 #include "identify/certfile.h"
 #include "identify/x509id.h"
-#include "readfile.h"
+#include "util/readfile.h"
 
 int vb_certfile_load(const char *path, struct vb_signer *id, bool *expired,
 		     uint8_t file_sha256[32], char *why, size_t why_len)

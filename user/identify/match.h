@@ -5,7 +5,7 @@
 #define VB_MATCH_H
 
 #include "identify/evidence.h"
-#include "policy.h"
+#include "policy/policy.h"
 
 #define VB_MATCHES_MAX	8
 

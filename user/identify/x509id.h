@@ -6,7 +6,7 @@
 #include <openssl/asn1.h>
 #include <openssl/x509.h>
 #include "identify/evidence.h"
-#include "hex.h"
+#include "util/hex.h"
 
 /* Fill issuer (text and DER) and serial. 0 or -ENOMEM. */
 int vb_x509id_issuer_serial(struct vb_signer *s, const X509_NAME *issuer,

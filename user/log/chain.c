@@ -8,6 +8,7 @@
 #include <unistd.h>
 #include <openssl/evp.h>
 #include "log/chain.h"
+#include "util/hex.h"
 
 #define SEAL_PREFIX_MAX	(sizeof("{\"seq\":18446744073709551615,\"prev\":\"\",") + \
 			 VB_CHAIN_HEX_LEN)
@@ -25,25 +26,9 @@ void vb_chain_hash(const void *line, size_t len, uint8_t out[VB_CHAIN_HASH_LEN])
 }
 
 
-static int nibble(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;	/* the writer writes lower case only: anything else was changed */
-}
-
 int vb_chain_unhex(const char *hex, uint8_t *out, size_t n)
 {
-	for (size_t i = 0; i < n; i++) {
-		int hi = nibble(hex[2 * i]), lo = hi < 0 ? -1 : nibble(hex[2 * i + 1]);
-
-		if (lo < 0)
-			return -EINVAL;
-		out[i] = hi << 4 | lo;
-	}
-	return hex[2 * n] ? -EINVAL : 0;
+	return vb_unhex(hex, out, n) == (int)n ? 0 : -EINVAL;
 }
 
 int vb_chain_seal(const struct vb_chain *c, const char *obj, size_t len, char **buf, size_t *cap,

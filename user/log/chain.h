@@ -14,7 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <json-c/json.h>
-#include "hex.h"
+#include "util/hex.h"
 
 #define VB_CHAIN_HASH_LEN	32
 #define VB_CHAIN_HEX_LEN	64

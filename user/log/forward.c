@@ -12,7 +12,7 @@
 #include <systemd/sd-journal.h>
 #include "log/chain.h"
 #include "log/forward.h"
-#include "msg.h"
+#include "util/msg.h"
 
 /*
  * The audit record type is AUDIT_USER_AVC: an access decision made for the kernel's sake by

@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* What every CLI command shares: output mode and the command signature. */
+#ifndef VB_CLI_H
+#define VB_CLI_H
+
+#include <stdbool.h>
+
+extern bool cli_json;	/* -j/--json: machine-readable output on stdout */
+
+struct cli_cmd {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+	const char *help;
+};
+
+/* Run argv[0] from a command table. --help, -h or help print usage (NULL: the table) on stdout
+ * and return 0; no command or an unknown one prints it on stderr and returns 2. */
+int cli_dispatch(const struct cli_cmd *cmds, const char *what, const char *usage, int argc,
+		 char **argv);
+
+int do_status(int argc, char **argv);
+int do_policy(int argc, char **argv);
+int do_disable(int argc, char **argv);
+int do_reload(int argc, char **argv);
+int do_scan(int argc, char **argv);
+int do_identify(int argc, char **argv);
+int do_log(int argc, char **argv);
+
+#endif

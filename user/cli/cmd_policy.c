@@ -1,0 +1,124 @@
+// SPDX-License-Identifier: GPL-2.0
+/* vendorban policy ...: what policy staff run before they ship. */
+#include <stdio.h>
+#include <string.h>
+#include <json-c/json.h>
+#include "cli/cli.h"
+#include "cli/cmd_policy_sign.h"
+#include "util/msg.h"
+#include "policy/policy.h"
+#include "policy/diff.h"
+
+static void check_json(const char *file, const struct vb_policy *p, const struct vb_diag *diag,
+		       bool ok, size_t nh, size_t np, size_t ni)
+{
+	struct json_object *o = json_object_new_object();
+	struct json_object *errs = json_object_new_array(), *warns = json_object_new_array();
+
+	json_object_object_add(o, "file", json_object_new_string(file));
+	json_object_object_add(o, "ok", json_object_new_boolean(ok));
+	for (size_t j = 0; j < diag->n; j++)
+		json_object_array_add(diag->warning[j] ? warns : errs,
+				      json_object_new_string(diag->msgs[j]));
+	json_object_object_add(o, "errors", errs);
+	json_object_object_add(o, "warnings", warns);
+	json_object_object_add(o, "n_errors", json_object_new_uint64(diag->n_errors));
+	json_object_object_add(o, "n_warnings",
+			       json_object_new_uint64(diag->n_total - diag->n_errors));
+	if (p) {
+		json_object_object_add(o, "version", json_object_new_uint64(p->version));
+		json_object_object_add(o, "vendors", json_object_new_int64(p->n_vendors));
+		json_object_object_add(o, "sha256_rules", json_object_new_int64(nh));
+		json_object_object_add(o, "path_rules", json_object_new_int64(np));
+		json_object_object_add(o, "identity_rules", json_object_new_int64(ni));
+		json_object_object_add(o, "deny_unsigned_modules",
+				       json_object_new_boolean(p->deny_unsigned_modules));
+		json_object_object_add(o, "deny_init_module",
+				       json_object_new_boolean(p->deny_init_module));
+	}
+	puts(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
+						   JSON_C_TO_STRING_NOSLASHESCAPE));
+	json_object_put(o);
+}
+
+/* Exit 0: every file accepted; 1: a file refused (or, with --strict, one has warnings). */
+static int policy_check(int argc, char **argv)
+{
+	bool strict = false;
+	int bad = 0, first = 1;
+
+	if (argc >= 2 && !strcmp(argv[1], "--strict")) {
+		strict = true;
+		first = 2;
+	}
+	if (argc <= first) {
+		fprintf(stderr, "usage: vendorban policy check [--strict] FILE...\n");
+		return 2;
+	}
+	for (int i = first; i < argc; i++) {
+		struct vb_diag diag = {};
+		struct vb_policy *p = NULL;
+		size_t nh = 0, np = 0, ni = 0, nw;
+		char idents[64] = "";
+		bool ok;
+		int err;
+
+		err = vb_policy_load(argv[i], &p, &diag);
+		nw = diag.n_total - diag.n_errors;
+		ok = !err && !(strict && nw);
+		vb_diag_print(&diag, argv[i], cli_json ? stderr : stdout);
+		for (size_t j = 0; p && j < p->n_rules; j++) {
+			if (p->rules[j].kind == VB_RULE_SHA256)
+				nh++;
+			else if (p->rules[j].kind == VB_RULE_PATH)
+				np++;
+			else
+				ni++;
+		}
+		if (ni)
+			snprintf(idents, sizeof(idents), ", %zu identity rule%s", ni,
+				 ni == 1 ? "" : "s");
+		if (cli_json)
+			check_json(argv[i], p, &diag, ok, nh, np, ni);
+		else if (ok && nw)
+			printf("%s: ok: version %llu, %zu vendors, %zu sha256 rules, %zu path rules%s, %zu warning%s\n",
+			       argv[i], (unsigned long long)p->version, p->n_vendors, nh, np, idents,
+			       nw, nw == 1 ? "" : "s");
+		else if (ok)
+			printf("%s: ok: version %llu, %zu vendors, %zu sha256 rules, %zu path rules%s\n",
+			       argv[i], (unsigned long long)p->version, p->n_vendors, nh, np, idents);
+		else if (!err)
+			printf("%s: refused (--strict: %zu warning%s)\n", argv[i], nw,
+			       nw == 1 ? "" : "s");
+		else
+			printf("%s: refused (%zu errors)\n", argv[i], diag.n_errors);
+		bad |= !ok;
+		vb_policy_free(p);
+		vb_diag_free(&diag);
+	}
+	return bad;
+}
+
+/* Exit 0: no differences; 1: differences; 2: bad arguments or a policy refused. */
+static int policy_diff(int argc, char **argv)
+{
+	if (argc != 3) {
+		fprintf(stderr, "usage: vendorban [--json] policy diff OLD NEW\n");
+		return 2;
+	}
+	return vb_policy_diff_files(argv[1], argv[2], cli_json, stdout, stderr);
+}
+
+int do_policy(int argc, char **argv)
+{
+	static const struct cli_cmd cmds[] = {
+		{ "check", policy_check,
+		  "validate policy files; errors and warnings as file:line:col (--strict: warnings fail)" },
+		{ "diff", policy_diff, "what NEW adds, removes and changes against OLD, per vendor" },
+		{ "sign", policy_sign_cmd, "sign a policy: --key KEY --cert CERT [-o SIG] FILE" },
+		{ "verify", policy_verify_cmd, "check a policy's signature: --trust CERT... FILE..." },
+		{},
+	};
+
+	return cli_dispatch(cmds, "policy command", NULL, argc - 1, argv + 1);
+}

@@ -1,0 +1,359 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <openssl/evp.h>
+#include "vendorban.skel.h"
+#include "kernel/attach.h"
+#include "kernel/facts.h"
+#include "util/msg.h"
+
+static const char *const map_names[VB_MAP_MAX] = {
+	[VB_MAP_SETTINGS] = "settings",
+	[VB_MAP_POLICY_STATE] = "policy_state",
+	[VB_MAP_HASH_SLOTS] = "hash_slots",
+	[VB_MAP_PATH_SLOTS] = "path_slots",
+	[VB_MAP_SLOT_INFO] = "slot_info",
+	[VB_MAP_VERDICT_CACHE] = "verdict_cache",
+	[VB_MAP_CANARY_INODES] = "canary_inodes",
+	[VB_MAP_CANARY_HASHES] = "canary_hashes",
+	[VB_MAP_STATS] = "stats",
+	[VB_MAP_EVENTS] = "events",
+	[VB_MAP_SCRATCH] = "scratch",
+	[VB_MAP_SIGNER_SLOTS] = "signer_slots",
+	[VB_MAP_MODULE_SLOTS] = "module_slots",
+	[VB_MAP_FILE_VERDICTS] = "file_verdicts",
+	[VB_MAP_MODSCRATCH] = "modscratch",
+};
+
+/* Programs each path attaches; "setattr" stands for the variant that fits this kernel. */
+static const char *const lsm_progs[] = {
+	"vb_lsm_bprm_check", "vb_lsm_mmap_file", "vb_lsm_file_mprotect", "vb_lsm_file_open",
+	"vb_lsm_path_truncate", "setattr", "vb_lsm_inode_free", "vb_lsm_kernel_read_file",
+	"vb_lsm_kernel_post_read_file", "vb_lsm_kernel_load_data", "vb_lsm_kernel_post_load_data",
+	NULL,
+};
+static const char *const fmod_ret_progs[] = {
+	"vb_fr_file_open", "vb_fr_mmap_file", "vb_fr_file_mprotect", "vb_fr_path_truncate",
+	"setattr", "vb_fr_inode_free", "vb_fr_kernel_post_read_file",
+	"vb_fr_kernel_load_data", "vb_fr_kernel_post_load_data", NULL,
+};
+
+const char *vb_path_name(enum vb_path path)
+{
+	switch (path) {
+	case VB_PATH_LSM:
+		return "lsm";
+	case VB_PATH_FMOD_RET:
+		return "fmod_ret";
+	default:
+		return "none";
+	}
+}
+
+static const char *const *path_progs(enum vb_path path)
+{
+	return path == VB_PATH_LSM ? lsm_progs : path == VB_PATH_FMOD_RET ? fmod_ret_progs : NULL;
+}
+
+/* inode_setattr gained a leading idmap argument in 6.3 (two arguments before, three after). */
+static const char *setattr_prog(enum vb_path path)
+{
+	int n = vb_btf_func_nargs(path == VB_PATH_LSM ? "bpf_lsm_inode_setattr" :
+							 "security_inode_setattr");
+	if (path == VB_PATH_LSM)
+		return n >= 3 ? "vb_lsm_inode_setattr_idmap" : "vb_lsm_inode_setattr";
+	return n >= 3 ? "vb_fr_inode_setattr_idmap" : "vb_fr_inode_setattr";
+}
+
+static const char *prog_name(enum vb_path path, const char *name)
+{
+	return strcmp(name, "setattr") ? name : setattr_prog(path);
+}
+
+__u64 vb_object_id(void)
+{
+	unsigned char md[32];
+	const void *elf;
+	size_t sz;
+	__u64 id;
+
+	elf = vendorban__elf_bytes(&sz);
+	EVP_Digest(elf, sz, md, NULL, EVP_sha256(), NULL);
+	memcpy(&id, md, sizeof(id));
+	return id;
+}
+
+static void kernel_init(struct vb_kernel *k)
+{
+	memset(k, 0, sizeof(*k));
+	for (int i = 0; i < VB_MAP_MAX; i++)
+		k->map_fd[i] = -1;
+}
+
+static int map_state(struct vb_kernel *k)
+{
+	void *p = mmap(NULL, sysconf(_SC_PAGESIZE), PROT_READ | PROT_WRITE, MAP_SHARED,
+		       k->map_fd[VB_MAP_POLICY_STATE], 0);
+
+	if (p == MAP_FAILED) {
+		int err = -errno;
+
+		vb_err("cannot map the policy_state map: %s", strerror(-err));
+		return err;
+	}
+	k->state = p;
+	return 0;
+}
+
+int vb_kernel_open_pinned(struct vb_kernel *k)
+{
+	char path[256];
+	int err;
+
+	kernel_init(k);
+	for (int i = 0; i < VB_MAP_MAX; i++) {
+		snprintf(path, sizeof(path), VB_PIN_DIR "/%s", map_names[i]);
+		k->map_fd[i] = bpf_obj_get(path);
+		if (k->map_fd[i] < 0) {
+			err = -errno;
+			if (err != -ENOENT)
+				vb_err("cannot open %s: %s", path, strerror(-err));
+			vb_kernel_close(k);
+			return err;
+		}
+	}
+	err = map_state(k);
+	if (!err)
+		err = vb_settings_read(k);
+	if (err)
+		vb_kernel_close(k);
+	return err;
+}
+
+int vb_kernel_missing_links(enum vb_path path, char *missing, size_t len)
+{
+	const char *const *progs = path_progs(path);
+	char pin[256];
+	int n = 0;
+
+	if (!progs)
+		return -EINVAL;
+	for (int i = 0; progs[i]; i++) {
+		const char *name = prog_name(path, progs[i]);
+
+		snprintf(pin, sizeof(pin), VB_PIN_DIR "/link_%s", name);
+		if (access(pin, F_OK)) {
+			if (!n && missing)
+				snprintf(missing, len, "%s", name);
+			n++;
+		}
+	}
+	return n;
+}
+
+static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	/* The verifier log is the only explanation of a load failure: keep warnings. */
+	if (level == LIBBPF_DEBUG)
+		return 0;
+	return vfprintf(stderr, fmt, ap);
+}
+
+int vb_kernel_load(struct vb_kernel *k, enum vb_path path)
+{
+	const char *const *progs = path_progs(path);
+	struct bpf_program *prog;
+	int err;
+
+	kernel_init(k);
+	libbpf_set_print(libbpf_print);
+	k->skel = vendorban__open();
+	if (!k->skel) {
+		err = -errno;
+		vb_err("cannot open the BPF object: %s", strerror(-err));
+		return err;
+	}
+	bpf_object__for_each_program(prog, k->skel->obj) {
+		bool want = false;
+
+		for (int i = 0; progs[i]; i++)
+			if (!strcmp(bpf_program__name(prog), prog_name(path, progs[i])))
+				want = true;
+		bpf_program__set_autoload(prog, want);
+	}
+	err = vendorban__load(k->skel);
+	if (err) {
+		vb_err("the kernel refused the BPF programs for the %s path: %s",
+		       vb_path_name(path), strerror(-err));
+		goto fail;
+	}
+	for (int i = 0; i < VB_MAP_MAX; i++) {
+		struct bpf_map *m = bpf_object__find_map_by_name(k->skel->obj, map_names[i]);
+
+		k->map_fd[i] = dup(bpf_map__fd(m));
+	}
+	err = map_state(k);
+	if (err)
+		goto fail;
+	k->settings.path = path;
+	k->settings.enabled = 0;
+	k->settings.can_hash = path == VB_PATH_LSM;
+	k->settings.object_id = vb_object_id();
+	err = vb_settings_write(k);
+	if (err)
+		goto fail;
+	bpf_object__for_each_program(prog, k->skel->obj) {
+		struct bpf_link *link;
+
+		if (!bpf_program__autoload(prog))
+			continue;
+		link = bpf_program__attach(prog);
+		if (!link) {
+			err = -errno;
+			vb_err("cannot attach %s: %s", bpf_program__name(prog), strerror(-err));
+			goto fail;
+		}
+		/* The skeleton destroys the links it holds; these are ours until pinned. */
+		for (int i = 0; i < (int)k->skel->skeleton->prog_cnt; i++)
+			if (*k->skel->skeleton->progs[i].prog == prog)
+				*k->skel->skeleton->progs[i].link = link;
+	}
+	return 0;
+fail:
+	vb_kernel_close(k);
+	return err;
+}
+
+static int unpin_dir_entries(void)
+{
+	char pin[512];
+	DIR *d;
+	struct dirent *de;
+	int err = 0;
+
+	d = opendir(VB_PIN_DIR);
+	if (!d)
+		return errno == ENOENT ? 0 : -errno;
+	/* Links first: once they are gone nothing runs the old programs. */
+	for (int pass = 0; pass < 2; pass++) {
+		rewinddir(d);
+		while ((de = readdir(d))) {
+			bool is_link = !strncmp(de->d_name, "link_", 5);
+
+			if (de->d_name[0] == '.' || is_link != (pass == 0))
+				continue;
+			snprintf(pin, sizeof(pin), VB_PIN_DIR "/%s", de->d_name);
+			if (unlink(pin) && !err) {
+				err = -errno;
+				vb_err("cannot unpin %s: %s", pin, strerror(errno));
+			}
+		}
+	}
+	closedir(d);
+	return err;
+}
+
+int vb_kernel_unpin_all(void)
+{
+	int err = unpin_dir_entries();
+
+	if (!err && rmdir(VB_PIN_DIR) && errno != ENOENT)
+		err = -errno;
+	return err;
+}
+
+int vb_kernel_pin(struct vb_kernel *k)
+{
+	char pin[256];
+	int err;
+
+	err = unpin_dir_entries();
+	if (err)
+		return err;
+	if (mkdir(VB_PIN_DIR, 0700) && errno != EEXIST) {
+		err = -errno;
+		vb_err("cannot create %s: %s (is bpffs mounted on /sys/fs/bpf?)", VB_PIN_DIR,
+		       strerror(errno));
+		return err;
+	}
+	for (int i = 0; i < VB_MAP_MAX; i++) {
+		snprintf(pin, sizeof(pin), VB_PIN_DIR "/%s", map_names[i]);
+		if (bpf_obj_pin(k->map_fd[i], pin)) {
+			err = -errno;
+			vb_err("cannot pin %s: %s", pin, strerror(errno));
+			return err;
+		}
+	}
+	for (int i = 0; i < (int)k->skel->skeleton->prog_cnt; i++) {
+		struct bpf_link *link = *k->skel->skeleton->progs[i].link;
+
+		if (!link)
+			continue;
+		snprintf(pin, sizeof(pin), VB_PIN_DIR "/link_%s", k->skel->skeleton->progs[i].name);
+		err = bpf_link__pin(link, pin);
+		if (err) {
+			vb_err("cannot pin %s: %s", pin, strerror(-err));
+			return err;
+		}
+	}
+	return 0;
+}
+
+void vb_kernel_close(struct vb_kernel *k)
+{
+	if (k->state)
+		munmap(k->state, sysconf(_SC_PAGESIZE));
+	for (int i = 0; i < VB_MAP_MAX; i++)
+		if (k->map_fd[i] >= 0)
+			close(k->map_fd[i]);
+	/* Destroying the skeleton detaches links that were never pinned, and only those. */
+	if (k->skel)
+		vendorban__destroy(k->skel);
+	kernel_init(k);
+}
+
+int vb_settings_read(struct vb_kernel *k)
+{
+	__u32 zero = 0;
+
+	if (bpf_map_lookup_elem(k->map_fd[VB_MAP_SETTINGS], &zero, &k->settings)) {
+		vb_err("cannot read the settings map: %s", strerror(errno));
+		return -errno;
+	}
+	return 0;
+}
+
+int vb_settings_write(struct vb_kernel *k)
+{
+	__u32 zero = 0;
+
+	if (bpf_map_update_elem(k->map_fd[VB_MAP_SETTINGS], &zero, &k->settings, BPF_ANY)) {
+		vb_err("cannot write the settings map: %s", strerror(errno));
+		return -errno;
+	}
+	return 0;
+}
+
+int vb_stat_read(struct vb_kernel *k, enum vb_stat stat, __u64 *out)
+{
+	int ncpu = libbpf_num_possible_cpus();
+	__u32 key = stat;
+
+	if (ncpu < 0)
+		return ncpu;
+	__u64 vals[ncpu];
+
+	if (bpf_map_lookup_elem(k->map_fd[VB_MAP_STATS], &key, vals))
+		return -errno;
+	*out = 0;
+	for (int i = 0; i < ncpu; i++)
+		*out += vals[i];
+	return 0;
+}

@@ -1,0 +1,329 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+#include "kernel/rules.h"
+#include "util/hex.h"
+#include "util/fnv.h"
+#include "util/msg.h"
+#include "identify/evidence.h"
+
+static int rules_map_create(const char *name, __u32 key_size, __u32 max)
+{
+	LIBBPF_OPTS(bpf_map_create_opts, opts, .map_flags = BPF_F_NO_PREALLOC);
+	int fd;
+
+	/* Must match the inner map templates in vendorban.bpf.c exactly. */
+	fd = bpf_map_create(BPF_MAP_TYPE_HASH, name, key_size, sizeof(struct vb_rule_ref), max,
+			    &opts);
+	if (fd < 0) {
+		fd = -errno;	/* before vb_err, which may change errno */
+		vb_err("cannot create the %s map: %s", name, strerror(-fd));
+	}
+	return fd;
+}
+
+static int fill_hashes(int fd, const struct vb_policy *p, __u32 *count)
+{
+	/* The generic batch update takes no flags but BPF_F_LOCK; the parser already refused
+	 * duplicate hashes. */
+	LIBBPF_OPTS(bpf_map_batch_opts, opts);
+	struct vb_rule_ref *vals;
+	__u8 (*keys)[VB_SHA256_LEN];
+	__u32 n = 0;
+	int err = 0;
+
+	keys = calloc(p->n_rules ? p->n_rules : 1, sizeof(*keys));
+	vals = calloc(p->n_rules ? p->n_rules : 1, sizeof(*vals));
+	if (!keys || !vals) {
+		err = -ENOMEM;
+		goto out;
+	}
+	for (size_t i = 0; i < p->n_rules; i++) {
+		if (p->rules[i].kind != VB_RULE_SHA256)
+			continue;
+		memcpy(keys[n], p->rules[i].sha256, VB_SHA256_LEN);
+		vals[n].rule_idx = i;
+		vals[n].mode = p->rules[i].mode;
+		n++;
+	}
+	/* One syscall for the whole set: reloads of 100k-hash policies stay fast. */
+	if (n) {
+		__u32 done = n;
+
+		if (bpf_map_update_batch(fd, keys, vals, &done, &opts)) {
+			err = -errno;
+			vb_err("cannot load %u content hashes into the kernel: %s", n,
+			       strerror(-err));
+		}
+	}
+	*count = n;
+out:
+	free(keys);
+	free(vals);
+	return err;
+}
+
+static int fill_paths(int fd, const struct vb_policy *p, __u32 *count)
+{
+	__u32 n = 0;
+
+	for (size_t i = 0; i < p->n_rules; i++) {
+		struct vb_path_key key = {};
+		struct vb_rule_ref ref = { .rule_idx = i, .mode = p->rules[i].mode };
+
+		if (p->rules[i].kind != VB_RULE_PATH)
+			continue;
+		/* The parser bounds rules to 255 bytes: the key keeps its NUL padding. */
+		memcpy(key.path, p->rules[i].path, strnlen(p->rules[i].path, sizeof(key.path) - 1));
+		if (bpf_map_update_elem(fd, &key, &ref, BPF_NOEXIST)) {
+			int err = -errno;
+
+			vb_err("cannot load path rule %s: %s", p->rules[i].id, strerror(-err));
+			return err;
+		}
+		n++;
+	}
+	*count = n;
+	return 0;
+}
+
+/* A derived hash never overrides a policy's own sha256 rule: its rule is the more direct. */
+static int fill_derived_hashes(int fd, const struct vb_derived *d, const struct vb_policy *p,
+			       __u32 *count)
+{
+	for (size_t i = 0; d && i < d->n_hashes; i++) {
+		const struct vb_derived_hash *h = &d->hashes[i];
+		struct vb_rule_ref ref = { .rule_idx = h->rule_idx,
+					   .mode = p->rules[h->rule_idx].mode };
+
+		if (!bpf_map_update_elem(fd, h->sha256, &ref, BPF_NOEXIST))
+			(*count)++;
+		else if (errno != EEXIST) {
+			int err = -errno;
+
+			vb_err("cannot load a scanned file's hash into the kernel: %s",
+			       strerror(-err));
+			return err;
+		}
+	}
+	return 0;
+}
+
+int vb_rules_signer_keys(const struct vb_rule *r, struct vb_signer_key keys[2], int *n)
+{
+	const struct vb_signer *id = r->ident;
+	int len;
+
+	*n = 0;
+	if ((r->kind != VB_RULE_SIGNER && r->kind != VB_RULE_CERT) || !id)
+		return -ENOENT;
+	if (id->has_issuer_serial && id->issuer_der_len && id->serial[0]) {
+		memset(&keys[*n], 0, sizeof(keys[*n]));
+		len = vb_unhex(id->serial, keys[*n].id, VB_SIGNER_ID_MAX);
+		if (len > 0) {
+			keys[*n].kind = VB_SIGNER_ISSUER_SERIAL;
+			keys[*n].len = len;
+			keys[*n].issuer_hash = vb_fnv1a64(id->issuer_der, id->issuer_der_len);
+			(*n)++;
+		}
+	}
+	if (id->skid[0]) {
+		memset(&keys[*n], 0, sizeof(keys[*n]));
+		len = vb_unhex(id->skid, keys[*n].id, VB_SIGNER_ID_MAX);
+		if (len > 0) {
+			keys[*n].kind = VB_SIGNER_SKID;
+			keys[*n].len = len;
+			(*n)++;
+		}
+	}
+	return *n ? 0 : -ENOENT;
+}
+
+static int fill_signers(int fd, const struct vb_policy *p, __u32 *count)
+{
+	for (size_t i = 0; i < p->n_rules; i++) {
+		struct vb_rule_ref ref = { .rule_idx = i, .mode = p->rules[i].mode };
+		struct vb_signer_key keys[2];
+		int n;
+
+		if (vb_rules_signer_keys(&p->rules[i], keys, &n))
+			continue;
+		for (int j = 0; j < n; j++) {
+			/* The same certificate under two rules: the first one names it. */
+			if (!bpf_map_update_elem(fd, &keys[j], &ref, BPF_NOEXIST))
+				(*count)++;
+			else if (errno != EEXIST) {
+				int err = -errno;
+
+				vb_err("cannot load signer rule %s: %s", p->rules[i].id,
+				       strerror(-err));
+				return err;
+			}
+		}
+	}
+	return 0;
+}
+
+static int fill_module_names(int fd, const struct vb_policy *p, __u32 *count)
+{
+	for (size_t i = 0; i < p->n_rules; i++) {
+		const struct vb_rule *r = &p->rules[i];
+		struct vb_rule_ref ref = { .rule_idx = i, .mode = r->mode };
+		struct vb_module_key key = {};
+
+		if (r->kind != VB_RULE_MODULE || !r->value)
+			continue;
+		strncpy(key.name, r->value, sizeof(key.name) - 1);
+		if (!bpf_map_update_elem(fd, &key, &ref, BPF_NOEXIST))
+			(*count)++;
+		else if (errno != EEXIST) {
+			int err = -errno;
+
+			vb_err("cannot load module rule %s: %s", r->id, strerror(-err));
+			return err;
+		}
+	}
+	return 0;
+}
+
+/* Tagged with the policy's seq, so they count from the flip on and not a moment before. */
+static int fill_file_verdicts(struct vb_kernel *k, const struct vb_derived *d,
+			      const struct vb_policy *p, __u64 seq)
+{
+	for (size_t i = 0; d && i < d->n_files; i++) {
+		struct vb_file_verdict fv = {
+			.seq = seq,
+			.rule = { .rule_idx = d->files[i].rule_idx,
+				  .mode = p->rules[d->files[i].rule_idx].mode },
+		};
+
+		if (bpf_map_update_elem(k->map_fd[VB_MAP_FILE_VERDICTS], &d->files[i].file, &fv,
+					BPF_ANY)) {
+			int err = -errno;
+
+			vb_err("cannot load the verdict of a scanned file: %s%s", strerror(-err),
+			       err == -E2BIG ? " (more files identified than the kernel holds)" :
+			       "");
+			return err;
+		}
+	}
+	return 0;
+}
+
+/* Entries for older policies are dead weight (hooks ignore them): drop them after a flip.
+ * Collected first, then deleted: a deleted key cannot anchor get_next_key, and restarting the
+ * walk after each delete would make this quadratic in the map's size. */
+static void prune_file_verdicts(struct vb_kernel *k, __u64 seq)
+{
+	int fd = k->map_fd[VB_MAP_FILE_VERDICTS];
+	struct vb_dev_ino key, next, *stale = NULL, *more;
+	struct vb_file_verdict fv;
+	size_t n = 0, cap = 0;
+	void *prev = NULL;
+
+	while (!bpf_map_get_next_key(fd, prev, &next)) {
+		key = next;
+		if (!bpf_map_lookup_elem(fd, &key, &fv) && fv.seq != seq) {
+			if (n == cap) {
+				cap = cap ? cap * 2 : 256;
+				more = realloc(stale, cap * sizeof(*stale));
+				if (!more)
+					break;	/* the rest stay: ignored by the hooks, pruned next time */
+				stale = more;
+			}
+			stale[n++] = key;
+		}
+		prev = &key;
+	}
+	for (size_t i = 0; i < n; i++)
+		bpf_map_delete_elem(fd, &stale[i]);
+	free(stale);
+}
+
+int vb_rules_install(struct vb_kernel *k, const struct vb_policy *p, const struct vb_derived *d)
+{
+	__u64 seq = __atomic_load_n(&k->state->seq, __ATOMIC_ACQUIRE), next = seq + 1;
+	__u32 slot = next & 1;
+	struct vb_slot_info info = {
+		.seq = next,
+		.version = p->version,
+		.deny_unsigned_modules = p->deny_unsigned_modules,
+		.deny_init_module = p->deny_init_module,
+	};
+	int fds[4] = { -1, -1, -1, -1 }, err;
+	enum { HASH, PATH, SIGNER, MODULE };
+
+	fds[HASH] = rules_map_create("vb_hash_rules", VB_SHA256_LEN, VB_MAX_HASH_RULES);
+	fds[PATH] = rules_map_create("vb_path_rules", sizeof(struct vb_path_key),
+				     VB_MAX_PATH_RULES);
+	fds[SIGNER] = rules_map_create("vb_signer_keys", sizeof(struct vb_signer_key),
+				       VB_MAX_SIGNER_KEYS);
+	fds[MODULE] = rules_map_create("vb_module_names", sizeof(struct vb_module_key),
+				       VB_MAX_MODULE_NAMES);
+	for (int i = 0; i < 4; i++) {
+		if (fds[i] < 0) {
+			err = fds[i];
+			goto out;
+		}
+	}
+	err = fill_hashes(fds[HASH], p, &info.n_hash_rules);
+	if (!err)
+		err = fill_derived_hashes(fds[HASH], d, p, &info.n_hash_rules);
+	if (!err)
+		err = fill_paths(fds[PATH], p, &info.n_path_rules);
+	if (!err)
+		err = fill_signers(fds[SIGNER], p, &info.n_signer_keys);
+	if (!err)
+		err = fill_module_names(fds[MODULE], p, &info.n_module_names);
+	if (!err)
+		err = fill_file_verdicts(k, d, p, next);
+	if (err)
+		goto out;
+	/* Frozen: no syscall can change a policy once it is built, not even ours. */
+	for (int i = 0; i < 4; i++) {
+		if (bpf_map_freeze(fds[i])) {
+			err = -errno;
+			vb_err("cannot freeze the rule maps: %s", strerror(-err));
+			goto out;
+		}
+	}
+	memcpy(info.digest, p->digest, sizeof(info.digest));
+	if (bpf_map_update_elem(k->map_fd[VB_MAP_HASH_SLOTS], &slot, &fds[HASH], BPF_ANY) ||
+	    bpf_map_update_elem(k->map_fd[VB_MAP_PATH_SLOTS], &slot, &fds[PATH], BPF_ANY) ||
+	    bpf_map_update_elem(k->map_fd[VB_MAP_SIGNER_SLOTS], &slot, &fds[SIGNER], BPF_ANY) ||
+	    bpf_map_update_elem(k->map_fd[VB_MAP_MODULE_SLOTS], &slot, &fds[MODULE], BPF_ANY) ||
+	    bpf_map_update_elem(k->map_fd[VB_MAP_SLOT_INFO], &slot, &info, BPF_ANY)) {
+		err = -errno;
+		vb_err("cannot stage the new policy: %s", strerror(-err));
+		goto out;
+	}
+	/* The switch: everything above is in the idle slot, which no hook reads until now. */
+	__atomic_store_n(&k->state->seq, next, __ATOMIC_RELEASE);
+	prune_file_verdicts(k, next);
+out:
+	for (int i = 0; i < 4; i++)
+		if (fds[i] >= 0)
+			close(fds[i]);
+	return err;
+}
+
+int vb_rules_slot(struct vb_kernel *k, __u32 slot, struct vb_slot_info *info)
+{
+	if (bpf_map_lookup_elem(k->map_fd[VB_MAP_SLOT_INFO], &slot, info))
+		return -errno;
+	return 0;
+}
+
+int vb_rules_active(struct vb_kernel *k, struct vb_slot_info *info, __u64 *seq)
+{
+	*seq = __atomic_load_n(&k->state->seq, __ATOMIC_ACQUIRE);
+	if (!*seq) {
+		memset(info, 0, sizeof(*info));
+		return -ENOENT;
+	}
+	return vb_rules_slot(k, *seq & 1, info);
+}

@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Compile a parsed policy into the kernel's rule maps and switch to it in one step. */
+#ifndef VB_RULES_H
+#define VB_RULES_H
+
+#include "kernel/attach.h"
+#include "policy/policy.h"
+
+/* What a scan found for a policy beyond its own rules: files identified by evidence the kernel
+ * cannot see (signer, package), by content hash (so copies are denied too) and by dev/ino. */
+struct vb_derived_hash {
+	__u8 sha256[VB_SHA256_LEN];
+	__u32 rule_idx;
+};
+
+struct vb_derived_file {
+	struct vb_dev_ino file;		/* dev in the kernel's encoding (vb_kdev) */
+	__u32 rule_idx;
+	char *path;			/* where the scan found it */
+};
+
+struct vb_derived {
+	struct vb_derived_hash *hashes;
+	size_t n_hashes;
+	struct vb_derived_file *files;
+	size_t n_files;
+};
+
+/* Fill the idle slot with p's rules (and what a scan derived from them, d may be NULL),
+ * freeze them, then flip policy_state.seq: hooks see either the old policy or the new one,
+ * never a mix. On error the old policy stays active. */
+int vb_rules_install(struct vb_kernel *k, const struct vb_policy *p, const struct vb_derived *d);
+/* The kernel's key for a signer or cert rule's identity; 0, or -ENOENT when the kernel cannot
+ * match it (a subject or TBS rule, an issuer too long to encode). Up to two keys. */
+int vb_rules_signer_keys(const struct vb_rule *r, struct vb_signer_key keys[2], int *n);
+/* The active slot's description. */
+int vb_rules_active(struct vb_kernel *k, struct vb_slot_info *info, __u64 *seq);
+/* Read one slot's description (an event names its slot through its policy_seq). */
+int vb_rules_slot(struct vb_kernel *k, __u32 slot, struct vb_slot_info *info);
+
+#endif

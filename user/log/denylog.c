@@ -1,0 +1,807 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <libgen.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
+#include <sys/uio.h>
+#include <json-c/json.h>
+#include <openssl/evp.h>
+#include "log/denylog.h"
+#include "log/logtime.h"
+#include "log/reader.h"
+#include "log/rotate.h"
+#include "util/msg.h"
+
+/* Where to look back for the last whole record at start: many records' worth. Past it (a
+ * longer damaged tail) the whole file is read. */
+#define DENYLOG_RECOVER_WINDOW	(1u << 20)
+
+enum {
+	WARNED_ROTATE	= 1,
+	WARNED_COMPRESS	= 2,
+	WARNED_HEAD	= 4,
+	WARNED_SYNC	= 8,
+};
+
+/* mkdir -p of path's directory; the ones made get mode (a minimal root may lack /var/lib). */
+static int mkdir_parent(const char *path, mode_t mode)
+{
+	char buf[4096], dir[4096], *p;
+	bool last;
+
+	snprintf(buf, sizeof(buf), "%s", path);
+	snprintf(dir, sizeof(dir), "%s", dirname(buf));
+	for (p = dir + 1;; p++) {
+		if (*p && *p != '/')
+			continue;
+		last = !*p;
+		*p = 0;
+		if (mkdir(dir, last ? mode : 0755) && errno != EEXIST)
+			return -errno;
+		if (last)
+			return 0;
+		*p = '/';
+	}
+}
+
+void vb_denylog_head_path(const char *log, char *buf, size_t len)
+{
+	char dir[4096], base[4096], real[4096], *p;
+	size_t n;
+
+	/* Named after the log's absolute path, so that a second log (a test, another --log)
+	 * never shares the head of the one in /var/log. */
+	snprintf(dir, sizeof(dir), "%s", log);
+	snprintf(base, sizeof(base), "%s", log);
+	if (!realpath(dirname(dir), real))
+		snprintf(real, sizeof(real), "%s", dir);
+	n = snprintf(buf, len, "%s/", VB_DENYLOG_HEAD_DIR);
+	if (n >= len)
+		return;
+	snprintf(buf + n, len - n, "%s/%s.head", real[0] == '/' ? real + 1 : real, basename(base));
+	for (p = buf + n; *p; p++)
+		if (*p == '/')
+			*p = '-';
+}
+
+static void warn_once(struct vb_denylog *l, unsigned int kind, const char *what, int err)
+{
+	if (l->warned & kind)
+		return;
+	l->warned |= kind;
+	vb_warn("denial log %s: %s: %s (counted; enforcement goes on)", l->path, what,
+		strerror(-err));
+}
+
+/* Why the next gap record is written; reasons add up until it is. */
+static void add_reason(struct vb_denylog *l, const char *fmt, ...)
+{
+	size_t n = strlen(l->lost_reason);
+	char text[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	l->gap_pending = true;
+	if (strstr(l->lost_reason, text))
+		return;
+	snprintf(l->lost_reason + n, sizeof(l->lost_reason) - n, "%s%s", n ? "; " : "", text);
+}
+
+static void note_loss(struct vb_denylog *l, int err, const char *what)
+{
+	l->lost++;
+	l->lost_pending++;
+	add_reason(l, "%s: %s", what, strerror(-err));
+}
+
+/* Write line + '\n' (after a '\n' that ends a damaged line, with lead). On a short write the
+ * partial record is cut off again, so the file holds whole records only. */
+static int write_line(struct vb_denylog *l, const char *line, size_t len, bool lead)
+{
+	struct iovec iov[3] = {
+		{ .iov_base = "\n", .iov_len = 1 },
+		{ .iov_base = (void *)line, .iov_len = len },
+		{ .iov_base = "\n", .iov_len = 1 },
+	};
+	ssize_t want = len + 1 + lead, n, more;
+	struct iovec *v = lead ? iov : iov + 1;
+	int nv = lead ? 3 : 2, err;
+
+	/* One writev with O_APPEND: a record is never interleaved with another writer's. */
+	errno = 0;
+	n = writev(l->fd, v, nv);
+	/* A short write (a signal, the disk filling up): the rest once more, which either
+	 * completes the record or says why it cannot. */
+	while (n > 0 && n < want) {
+		ssize_t skip = n;
+
+		for (; skip >= (ssize_t)v->iov_len; nv--)
+			skip -= (v++)->iov_len;
+		v->iov_base = (char *)v->iov_base + skip;
+		v->iov_len -= skip;
+		more = writev(l->fd, v, nv);
+		if (more <= 0)
+			break;
+		n += more;
+	}
+	if (n == want) {
+		l->size += n;
+		vb_chain_advance(&l->chain, line, len);
+		l->records++;
+		if (++l->unsynced >= VB_DENYLOG_SYNC_BATCH && fdatasync(l->fd) == 0)
+			l->unsynced = 0;
+		return 0;
+	}
+	err = n < want && errno ? -errno : -ENOSPC;
+	l->write_errors++;
+	if (n > 0 && ftruncate(l->fd, l->size))
+		l->damage_pending = true;	/* declared, with its hash, by the next gap record */
+	return err;
+}
+
+static int seal_and_write(struct vb_denylog *l, const char *obj, bool lead)
+{
+	size_t len;
+	int err;
+
+	err = vb_chain_seal(&l->chain, obj, strlen(obj), &l->buf, &l->cap, &len);
+	if (err)
+		return err;
+	return write_line(l, l->buf, len, lead);
+}
+
+static const char *json_text(struct json_object *o)
+{
+	return json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
+					      JSON_C_TO_STRING_NOSLASHESCAPE);
+}
+
+static struct json_object *new_record(struct vb_denylog *l, const char *action)
+{
+	struct json_object *o = json_object_new_object();
+	char now[VB_TIME_LEN];
+
+	vb_time_format(vb_time_now_us(), now, sizeof(now));
+	json_object_object_add(o, "time", json_object_new_string(now));
+	json_object_object_add(o, "host", json_object_new_string(l->host));
+	json_object_object_add(o, "action", json_object_new_string(action));
+	return o;
+}
+
+/*
+ * The bytes past the last whole record ("damage": a record torn by a crash, or one a failed
+ * write could not cut off) stay in the file: an audit log is not edited. The gap record that
+ * follows them carries their length and SHA-256, so verification accepts exactly those bytes.
+ * The region is every byte after the last record's '\n' up to the '\n' before the gap record.
+ */
+static int measure_damage(struct vb_denylog *l, struct json_object *gap, bool *lead)
+{
+	uint8_t md[VB_CHAIN_HASH_LEN], buf[1 << 16];
+	char hex[VB_CHAIN_HEX_LEN + 1];
+	uint64_t off = l->size, end, lines = 1;
+	EVP_MD_CTX *ctx;
+	struct stat st;
+	ssize_t n;
+	char last = 0;
+
+	if (fstat(l->fd, &st))
+		return -errno;
+	end = st.st_size;
+	if (end <= l->size) {
+		l->damage_pending = false;
+		*lead = false;
+		return 0;
+	}
+	/* A region that already ends in '\n' is hashed without it; else we write one. */
+	if (pread(l->fd, &last, 1, end - 1) == 1 && last == '\n')
+		end--;
+	*lead = last != '\n';
+	ctx = EVP_MD_CTX_new();
+	if (!ctx || !EVP_DigestInit_ex(ctx, EVP_sha256(), NULL)) {
+		EVP_MD_CTX_free(ctx);
+		return -ENOMEM;
+	}
+	while (off < end) {
+		n = pread(l->fd, buf, end - off < sizeof(buf) ? end - off : sizeof(buf), off);
+		if (n <= 0) {
+			EVP_MD_CTX_free(ctx);
+			return n < 0 ? -errno : -EIO;
+		}
+		EVP_DigestUpdate(ctx, buf, n);
+		for (ssize_t i = 0; i < n; i++)
+			lines += buf[i] == '\n';
+		off += n;
+	}
+	EVP_DigestFinal_ex(ctx, md, NULL);
+	EVP_MD_CTX_free(ctx);
+	vb_hex(md, sizeof(md), hex);
+	json_object_object_add(gap, "damaged_bytes", json_object_new_uint64(end - l->size));
+	json_object_object_add(gap, "damaged_lines", json_object_new_uint64(lines));
+	json_object_object_add(gap, "damaged_sha256", json_object_new_string(hex));
+	l->size = st.st_size;	/* the damage is part of the file from now on */
+	return 0;
+}
+
+/* Declare what is pending in one gap record. 0 if nothing was pending or it is written. */
+static int declare_losses(struct vb_denylog *l)
+{
+	struct json_object *gap;
+	uint64_t size0 = l->size;
+	bool lead = false;
+	int err = 0;
+
+	if (!l->gap_pending && !l->damage_pending)
+		return 0;
+	gap = new_record(l, "gap");
+	json_object_object_add(gap, "lost", json_object_new_uint64(l->lost_pending));
+	json_object_object_add(gap, "reason", json_object_new_string(l->lost_reason[0] ?
+				l->lost_reason : "damaged bytes at the end of the log"));
+	if (l->damage_pending)
+		err = measure_damage(l, gap, &lead);
+	if (!err)
+		err = seal_and_write(l, json_text(gap), lead);
+	json_object_put(gap);
+	if (err) {
+		l->size = size0;
+		return err;
+	}
+	if (l->lost_pending)
+		vb_warn("denial log %s: %" PRIu64 " lost record%s declared by gap record %" PRIu64,
+			l->path, l->lost_pending, l->lost_pending == 1 ? "" : "s", l->chain.seq);
+	l->lost_pending = 0;
+	l->lost_reason[0] = 0;
+	l->gap_pending = false;
+	l->damage_pending = false;
+	return 0;
+}
+
+static int write_open_record(struct vb_denylog *l, const char *reason, const char *previous)
+{
+	struct json_object *o = new_record(l, "open");
+	char name[4096];
+	int err;
+
+	snprintf(name, sizeof(name), "%s", l->path);
+	json_object_object_add(o, "reason", json_object_new_string(reason));
+	json_object_object_add(o, "file", json_object_new_string(basename(name)));
+	if (previous)
+		json_object_object_add(o, "previous_file", json_object_new_string(previous));
+	json_object_object_add(o, "log_format", json_object_new_int(VB_LOG_FORMAT));
+	json_object_object_add(o, "pid", json_object_new_int(getpid()));
+	err = seal_and_write(l, json_text(o), false);
+	json_object_put(o);
+	return err;
+}
+
+static void *compress_main(void *arg)
+{
+	struct vb_denylog *l = arg;
+
+	l->compress_err = vb_rotate_compress_pending(l->path);
+	return NULL;
+}
+
+static void compress_reap(struct vb_denylog *l, bool wait)
+{
+	if (!l->compressing)
+		return;
+	if (wait)
+		pthread_join(l->compressor, NULL);
+	else if (pthread_tryjoin_np(l->compressor, NULL))
+		return;
+	l->compressing = false;
+	if (l->compress_err) {
+		l->rotate_errors++;
+		warn_once(l, WARNED_COMPRESS, "cannot compress the rotated file (it stays plain)",
+			  l->compress_err);
+	}
+}
+
+static void compress_start(struct vb_denylog *l)
+{
+	if (!l->opts.compress_inline && !pthread_create(&l->compressor, NULL, compress_main, l)) {
+		l->compressing = true;
+		return;
+	}
+	l->compressing = false;
+	compress_main(l);
+	if (l->compress_err) {
+		l->rotate_errors++;
+		warn_once(l, WARNED_COMPRESS, "cannot compress the rotated file (it stays plain)",
+			  l->compress_err);
+	}
+}
+
+/* LOG becomes LOG.1 (compressed beside us into LOG.1.gz) and a new LOG goes on with the chain:
+ * its opening record's prev is the hash of LOG.1's last record. */
+static int rotate(struct vb_denylog *l)
+{
+	char first[4200], gz[4200], name[4200];
+	int fd, err;
+
+	compress_reap(l, true);
+	if (fdatasync(l->fd))
+		l->write_errors++;
+	l->unsynced = 0;
+	vb_rotate_name(l->path, 1, false, first, sizeof(first));
+	err = vb_rotate_shift(l->path, l->opts.keep);
+	if (!err && rename(l->path, first))
+		err = -errno;
+	if (err)
+		return err;
+	fd = open(l->path, O_RDWR | O_APPEND | O_CREAT | O_EXCL | O_CLOEXEC, 0640);
+	if (fd < 0) {
+		err = -errno;
+		rename(first, l->path);
+		return err;
+	}
+	close(l->fd);
+	l->fd = fd;
+	l->size = 0;
+	l->file_start_us = vb_time_now_us();
+	l->file_has_records = false;
+	l->rotations++;
+	vb_rotate_name(l->path, 1, true, gz, sizeof(gz));
+	snprintf(name, sizeof(name), "%s", gz);
+	err = write_open_record(l, "rotate", basename(name));
+	if (!err && fdatasync(l->fd))
+		err = -errno;
+	vb_fsync_dir(l->path);
+	compress_start(l);
+	return err;
+}
+
+static void maybe_rotate(struct vb_denylog *l, size_t next_len)
+{
+	const struct vb_denylog_opts *o = &l->opts;
+	bool big = o->max_size && l->size + next_len + 1 > o->max_size;
+	bool old = o->max_age &&
+		   vb_time_now_us() - l->file_start_us >= (int64_t)o->max_age * VB_US_PER_SEC;
+	int err;
+
+	if (!l->file_has_records || (!big && !old))
+		return;
+	err = rotate(l);
+	if (err) {
+		l->rotate_errors++;
+		warn_once(l, WARNED_ROTATE, "cannot rotate", err);
+	}
+}
+
+int vb_denylog_append(struct vb_denylog *l, const char *obj)
+{
+	int err;
+
+	if (l->fd < 0) {
+		note_loss(l, -EBADF, "the log is not open");
+		return -EBADF;
+	}
+	err = declare_losses(l);
+	if (err) {
+		note_loss(l, err, "write failed");
+		return err;
+	}
+	maybe_rotate(l, strlen(obj) + 128);
+	err = seal_and_write(l, obj, false);
+	if (err) {
+		note_loss(l, err, err == -EINVAL ? "record refused (not one JSON line, or too long)"
+						  : "write failed");
+		return err;
+	}
+	l->file_has_records = true;
+	return 0;
+}
+
+static int write_head(struct vb_denylog *l, bool force)
+{
+	char hex[VB_CHAIN_HEX_LEN + 1], tmp[4200], now[VB_TIME_LEN], text[1024];
+	int64_t t = vb_time_now_us();
+	int fd, n, err = 0;
+
+	if (!l->head[0] || l->chain.seq == l->head_seq)
+		return 0;
+	if (!force && t - l->head_written_us < VB_DENYLOG_HEAD_INTERVAL_MS * 1000LL &&
+	    t >= l->head_written_us)
+		return 0;
+	vb_hex(l->chain.hash, VB_CHAIN_HASH_LEN, hex);
+	vb_time_format(vb_time_now_us(), now, sizeof(now));
+	n = snprintf(text, sizeof(text),
+		     "{\"seq\":%" PRIu64 ",\"hash\":\"%s\",\"time\":\"%s\",\"records_written\":%"
+		     PRIu64 ",\"write_errors\":%" PRIu64 ",\"lost\":%" PRIu64 ",\"rotations\":%"
+		     PRIu64 "}\n", l->chain.seq, hex, now, l->records, l->write_errors, l->lost,
+		     l->rotations);
+	snprintf(tmp, sizeof(tmp), "%s.tmp", l->head);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
+	if (fd < 0)
+		return -errno;
+	/* Synced before the rename: after a crash the head is an older one, never a torn one. */
+	if (write(fd, text, n) != n || fdatasync(fd))
+		err = errno ? -errno : -EIO;
+	close(fd);
+	if (!err && rename(tmp, l->head))
+		err = -errno;
+	if (err) {
+		unlink(tmp);
+	} else {
+		l->head_seq = l->chain.seq;
+		l->head_written_us = t;
+	}
+	return err;
+}
+
+static int flush(struct vb_denylog *l, bool head_now)
+{
+	int err = 0, e;
+
+	compress_reap(l, false);
+	if (l->fd < 0)
+		return -EBADF;
+	e = declare_losses(l);
+	if (e)
+		err = e;
+	if (l->unsynced) {
+		if (fdatasync(l->fd)) {
+			err = -errno;
+			l->write_errors++;
+			warn_once(l, WARNED_SYNC, "fdatasync failed", err);
+		} else {
+			l->unsynced = 0;
+		}
+	}
+	/* The head never runs ahead of what is on disk: it is written after the sync. */
+	if (!l->unsynced) {
+		e = write_head(l, head_now);
+		if (e) {
+			warn_once(l, WARNED_HEAD, "cannot write the chain head file", e);
+			if (!err)
+				err = e;
+		}
+	}
+	return err;
+}
+
+int vb_denylog_flush(struct vb_denylog *l)
+{
+	return flush(l, false);
+}
+
+/* The last whole record of buf[0..len) (buf starts a line if at_start): its chain and end. */
+static int last_record_in(const char *buf, size_t len, bool at_start, struct vb_chain *c,
+			  size_t *end)
+{
+	const char *why;
+	size_t e = len;
+
+	/* Whatever follows the last '\n' is not a whole line. */
+	while (e > 0 && buf[e - 1] != '\n')
+		e--;
+	while (e > 0) {
+		struct vb_chain_rec r;
+		size_t s = e - 1;
+
+		while (s > 0 && buf[s - 1] != '\n')
+			s--;
+		if (s == 0 && !at_start)
+			return -ENOENT;	/* this line began before the window */
+		if (!vb_chain_parse(buf + s, e - 1 - s, &r, &why)) {
+			json_object_put(r.obj);
+			c->seq = r.seq;
+			memcpy(c->hash, r.hash, VB_CHAIN_HASH_LEN);
+			*end = e;
+			return 0;
+		}
+		e = s;
+	}
+	return -ENOENT;
+}
+
+/* Read r to its end: the chain at its last whole record and, if end, the offset after it.
+ * Closes r. 0, or -ENOENT when it holds no record. */
+static int last_record_read_through(struct vb_log_reader *r, struct vb_chain *c, uint64_t *end)
+{
+	uint64_t off = 0;
+	const char *line;
+	unsigned int flags;
+	size_t len;
+	int err = -ENOENT;
+
+	while (vb_log_reader_next(r, &line, &len, &flags) > 0) {
+		struct vb_chain_rec rec;
+		const char *why;
+
+		off += len + !(flags & VB_LINE_NO_NEWLINE);
+		if (flags || vb_chain_parse(line, len, &rec, &why))
+			continue;
+		json_object_put(rec.obj);
+		c->seq = rec.seq;
+		memcpy(c->hash, rec.hash, VB_CHAIN_HASH_LEN);
+		if (end)
+			*end = off;
+		err = 0;
+	}
+	vb_log_reader_close(r);
+	return err;
+}
+
+/* The last whole record of an open file of size bytes: chain and the offset after it. */
+static int last_record_fd(int fd, uint64_t size, struct vb_chain *c, uint64_t *end)
+{
+	size_t win = size < DENYLOG_RECOVER_WINDOW ? size : DENYLOG_RECOVER_WINDOW, e;
+	struct vb_log_reader r;
+	char *buf = malloc(win ? win : 1);
+	int err, dfd;
+
+	if (!buf)
+		return -ENOMEM;
+	err = pread(fd, buf, win, size - win) == (ssize_t)win ? 0 : -EIO;
+	if (!err)
+		err = last_record_in(buf, win, win == size, c, &e);
+	free(buf);
+	if (!err) {
+		*end = size - win + e;
+		return 0;
+	}
+	if (err != -ENOENT || win == size)
+		return err;
+	/* A damaged tail longer than the window: read the whole file. */
+	dfd = dup(fd);
+	if (dfd < 0 || lseek(dfd, 0, SEEK_SET))
+		return -errno;
+	err = vb_log_reader_open(&r, "", dfd);
+	if (err)
+		return err;
+	return last_record_read_through(&r, c, end);
+}
+
+/* The last record of a (rotated, maybe compressed) file, read through. */
+static int last_record_file(const char *path, struct vb_chain *c)
+{
+	struct vb_log_reader r;
+	int err = vb_log_reader_open(&r, path, -1);
+
+	return err ? err : last_record_read_through(&r, c, NULL);
+}
+
+static int64_t first_record_time(int fd)
+{
+	char buf[4096], *nl;
+	struct vb_chain_rec r;
+	const char *why, *t;
+	int64_t us = vb_time_now_us();
+	ssize_t n = pread(fd, buf, sizeof(buf), 0);
+
+	nl = n > 0 ? memchr(buf, '\n', n) : NULL;
+	if (nl && !vb_chain_parse(buf, nl - buf, &r, &why)) {
+		t = vb_rec_str(r.obj, "time");
+		if (t)
+			vb_time_parse(t, &us);
+		json_object_put(r.obj);
+	}
+	return us;
+}
+
+/* Does the file begin with a JSON object that is not a chained record: a log written before
+ * the chain. */
+static bool first_line_unchained(int fd)
+{
+	char *buf = malloc(VB_LOG_LINE_MAX), *nl;
+	struct json_tokener *tok;
+	struct json_object *o = NULL;
+	bool old = false;
+	ssize_t n;
+
+	if (!buf)
+		return false;
+	n = pread(fd, buf, VB_LOG_LINE_MAX, 0);
+	nl = n > 0 ? memchr(buf, '\n', n) : NULL;
+	tok = nl ? json_tokener_new() : NULL;
+	if (tok)
+		o = json_tokener_parse_ex(tok, buf, nl - buf);
+	if (o && json_tokener_get_parse_end(tok) == (size_t)(nl - buf) &&
+	    json_object_is_type(o, json_type_object) &&
+	    !json_object_object_get_ex(o, "seq", NULL))
+		old = true;
+	json_object_put(o);
+	if (tok)
+		json_tokener_free(tok);
+	free(buf);
+	return old;
+}
+
+/* Where the chain stands when the current file has no record: the newest rotated file, or
+ * the head file, or the genesis. Returns the reason for the opening record. */
+static const char *chain_from_elsewhere(struct vb_denylog *l, char *prev_file, size_t len)
+{
+	char **files, name[4096];
+	size_t n;
+	int err = -ENOENT;
+
+	if (!vb_rotate_list(l->path, &files, &n)) {
+		for (size_t i = n; err && i-- > 0;) {
+			if (!strcmp(files[i], l->path))
+				continue;
+			err = last_record_file(files[i], &l->chain);
+			if (!err) {
+				snprintf(name, sizeof(name), "%s", files[i]);
+				snprintf(prev_file, len, "%s", basename(name));
+			}
+			break;
+		}
+		vb_rotate_free_list(files, n);
+	}
+	if (!err)
+		return "continue";
+	if (l->head[0] && !vb_chain_head_read(l->head, &l->chain)) {
+		add_reason(l, "the log files are gone: the chain goes on from the head file %s",
+			   l->head);
+		vb_err("denial log %s: %s", l->path, l->lost_reason);
+		return "continue";
+	}
+	vb_chain_genesis(&l->chain);
+	return "start";
+}
+
+/* The head says how far the chain got. If the files end before it, say so. */
+static void check_head(struct vb_denylog *l)
+{
+	struct vb_chain h;
+
+	if (!l->head[0] || vb_chain_head_read(l->head, &h))
+		return;
+	l->head_seq = h.seq;
+	if (h.seq > l->chain.seq) {
+		l->lost_pending += h.seq - l->chain.seq;
+		l->lost += h.seq - l->chain.seq;
+		add_reason(l, "the log ends at record %" PRIu64 " but its head file %s recorded %"
+			   PRIu64 ": the records after it are missing", l->chain.seq, l->head,
+			   h.seq);
+		vb_err("denial log %s: %s", l->path, l->lost_reason);
+	} else if (h.seq == l->chain.seq && memcmp(h.hash, l->chain.hash, VB_CHAIN_HASH_LEN)) {
+		add_reason(l, "record %" PRIu64 " differs from the one the head file %s recorded",
+			   l->chain.seq, l->head);
+		vb_err("denial log %s: %s", l->path, l->lost_reason);
+	}
+}
+
+static uint64_t count_lines_after(int fd, uint64_t from, uint64_t to)
+{
+	char buf[1 << 16];
+	uint64_t lines = 1;
+	ssize_t n;
+
+	while (from < to && (n = pread(fd, buf, to - from < sizeof(buf) ? to - from :
+				       sizeof(buf), from)) > 0) {
+		for (ssize_t i = 0; i < n; i++)
+			lines += buf[i] == '\n' && from + i + 1 < to;
+		from += n;
+	}
+	return lines;
+}
+
+int vb_denylog_open(struct vb_denylog *l, const char *path, const struct vb_denylog_opts *o)
+{
+	char prev_file[4096] = "", aside[4200];
+	const char *reason = "restart";
+	struct stat st;
+	uint64_t end = 0;
+	int err;
+
+	memset(l, 0, sizeof(*l));
+	l->fd = -1;
+	if (o)
+		l->opts = *o;
+	else
+		l->opts = (struct vb_denylog_opts){ VB_DENYLOG_MAX_SIZE, VB_DENYLOG_MAX_AGE,
+						    VB_DENYLOG_KEEP };
+	if (l->opts.keep < 1)
+		l->opts.keep = 1;
+	if (l->opts.keep > VB_DENYLOG_KEEP_MAX)
+		l->opts.keep = VB_DENYLOG_KEEP_MAX;
+	snprintf(l->path, sizeof(l->path), "%s", path);
+	if (!l->opts.head)
+		vb_denylog_head_path(path, l->head, sizeof(l->head));
+	else
+		snprintf(l->head, sizeof(l->head), "%s", l->opts.head);
+	gethostname(l->host, sizeof(l->host) - 1);
+	mkdir_parent(path, 0750);
+	if (l->head[0])
+		mkdir_parent(l->head, 0700);
+	/* A rotation cut short by a crash: its plain copy is compressed now, before anything moves. */
+	err = vb_rotate_compress_pending(path);
+	if (err && err != -ENOENT)
+		warn_once(l, WARNED_COMPRESS, "cannot compress a rotated file (it stays plain)", err);
+	l->fd = open(path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
+	if (l->fd < 0 || fstat(l->fd, &st)) {
+		err = -errno;
+		vb_err("cannot open the denial log %s: %s", path, strerror(errno));
+		if (l->fd >= 0)
+			close(l->fd);
+		l->fd = -1;
+		return err;
+	}
+	err = st.st_size ? last_record_fd(l->fd, st.st_size, &l->chain, &end) : -ENOENT;
+	if (err == -ENOENT && st.st_size) {
+		/* Bytes but not one record: not ours to edit, not ours to chain onto. A log
+		 * from before the chain (JSON lines without seq) is the usual case. */
+		bool old = first_line_unchained(l->fd);
+
+		snprintf(aside, sizeof(aside), "%s.%s-%lld", path, old ? "unchained" : "damaged",
+			 (long long)(vb_time_now_us() / VB_US_PER_SEC));
+		if (old)
+			vb_warn("denial log %s was written before the hash chain: kept as %s, a "
+				"chained log begins", path, aside);
+		else
+			vb_err("denial log %s has no whole record: kept as %s, a new log begins",
+			       path, aside);
+		close(l->fd);
+		l->fd = -1;
+		if (rename(path, aside))
+			return -errno;
+		l->fd = open(path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
+		if (l->fd < 0)
+			return -errno;
+		st.st_size = 0;
+		add_reason(l, old ? "the records before this one are in %s, written before the "
+			   "hash chain" : "the log file had no whole record: it was kept as %s",
+			   aside);
+	} else if (err && err != -ENOENT) {
+		vb_err("cannot read the denial log %s: %s", path, strerror(-err));
+		close(l->fd);
+		l->fd = -1;
+		return err;
+	}
+	if (st.st_size) {
+		l->size = end;
+		l->file_start_us = first_record_time(l->fd);
+		l->file_has_records = true;
+		if ((uint64_t)st.st_size > end) {
+			uint64_t n = count_lines_after(l->fd, end, st.st_size);
+
+			l->damage_pending = true;
+			l->lost_pending += n;
+			l->lost += n;
+			add_reason(l, "%" PRIu64 " damaged line%s at the end of the log (the daemon "
+				   "stopped while writing)", n, n == 1 ? "" : "s");
+		}
+	} else {
+		reason = chain_from_elsewhere(l, prev_file, sizeof(prev_file));
+		l->file_start_us = vb_time_now_us();
+	}
+	check_head(l);
+	/* Damage is declared right after it; a new file begins with its opening record. */
+	if (l->size) {
+		err = declare_losses(l);
+		if (!err)
+			err = write_open_record(l, reason, prev_file[0] ? prev_file : NULL);
+	} else {
+		err = write_open_record(l, reason, prev_file[0] ? prev_file : NULL);
+		if (!err)
+			err = declare_losses(l);
+	}
+	if (err)
+		vb_err("cannot write to the denial log %s: %s (denials go on; counted)", path,
+		       strerror(-err));
+	flush(l, true);
+	return 0;
+}
+
+void vb_denylog_close(struct vb_denylog *l)
+{
+	if (l->fd >= 0) {
+		flush(l, true);
+		close(l->fd);
+	}
+	compress_reap(l, true);
+	l->fd = -1;
+	free(l->buf);
+	l->buf = NULL;
+	l->cap = 0;
+}

@@ -1,0 +1,1595 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Policy: parse and check the plain-text deny list (format: policy/README.md).
+ *
+ * The parser takes (buffer, length) and is fuzzed (tests/fuzz/fuzz_policy.c): the text is never
+ * NUL terminated and any byte may be anything. It does not stop at the first problem: policy
+ * staff fix a whole file at once, so every problem is reported as "FILE:LINE:COL: error: ..."
+ * and the policy is refused whole if there is any.
+ */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <linux/types.h>
+#include <openssl/evp.h>
+
+#include "util/hex.h"
+#include "vendorban.h"
+#include "policy/policy.h"
+#include "util/readfile.h"
+#include "util/fnv.h"
+#include "util/msg.h"
+#include "identify/certfile.h"
+#include "identify/dn.h"
+#include "identify/evidence.h"
+
+/* Parse time only: "inherit". Resolved before a policy is handed out. */
+#define VB_MODE_UNSET		0xff
+/* User text quoted in a message is cut to this many bytes: a message is one terminal line. */
+#define SHOW_MAX		64
+#define SHOW_BUF		(SHOW_MAX * 4 + 4)
+#define MSG_MAX			1024
+
+static const char id_help[] = "use 1 to 63 of A-Z a-z 0-9 _ . -";
+static const char too_large_msg[] = "policy is larger than the limit of 67108864 bytes";
+_Static_assert(VB_POLICY_MAX_SIZE == 67108864, "too_large_msg states the limit");
+
+/*
+ * Duplicate checks must stay O(1) per rule: a policy may list a million hashes. The index holds
+ * element numbers (into rules[] or vendors[]), not pointers, because those arrays move when
+ * they grow.
+ */
+enum index_kind {
+	IDX_SHA256,
+	IDX_PATH,
+	IDX_RULE_ID,
+	IDX_VENDOR_ID,
+	IDX_COUNT,
+};
+
+struct index_slot {
+	uint64_t hash;
+	size_t ref;			/* element number + 1; 0: empty slot */
+};
+
+struct index {
+	struct index_slot *slots;
+	size_t cap;			/* a power of two, or 0 */
+	size_t n;
+};
+
+struct token {
+	const char *s;			/* bare words point into the line, quoted ones into buf */
+	size_t len;
+	unsigned int col;		/* 1-based byte column of the token's first byte */
+	bool quoted;
+	char buf[VB_POLICY_MAX_LINE];
+};
+
+struct lexer {
+	const char *line;		/* without the line end */
+	size_t len;
+	size_t pos;
+	unsigned int lineno;
+};
+
+/* What the parser needs to know about a vendor block beyond struct vb_vendor. */
+struct vendor_state {
+	unsigned int id_col;
+	unsigned int mode_line;		/* 0: no "mode" line in the block yet */
+	unsigned int n_kind[VB_RULE_MODULE + 1];	/* rule lines of each kind, for generated ids */
+	unsigned int n_rule_lines;	/* any identity line, valid or not */
+	bool bad_id;			/* no usable id: messages about the block would be noise */
+	bool dup_id;			/* its generated rule ids collide with the first one's */
+};
+
+struct parser {
+	const char *name;
+	struct vb_policy *pol;
+	struct vb_diag *diag;
+	size_t diag_first;		/* diag->n when this parse started */
+	unsigned int diag_pos[VB_DIAG_MAX][2];	/* line, col of each message this parse kept */
+	size_t n_errors;
+	bool oom;
+	unsigned int version_line;
+	unsigned int mode_line;
+	unsigned int first_vendor_line;
+	size_t cap_vendors;
+	size_t cap_vstate;
+	size_t cap_rules;
+	struct vendor_state *vstate;	/* parallel to pol->vendors */
+	struct index idx[IDX_COUNT];
+	char show[3][SHOW_BUF];
+	struct token tok[3];		/* keyword, value, option: all a line needs at once */
+};
+
+static int diag_add(struct vb_diag *d, bool warning, const char *file, unsigned int line,
+		    unsigned int col, const char *text)
+{
+	const char *sev = warning ? "warning" : "error";
+	char *msg;
+	int ret;
+
+	if (!d)
+		return 0;
+	d->n_total++;
+	if (!warning)
+		d->n_errors++;
+	if (d->n >= VB_DIAG_MAX)
+		return 0;
+	if (line)
+		ret = asprintf(&msg, "%s:%u:%u: %s: %s", file, line, col, sev, text);
+	else
+		ret = asprintf(&msg, "%s: %s: %s", file, sev, text);
+	if (ret < 0)
+		return -ENOMEM;
+	d->warning[d->n] = warning;
+	d->msgs[d->n++] = msg;
+	return 0;
+}
+
+static void vreport_at(struct parser *ps, bool warning, unsigned int line, unsigned int col,
+		       const char *fmt, va_list ap)
+{
+	struct vb_diag *d = ps->diag;
+	char text[MSG_MAX];
+	size_t kept;
+
+	if (!warning)
+		ps->n_errors++;
+	if (!d)
+		return;
+	/* A binary file is millions of errors: don't format those nobody will see. */
+	if (d->n >= VB_DIAG_MAX) {
+		d->n_total++;
+		if (!warning)
+			d->n_errors++;
+		return;
+	}
+	vsnprintf(text, sizeof(text), fmt, ap);
+	kept = d->n;
+	if (diag_add(d, warning, ps->name, line, col, text)) {
+		ps->oom = true;
+		return;
+	}
+	if (d->n > kept) {
+		ps->diag_pos[kept - ps->diag_first][0] = line;
+		ps->diag_pos[kept - ps->diag_first][1] = col;
+	}
+}
+
+__attribute__((format(printf, 4, 5)))
+static void error_at(struct parser *ps, unsigned int line, unsigned int col, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vreport_at(ps, false, line, col, fmt, ap);
+	va_end(ap);
+}
+
+/* The policy is still accepted: a warning names a rule that can never decide anything. */
+__attribute__((format(printf, 4, 5)))
+static void warning_at(struct parser *ps, unsigned int line, unsigned int col, const char *fmt,
+		       ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vreport_at(ps, true, line, col, fmt, ap);
+	va_end(ap);
+}
+
+/* The kernel's rule maps have fixed sizes: a policy they cannot hold is refused here, where
+ * policy staff see it, not at load time on every host. */
+static void check_limits(struct parser *ps, const struct vb_policy *pol)
+{
+	size_t n_hash = 0, n_path = 0;
+
+	for (size_t i = 0; i < pol->n_rules; i++) {
+		const struct vb_rule *r = &pol->rules[i];
+
+		if (r->kind == VB_RULE_SHA256 && ++n_hash == VB_MAX_HASH_RULES + 1)
+			error_at(ps, r->line, r->col, "too many sha256 rules (the limit is %u)",
+				 VB_MAX_HASH_RULES);
+		if (r->kind == VB_RULE_PATH && ++n_path == VB_MAX_PATH_RULES + 1)
+			error_at(ps, r->line, r->col, "too many path rules (the limit is %u)",
+				 VB_MAX_PATH_RULES);
+	}
+}
+
+/*
+ * Messages are produced in reading order except those only known at the end of a block or of
+ * the file ("has no rules", "missing version"); users read them top to bottom, so sort.
+ */
+static void sort_diags(struct parser *ps)
+{
+	struct vb_diag *d = ps->diag;
+	size_t n, i, j;
+
+	if (!d)
+		return;
+	n = d->n - ps->diag_first;
+	for (i = 1; i < n; i++) {
+		char *msg = d->msgs[ps->diag_first + i];
+		bool warning = d->warning[ps->diag_first + i];
+		unsigned int line = ps->diag_pos[i][0], col = ps->diag_pos[i][1];
+
+		for (j = i; j > 0; j--) {
+			unsigned int pl = ps->diag_pos[j - 1][0], pc = ps->diag_pos[j - 1][1];
+
+			if (pl < line || (pl == line && pc <= col))
+				break;
+			d->msgs[ps->diag_first + j] = d->msgs[ps->diag_first + j - 1];
+			d->warning[ps->diag_first + j] = d->warning[ps->diag_first + j - 1];
+			ps->diag_pos[j][0] = pl;
+			ps->diag_pos[j][1] = pc;
+		}
+		d->msgs[ps->diag_first + j] = msg;
+		d->warning[ps->diag_first + j] = warning;
+		ps->diag_pos[j][0] = line;
+		ps->diag_pos[j][1] = col;
+	}
+}
+
+/* C0 controls, DEL, and both bytes of a C1 control in UTF-8 (0xc2 0x80..0x9f). */
+static bool is_control(const unsigned char *s, size_t i, size_t len)
+{
+	if (s[i] < 0x20 || s[i] == 0x7f)
+		return true;
+	if (s[i] == 0xc2 && i + 1 < len && s[i + 1] >= 0x80 && s[i + 1] <= 0x9f)
+		return true;
+	return i > 0 && s[i - 1] == 0xc2 && s[i] >= 0x80 && s[i] <= 0x9f;
+}
+
+/*
+ * User text for a message: cut short, and control characters escaped so that a policy cannot
+ * drive the terminal showing the message (some terminals act on U+009B, a C1 CSI, too).
+ */
+static const char *show(struct parser *ps, int slot, const char *s, size_t len)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	char *out = ps->show[slot];
+	size_t i, o = 0;
+
+	for (i = 0; i < len && i < SHOW_MAX; i++) {
+		if (is_control(u, i, len))
+			o += snprintf(out + o, SHOW_BUF - o, "\\x%02x", u[i]);
+		else
+			out[o++] = u[i];
+	}
+	if (i < len)
+		memcpy(out + o, "...", 4);
+	else
+		out[o] = '\0';
+	return out;
+}
+
+static const char *show_tok(struct parser *ps, int slot, const struct token *t)
+{
+	return show(ps, slot, t->s, t->len);
+}
+
+static bool tok_is(const struct token *t, const char *word)
+{
+	size_t n = strlen(word);
+
+	return t->len == n && !memcmp(t->s, word, n);
+}
+
+static bool is_blank(char c)
+{
+	return c == ' ' || c == '\t';
+}
+
+/* Returns 1 with a token, 0 at the end of the line or at a comment, -1 after reporting an error. */
+static int next_token(struct parser *ps, struct lexer *lx, struct token *t)
+{
+	size_t start, n = 0;
+
+	while (lx->pos < lx->len && is_blank(lx->line[lx->pos]))
+		lx->pos++;
+	/* Only reached at the start of a token, i.e. after a blank or at the line start. */
+	if (lx->pos == lx->len || lx->line[lx->pos] == '#')
+		return 0;
+	start = lx->pos;
+	t->col = start + 1;
+	if (lx->line[start] != '"') {
+		while (lx->pos < lx->len && !is_blank(lx->line[lx->pos]))
+			lx->pos++;
+		t->s = lx->line + start;
+		t->len = lx->pos - start;
+		t->quoted = false;
+		return 1;
+	}
+
+	lx->pos++;
+	for (;;) {
+		char c;
+
+		if (lx->pos == lx->len)
+			goto unterminated;
+		c = lx->line[lx->pos++];
+		if (c == '"')
+			break;
+		if (c == '\\') {
+			if (lx->pos == lx->len)
+				goto unterminated;
+			c = lx->line[lx->pos];
+			if (c != '"' && c != '\\') {
+				error_at(ps, lx->lineno, lx->pos,
+					 "unknown escape '\\%s' in quoted string (only \\\" and \\\\ are allowed)",
+					 show(ps, 0, &c, 1));
+				return -1;
+			}
+			lx->pos++;
+		}
+		/* n < lx->len <= VB_POLICY_MAX_LINE: the opening quote is not copied. */
+		t->buf[n++] = c;
+	}
+	if (lx->pos < lx->len && !is_blank(lx->line[lx->pos])) {
+		error_at(ps, lx->lineno, lx->pos + 1, "missing space after the closing quote");
+		return -1;
+	}
+	t->s = t->buf;
+	t->len = n;
+	t->quoted = true;
+	return 1;
+
+unterminated:
+	error_at(ps, lx->lineno, start + 1, "unterminated quoted string");
+	return -1;
+}
+
+/* A line's value is complete: anything further is a mistake worth pointing at. */
+static void expect_end(struct parser *ps, struct lexer *lx, const char *after)
+{
+	struct token *t = &ps->tok[2];
+
+	if (next_token(ps, lx, t) == 1)
+		error_at(ps, lx->lineno, t->col, "unexpected '%s' after %s", show_tok(ps, 0, t),
+			 after);
+}
+
+static int grow(void **arr, size_t *cap, size_t n, size_t size)
+{
+	size_t new_cap;
+	void *p;
+
+	if (n < *cap)
+		return 0;
+	new_cap = *cap ? *cap * 2 : 16;
+	p = reallocarray(*arr, new_cap, size);
+	if (!p)
+		return -ENOMEM;
+	*arr = p;
+	*cap = new_cap;
+	return 0;
+}
+
+/* FNV-1a: policies come from staff, not attackers, so a keyed hash buys nothing. */
+static uint64_t key_hash(const void *key, size_t len)
+{
+	return vb_fnv1a64(key, len);
+}
+
+static const void *index_key(const struct parser *ps, enum index_kind kind, size_t i, size_t *len)
+{
+	const struct vb_policy *pol = ps->pol;
+
+	switch (kind) {
+	case IDX_SHA256:
+		*len = sizeof(pol->rules[i].sha256);
+		return pol->rules[i].sha256;
+	case IDX_PATH:
+		*len = strlen(pol->rules[i].path);
+		return pol->rules[i].path;
+	case IDX_RULE_ID:
+		*len = strlen(pol->rules[i].id);
+		return pol->rules[i].id;
+	case IDX_VENDOR_ID:
+	default:
+		*len = strlen(pol->vendors[i].id);
+		return pol->vendors[i].id;
+	}
+}
+
+/* Returns the element number + 1 of an equal key, or 0. */
+static size_t index_find(const struct parser *ps, enum index_kind kind, const void *key, size_t len)
+{
+	const struct index *ix = &ps->idx[kind];
+	uint64_t h = key_hash(key, len);
+	size_t i, klen;
+
+	if (!ix->cap)
+		return 0;
+	for (i = h & (ix->cap - 1); ix->slots[i].ref; i = (i + 1) & (ix->cap - 1)) {
+		const void *k;
+
+		if (ix->slots[i].hash != h)
+			continue;
+		k = index_key(ps, kind, ix->slots[i].ref - 1, &klen);
+		if (klen == len && !memcmp(k, key, len))
+			return ix->slots[i].ref;
+	}
+	return 0;
+}
+
+static void index_put(struct index_slot *slots, size_t cap, uint64_t h, size_t ref)
+{
+	size_t i;
+
+	for (i = h & (cap - 1); slots[i].ref; i = (i + 1) & (cap - 1))
+		;
+	slots[i].hash = h;
+	slots[i].ref = ref;
+}
+
+static int index_add(struct parser *ps, enum index_kind kind, size_t elem)
+{
+	struct index *ix = &ps->idx[kind];
+	const void *key;
+	size_t len, i;
+
+	/* At most half full, so probe runs stay short and a free slot always exists. */
+	if ((ix->n + 1) * 2 > ix->cap) {
+		size_t new_cap = ix->cap ? ix->cap * 2 : 64;
+		struct index_slot *slots = calloc(new_cap, sizeof(*slots));
+
+		if (!slots)
+			return -ENOMEM;
+		for (i = 0; i < ix->cap; i++)
+			if (ix->slots[i].ref)
+				index_put(slots, new_cap, ix->slots[i].hash, ix->slots[i].ref);
+		free(ix->slots);
+		ix->slots = slots;
+		ix->cap = new_cap;
+	}
+	key = index_key(ps, kind, elem, &len);
+	index_put(ix->slots, ix->cap, key_hash(key, len), elem + 1);
+	ix->n++;
+	return 0;
+}
+
+static void index_add_or_oom(struct parser *ps, enum index_kind kind, size_t elem)
+{
+	if (index_add(ps, kind, elem))
+		ps->oom = true;
+}
+
+static bool valid_id(const char *s, size_t len)
+{
+	size_t i;
+
+	if (len < 1 || len > VB_ID_MAX - 1)
+		return false;
+	for (i = 0; i < len; i++) {
+		char c = s[i];
+
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		      c == '_' || c == '.' || c == '-'))
+			return false;
+	}
+	return true;
+}
+
+static int hex_value(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+static int mode_value(const struct token *t)
+{
+	if (tok_is(t, "enforce"))
+		return VB_MODE_ENFORCE;
+	if (tok_is(t, "audit"))
+		return VB_MODE_AUDIT;
+	return -1;
+}
+
+static bool in_vendor(const struct parser *ps)
+{
+	return ps->pol->n_vendors > 0;
+}
+
+static void parse_version(struct parser *ps, struct lexer *lx, const struct token *kw)
+{
+	struct token *t = &ps->tok[1];
+	uint64_t v = 0;
+	size_t i;
+	int ret;
+
+	if (ps->version_line) {
+		error_at(ps, lx->lineno, kw->col, "version given twice (first on line %u)",
+			 ps->version_line);
+		return;
+	}
+	/* Set even if the line is bad: "missing version" on top would only add noise. */
+	ps->version_line = lx->lineno;
+	ret = next_token(ps, lx, t);
+	if (ret < 0)
+		return;
+	if (ret == 0) {
+		error_at(ps, lx->lineno, kw->col, "'version' needs a value: version SERIAL");
+		return;
+	}
+	if (in_vendor(ps))
+		error_at(ps, lx->lineno, kw->col,
+			 "'version' must come before the first vendor (line %u)",
+			 ps->first_vendor_line);
+
+	for (i = 0; i < t->len; i++) {
+		unsigned int digit = (unsigned char)t->s[i] - '0';
+
+		if (digit > 9 || v > (UINT64_MAX - digit) / 10)
+			break;
+		v = v * 10 + digit;
+	}
+	if (!t->len || i < t->len) {
+		error_at(ps, lx->lineno, t->col,
+			 "bad version '%s': want a serial number from 1 to %llu",
+			 show_tok(ps, 0, t), (unsigned long long)UINT64_MAX);
+		return;
+	}
+	if (v == 0) {
+		error_at(ps, lx->lineno, t->col, "version must be at least 1");
+		return;
+	}
+	ps->pol->version = v;
+	expect_end(ps, lx, "the version");
+}
+
+static void parse_mode(struct parser *ps, struct lexer *lx, const struct token *kw)
+{
+	struct token *t = &ps->tok[1];
+	int ret, mode;
+
+	ret = next_token(ps, lx, t);
+	if (ret < 0)
+		return;
+	if (ret == 0) {
+		error_at(ps, lx->lineno, kw->col, "'mode' needs a value: enforce or audit");
+		return;
+	}
+	mode = mode_value(t);
+	if (mode < 0)
+		error_at(ps, lx->lineno, t->col, "unknown mode '%s' (known: enforce, audit)",
+			 show_tok(ps, 0, t));
+
+	if (in_vendor(ps)) {
+		struct vendor_state *vs = &ps->vstate[ps->pol->n_vendors - 1];
+		struct vb_vendor *v = &ps->pol->vendors[ps->pol->n_vendors - 1];
+
+		if (vs->mode_line) {
+			error_at(ps, lx->lineno, kw->col,
+				 "mode for vendor '%s' given twice (first on line %u)", v->id,
+				 vs->mode_line);
+			return;
+		}
+		vs->mode_line = lx->lineno;
+		if (mode >= 0)
+			v->mode = mode;
+	} else {
+		if (ps->mode_line) {
+			error_at(ps, lx->lineno, kw->col, "mode given twice (first on line %u)",
+				 ps->mode_line);
+			return;
+		}
+		ps->mode_line = lx->lineno;
+		if (mode >= 0)
+			ps->pol->mode = mode;
+	}
+	if (mode >= 0)
+		expect_end(ps, lx, "the mode");
+}
+
+/* A block ends at the next vendor line or at the end of the file. */
+static void close_vendor(struct parser *ps)
+{
+	const struct vendor_state *vs;
+	const struct vb_vendor *v;
+
+	if (!in_vendor(ps))
+		return;
+	vs = &ps->vstate[ps->pol->n_vendors - 1];
+	v = &ps->pol->vendors[ps->pol->n_vendors - 1];
+	if (!vs->bad_id && !vs->n_rule_lines)
+		error_at(ps, v->line, vs->id_col, "vendor '%s' has no rules", v->id);
+}
+
+static void parse_vendor(struct parser *ps, struct lexer *lx, const struct token *kw)
+{
+	struct token *id = &ps->tok[1], *name = &ps->tok[2];
+	struct vb_policy *pol = ps->pol;
+	struct vendor_state *vs;
+	struct vb_vendor *v;
+	size_t first;
+	int ret;
+
+	close_vendor(ps);
+	if (grow((void **)&pol->vendors, &ps->cap_vendors, pol->n_vendors, sizeof(*v)) ||
+	    grow((void **)&ps->vstate, &ps->cap_vstate, pol->n_vendors, sizeof(*vs))) {
+		ps->oom = true;
+		return;
+	}
+	/* Even a broken vendor line opens a block, so its rules are checked and not mistaken for
+	 * rules before any vendor or rules of the previous vendor. */
+	v = &pol->vendors[pol->n_vendors];
+	vs = &ps->vstate[pol->n_vendors];
+	memset(v, 0, sizeof(*v));
+	memset(vs, 0, sizeof(*vs));
+	v->line = lx->lineno;
+	v->mode = VB_MODE_UNSET;
+	vs->id_col = kw->col;
+	pol->n_vendors++;
+	if (!ps->first_vendor_line)
+		ps->first_vendor_line = lx->lineno;
+
+	ret = next_token(ps, lx, id);
+	if (ret <= 0) {
+		if (ret == 0)
+			error_at(ps, lx->lineno, kw->col,
+				 "'vendor' needs an id and a quoted name: vendor ID \"Name\"");
+		vs->bad_id = true;
+		return;
+	}
+	vs->id_col = id->col;
+	if (!valid_id(id->s, id->len)) {
+		error_at(ps, lx->lineno, id->col, "bad vendor id '%s': %s", show_tok(ps, 0, id),
+			 id_help);
+		vs->bad_id = true;
+	} else {
+		memcpy(v->id, id->s, id->len);
+		first = index_find(ps, IDX_VENDOR_ID, id->s, id->len);
+		if (first) {
+			error_at(ps, lx->lineno, id->col,
+				 "duplicate vendor '%s' (first on line %u)", v->id,
+				 pol->vendors[first - 1].line);
+			vs->dup_id = true;
+		} else {
+			index_add_or_oom(ps, IDX_VENDOR_ID, pol->n_vendors - 1);
+		}
+	}
+
+	ret = next_token(ps, lx, name);
+	if (ret < 0)
+		return;
+	if (ret == 0) {
+		error_at(ps, lx->lineno, kw->col,
+			 "vendor '%s' needs a quoted name: vendor %s \"Name\"", show_tok(ps, 0, id),
+			 show_tok(ps, 1, id));
+		return;
+	}
+	if (!name->quoted) {
+		error_at(ps, lx->lineno, name->col,
+			 "vendor name must be in double quotes: vendor ID \"Name\"");
+		return;
+	}
+	if (!name->len) {
+		error_at(ps, lx->lineno, name->col, "vendor name is empty");
+	} else if (name->len > VB_NAME_MAX - 1) {
+		error_at(ps, lx->lineno, name->col,
+			 "vendor name is %zu bytes long (the limit is %d)", name->len,
+			 VB_NAME_MAX - 1);
+	} else {
+		/* The lexer refuses lines with NUL bytes, so the name is one C string. */
+		memcpy(v->name, name->s, name->len);
+		v->name[name->len] = '\0';
+	}
+	expect_end(ps, lx, "the vendor name");
+}
+
+static bool parse_sha256(struct parser *ps, unsigned int line, const struct token *t,
+			 uint8_t out[32])
+{
+	size_t i;
+
+	for (i = 0; i < t->len; i++) {
+		if (hex_value(t->s[i]) < 0) {
+			error_at(ps, line, t->col,
+				 "sha256 must be 64 hex digits ('%s' at character %zu is not one)",
+				 show(ps, 0, &t->s[i], 1), i + 1);
+			return false;
+		}
+	}
+	if (t->len != 64) {
+		error_at(ps, line, t->col, "sha256 must be 64 hex digits (this one has %zu)",
+			 t->len);
+		return false;
+	}
+	for (i = 0; i < 32; i++)
+		out[i] = hex_value(t->s[2 * i]) << 4 | hex_value(t->s[2 * i + 1]);
+	return true;
+}
+
+static bool has_dot_component(const char *s, size_t n)
+{
+	return memmem(s, n, "/./", 3) || memmem(s, n, "/../", 4) ||
+	       (n >= 2 && !memcmp(s + n - 2, "/.", 2)) || (n >= 3 && !memcmp(s + n - 3, "/..", 3));
+}
+
+/*
+ * The kernel matches the path it gets from d_path(): absolute, normalised, at most 255 bytes
+ * (its map key is 256 with the NUL). A rule it can never see would ban nothing, silently.
+ */
+static bool parse_path(struct parser *ps, unsigned int line, const struct token *t,
+		       char out[VB_RULE_PATH_MAX + 1])
+{
+	const char *s = t->s;
+	size_t n = t->len;
+
+	if (!n || s[0] != '/')
+		error_at(ps, line, t->col, "path '%s' is not absolute (it must start with '/')",
+			 show_tok(ps, 0, t));
+	else if (n == 1)
+		error_at(ps, line, t->col,
+			 "path '/' would ban every program on the system; list the vendor's own directories instead");
+	else if (n > VB_RULE_PATH_MAX)
+		error_at(ps, line, t->col, "path is %zu bytes long (the limit is %d)", n,
+			 VB_RULE_PATH_MAX);
+	else if (memchr(s, '\0', n))
+		error_at(ps, line, t->col, "path contains a NUL byte");
+	else if (memmem(s, n, "//", 2))
+		error_at(ps, line, t->col, "path '%s' contains '//'", show_tok(ps, 0, t));
+	else if (has_dot_component(s, n))
+		error_at(ps, line, t->col,
+			 "path '%s' has a '.' or '..' component (write the real path)",
+			 show_tok(ps, 0, t));
+	else {
+		memcpy(out, s, n);
+		out[n] = '\0';
+		return true;
+	}
+	return false;
+}
+
+/* Options after a rule's value: "audit", "enforce", "id=TOKEN". Sets *id_col for an id=. */
+static void parse_rule_options(struct parser *ps, struct lexer *lx, struct vb_rule *r,
+			       unsigned int *id_col)
+{
+	struct token *t = &ps->tok[2];
+	int mode;
+
+	while (next_token(ps, lx, t) > 0) {
+		mode = mode_value(t);
+		if (mode >= 0) {
+			if (r->mode != VB_MODE_UNSET)
+				error_at(ps, lx->lineno, t->col, "mode given twice on this rule");
+			r->mode = mode;
+		} else if (t->len >= 3 && !memcmp(t->s, "id=", 3)) {
+			if (*id_col) {
+				error_at(ps, lx->lineno, t->col, "id given twice on this rule");
+			} else if (!valid_id(t->s + 3, t->len - 3)) {
+				error_at(ps, lx->lineno, t->col, "bad rule id '%s': %s",
+					 show(ps, 0, t->s + 3, t->len - 3), id_help);
+			} else {
+				memcpy(r->id, t->s + 3, t->len - 3);
+				r->id[t->len - 3] = '\0';
+				*id_col = t->col;
+			}
+		} else {
+			error_at(ps, lx->lineno, t->col,
+				 "unknown option '%s' (known: audit, enforce, id=ID)",
+				 show_tok(ps, 0, t));
+		}
+	}
+}
+
+/* Checks that need the rules before this one: the same hash, path or id twice. */
+static void check_rule_dups(struct parser *ps, struct vb_rule *r, bool value_ok, bool generated_id,
+			    unsigned int id_col)
+{
+	const struct vendor_state *vs = &ps->vstate[r->vendor_idx];
+	const struct vb_vendor *vendors = ps->pol->vendors;
+	const struct vb_vendor *v = &vendors[r->vendor_idx];
+	size_t elem = ps->pol->n_rules - 1;
+	const struct vb_rule *o;
+	size_t first;
+
+	if (value_ok && r->kind == VB_RULE_SHA256) {
+		first = index_find(ps, IDX_SHA256, r->sha256, sizeof(r->sha256));
+		o = first ? &ps->pol->rules[first - 1] : NULL;
+		if (o && o->vendor_idx == r->vendor_idx)
+			error_at(ps, r->line, r->col,
+				 "duplicate sha256 in vendor '%s' (first on line %u)", v->id,
+				 o->line);
+		else if (o)
+			error_at(ps, r->line, r->col,
+				 "sha256 is already listed under vendor '%s' (line %u); it cannot also be listed under vendor '%s'",
+				 vendors[o->vendor_idx].id, o->line, v->id);
+		else
+			index_add_or_oom(ps, IDX_SHA256, elem);
+	} else if (value_ok && r->kind == VB_RULE_PATH) {
+		/* Across vendors too: the kernel's path map holds one rule per path. */
+		first = index_find(ps, IDX_PATH, r->path, strlen(r->path));
+		o = first ? &ps->pol->rules[first - 1] : NULL;
+		if (o && o->vendor_idx == r->vendor_idx)
+			error_at(ps, r->line, r->col,
+				 "duplicate path '%s' in vendor '%s' (first on line %u)",
+				 show(ps, 0, r->path, strlen(r->path)), v->id, o->line);
+		else if (o)
+			error_at(ps, r->line, r->col,
+				 "path '%s' is already listed under vendor '%s' (line %u); it cannot also be listed under vendor '%s'",
+				 show(ps, 0, r->path, strlen(r->path)), vendors[o->vendor_idx].id,
+				 o->line, v->id);
+		else
+			index_add_or_oom(ps, IDX_PATH, elem);
+	}
+
+	/* A duplicate vendor's generated ids collide with the first one's; one error will do. */
+	if (!r->id[0] || (generated_id && vs->dup_id))
+		return;
+	first = index_find(ps, IDX_RULE_ID, r->id, strlen(r->id));
+	if (!first)
+		index_add_or_oom(ps, IDX_RULE_ID, elem);
+	else if (generated_id)
+		error_at(ps, r->line, r->col,
+			 "generated rule id '%s' is already used on line %u (give one of the rules another id=)",
+			 r->id, ps->pol->rules[first - 1].line);
+	else
+		error_at(ps, r->line, id_col, "duplicate rule id '%s' (first on line %u)", r->id,
+			 ps->pol->rules[first - 1].line);
+}
+
+static const char known_identities[] = "sha256, path, signer, cert, package, module, mode";
+
+static const char *const rule_usage[] = {
+	[VB_RULE_SHA256] = "sha256 HEX64",
+	[VB_RULE_PATH] = "path /ABSOLUTE/PATH",
+	[VB_RULE_SIGNER] = "signer subject \"C=..,O=..\" | signer issuer \"DN\" serial HEX | signer skid HEX | signer tbs HEX64",
+	[VB_RULE_CERT] = "cert FILE.pem",
+	[VB_RULE_PACKAGE] = "package name GLOB | package maintainer GLOB | package vendor GLOB | package key HEX",
+	[VB_RULE_MODULE] = "module name NAME",
+};
+
+static const struct {
+	enum vb_rule_kind kind;
+	enum vb_rule_field field;
+	const char *word;
+} fields[] = {
+	{ VB_RULE_SIGNER, VB_FIELD_SUBJECT, "subject" },
+	{ VB_RULE_SIGNER, VB_FIELD_ISSUER_SERIAL, "issuer" },
+	{ VB_RULE_SIGNER, VB_FIELD_SKID, "skid" },
+	{ VB_RULE_SIGNER, VB_FIELD_TBS, "tbs" },
+	{ VB_RULE_PACKAGE, VB_FIELD_NAME, "name" },
+	{ VB_RULE_PACKAGE, VB_FIELD_MAINTAINER, "maintainer" },
+	{ VB_RULE_PACKAGE, VB_FIELD_VENDOR, "vendor" },
+	{ VB_RULE_PACKAGE, VB_FIELD_KEY, "key" },
+	{ VB_RULE_MODULE, VB_FIELD_NAME, "name" },
+};
+
+static char *tok_dup(const struct token *t)
+{
+	return strndup(t->s, t->len);
+}
+
+/*
+ * Hex as staff paste it from openssl (upper case, ':' between bytes) into the form evidence
+ * uses: lower case, no separators, no leading zero bytes when strip_zeros (serial numbers
+ * have a DER sign byte that OpenSSL does not show). Returns the number of bytes, or 0.
+ */
+static size_t parse_hex_id(struct parser *ps, unsigned int line, const struct token *t,
+			   const char *what, size_t min, size_t max, bool strip_zeros, char *out)
+{
+	uint8_t bytes[64];
+	size_t n = 0, i, digits = 0;
+	int hi = -1;
+
+	for (i = 0; i < t->len; i++) {
+		int v = hex_value(t->s[i]);
+
+		if (t->s[i] == ':' && hi < 0)
+			continue;
+		if (v < 0) {
+			error_at(ps, line, t->col + i, "%s must be hex digits ('%s' is not one)",
+				 what, show(ps, 0, &t->s[i], 1));
+			return 0;
+		}
+		digits++;
+		if (hi < 0) {
+			hi = v;
+			continue;
+		}
+		if (n == sizeof(bytes) || n == max) {
+			error_at(ps, line, t->col, "%s is longer than %zu bytes", what, max);
+			return 0;
+		}
+		bytes[n++] = hi << 4 | v;
+		hi = -1;
+	}
+	if (hi >= 0 || n < min) {
+		error_at(ps, line, t->col, "%s must be %s%zu to %zu bytes in hex (this has %zu digits)",
+			 what, min == max ? "" : "", min, max, digits);
+		return 0;
+	}
+	i = 0;
+	while (strip_zeros && n - i > 1 && !bytes[i])
+		i++;
+	vb_hex(bytes + i, n - i, out);
+	return n - i;
+}
+
+static bool valid_module_name(const char *s, size_t len)
+{
+	if (!len || len > VB_MODULE_NAME_MAX - 1)
+		return false;
+	for (size_t i = 0; i < len; i++)
+		if (!(s[i] == '_' || s[i] == '-' || (s[i] >= '0' && s[i] <= '9') ||
+		      (s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z')))
+			return false;
+	return true;
+}
+
+/* Certificate files are named relative to the policy file, so a bundle can move as a whole. */
+static void cert_path(const struct parser *ps, const char *file, char *out, size_t len)
+{
+	const char *slash = strrchr(ps->name, '/');
+
+	if (file[0] == '/' || !slash)
+		snprintf(out, len, "%s", file);
+	else
+		snprintf(out, len, "%.*s/%s", (int)(slash - ps->name), ps->name, file);
+}
+
+static bool parse_cert(struct parser *ps, unsigned int line, const struct token *t,
+		       struct vb_rule *r)
+{
+	char path[4096], why[256];
+	bool expired = false;
+	int err;
+
+	r->value = tok_dup(t);
+	r->ident = calloc(1, sizeof(*r->ident));
+	if (!r->value || !r->ident) {
+		ps->oom = true;
+		return false;
+	}
+	cert_path(ps, r->value, path, sizeof(path));
+	err = vb_certfile_load(path, r->ident, &expired, r->file_sha256, why, sizeof(why));
+	if (err == -ENOMEM) {
+		ps->oom = true;
+		return false;
+	}
+	if (err) {
+		error_at(ps, line, t->col, "cert '%s': %s", show_tok(ps, 0, t), why);
+		return false;
+	}
+	if (expired)
+		warning_at(ps, line, t->col,
+			   "cert '%s' has expired (it still identifies what it signed while valid)",
+			   show_tok(ps, 0, t));
+	return true;
+}
+
+static bool parse_dn_value(struct parser *ps, unsigned int line, const struct token *t,
+			   struct vb_rule *r)
+{
+	char why[128];
+
+	r->value = tok_dup(t);
+	r->dn = calloc(1, sizeof(*r->dn));
+	if (!r->value || !r->dn) {
+		ps->oom = true;
+		return false;
+	}
+	if (vb_dn_parse(r->value, r->dn, why, sizeof(why))) {
+		error_at(ps, line, t->col, "bad distinguished name '%s': %s", show_tok(ps, 0, t),
+			 why);
+		return false;
+	}
+	return true;
+}
+
+/* "signer issuer DN serial HEX": the DN is kept before the tokens are reused. */
+static bool parse_issuer_serial(struct parser *ps, struct lexer *lx, struct vb_rule *r,
+				const struct token *dn)
+{
+	struct token *t = &ps->tok[1], *hex = &ps->tok[2];
+	unsigned int col = dn->col;
+	int ret;
+
+	if (!parse_dn_value(ps, lx->lineno, dn, r))
+		return false;
+	r->ident = calloc(1, sizeof(*r->ident));
+	if (!r->ident) {
+		ps->oom = true;
+		return false;
+	}
+	ret = next_token(ps, lx, t);
+	if (ret == 1 && tok_is(t, "serial"))
+		ret = next_token(ps, lx, hex);
+	else if (ret >= 0)
+		ret = 0;
+	if (ret <= 0) {
+		if (!ret)
+			error_at(ps, lx->lineno, col, "'signer issuer' needs a serial: %s",
+				 rule_usage[VB_RULE_SIGNER]);
+		return false;
+	}
+	if (!parse_hex_id(ps, lx->lineno, hex, "serial", 1, 20, true, r->ident->serial))
+		return false;
+	snprintf(r->ident->issuer, sizeof(r->ident->issuer), "%s", r->value);
+	r->ident->has_issuer_serial = true;
+	/* The kernel matches module signatures by the issuer's DER; see vb_dn_der(). */
+	if (vb_dn_der(r->dn, r->ident->issuer_der, sizeof(r->ident->issuer_der),
+		      &r->ident->issuer_der_len))
+		r->ident->issuer_der_len = 0;
+	return true;
+}
+
+static bool parse_identity(struct parser *ps, struct lexer *lx, struct vb_rule *r,
+			   const struct token *t)
+{
+	const char *kind_name = vb_rule_kind_name(r->kind);
+	struct token *v = &ps->tok[2];
+	unsigned int line = lx->lineno;
+	char known[96] = "";
+	size_t i;
+	int ret;
+
+	if (r->kind == VB_RULE_CERT)
+		return parse_cert(ps, line, t, r);
+	for (i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
+		if (fields[i].kind != r->kind)
+			continue;
+		if (tok_is(t, fields[i].word))
+			break;
+		snprintf(known + strlen(known), sizeof(known) - strlen(known), "%s%s",
+			 known[0] ? ", " : "", fields[i].word);
+	}
+	if (i == sizeof(fields) / sizeof(fields[0])) {
+		error_at(ps, line, t->col, "unknown %s attribute '%s' (known: %s)", kind_name,
+			 show_tok(ps, 0, t), known);
+		lx->pos = lx->len;	/* the rest would only be misread as options */
+		return false;
+	}
+	r->field = fields[i].field;
+	ret = next_token(ps, lx, v);
+	if (ret <= 0) {
+		if (!ret)
+			error_at(ps, line, t->col, "'%s %s' needs a value: %s", kind_name,
+				 fields[i].word, rule_usage[r->kind]);
+		return false;
+	}
+	switch (r->field) {
+	case VB_FIELD_SUBJECT:
+		return parse_dn_value(ps, line, v, r);
+	case VB_FIELD_ISSUER_SERIAL:
+		return parse_issuer_serial(ps, lx, r, v);
+	case VB_FIELD_SKID:
+	case VB_FIELD_TBS:
+	case VB_FIELD_KEY:
+		r->value = malloc(2 * 64 + 1);
+		r->ident = calloc(1, sizeof(*r->ident));
+		if (!r->value || !r->ident) {
+			ps->oom = true;
+			return false;
+		}
+		if (r->field == VB_FIELD_SKID)
+			return parse_hex_id(ps, line, v, "skid", 4, 64, false, r->ident->skid) &&
+			       strcpy(r->value, r->ident->skid);
+		if (r->field == VB_FIELD_KEY)
+			return parse_hex_id(ps, line, v, "key id", 4, 32, false, r->value);
+		if (!parse_hex_id(ps, line, v, "tbs", 32, 32, false, r->value))
+			return false;
+		for (i = 0; i < 32; i++)
+			r->ident->tbs_sha256[i] = hex_value(r->value[2 * i]) << 4 |
+						  hex_value(r->value[2 * i + 1]);
+		r->ident->has_tbs = true;
+		return true;
+	case VB_FIELD_NAME:
+		if (r->kind == VB_RULE_MODULE && !valid_module_name(v->s, v->len)) {
+			error_at(ps, line, v->col,
+				 "bad module name '%s': use 1 to %d of A-Z a-z 0-9 _ -",
+				 show_tok(ps, 0, v), VB_MODULE_NAME_MAX - 1);
+			return false;
+		}
+		/* fall through */
+	default:
+		if (!v->len || v->len > VB_FIELD_MAX - 1) {
+			error_at(ps, line, v->col, "%s %s must be 1 to %d bytes", kind_name,
+				 fields[i].word, VB_FIELD_MAX - 1);
+			return false;
+		}
+		/* Like path '/': a glob of nothing but wildcards names every package there is. */
+		if (r->kind == VB_RULE_PACKAGE && r->field != VB_FIELD_KEY &&
+		    strspn(v->s, "*?") >= v->len) {
+			error_at(ps, line, v->col,
+				 "package %s '%s' would ban every package; name the vendor's own",
+				 fields[i].word, show_tok(ps, 0, v));
+			return false;
+		}
+		r->value = tok_dup(v);
+		if (!r->value) {
+			ps->oom = true;
+			return false;
+		}
+		/* The kernel treats '-' and '_' in module names as the same character. */
+		if (r->kind == VB_RULE_MODULE)
+			for (char *c = r->value; *c; c++)
+				if (*c == '-')
+					*c = '_';
+		return true;
+	}
+}
+
+/* Policy-wide switches for kernel modules; both are off unless a policy turns them on. */
+static void parse_option(struct parser *ps, struct lexer *lx, const struct token *kw)
+{
+	struct token *name = &ps->tok[1], *val = &ps->tok[2];
+	bool *flag = NULL;
+	int ret;
+
+	if (in_vendor(ps)) {
+		error_at(ps, lx->lineno, kw->col, "'option' must come before the first vendor (line %u)",
+			 ps->first_vendor_line);
+		return;
+	}
+	ret = next_token(ps, lx, name);
+	if (ret == 1)
+		ret = next_token(ps, lx, val);
+	if (ret <= 0) {
+		if (!ret)
+			error_at(ps, lx->lineno, kw->col,
+				 "'option' needs a name and a value: option unsigned-modules deny|allow, option init-module deny|allow");
+		return;
+	}
+	if (tok_is(name, "unsigned-modules"))
+		flag = &ps->pol->deny_unsigned_modules;
+	else if (tok_is(name, "init-module"))
+		flag = &ps->pol->deny_init_module;
+	else {
+		error_at(ps, lx->lineno, name->col,
+			 "unknown option '%s' (known: unsigned-modules, init-module)",
+			 show_tok(ps, 0, name));
+		return;
+	}
+	if (tok_is(val, "deny"))
+		*flag = true;
+	else if (tok_is(val, "allow"))
+		*flag = false;
+	else {
+		error_at(ps, lx->lineno, val->col, "option value must be deny or allow, not '%s'",
+			 show_tok(ps, 0, val));
+		return;
+	}
+	expect_end(ps, lx, "the option");
+}
+
+static void parse_rule(struct parser *ps, struct lexer *lx, const struct token *kw,
+		       enum vb_rule_kind kind)
+{
+	struct token *t = &ps->tok[1];
+	struct vb_policy *pol = ps->pol;
+	const char *kind_name = vb_rule_kind_name(kind);
+	struct vendor_state *vs;
+	struct vb_vendor *v;
+	unsigned int nth, id_col = 0;
+	bool value_ok;
+	struct vb_rule *r;
+	int ret;
+
+	if (!in_vendor(ps)) {
+		error_at(ps, lx->lineno, kw->col, "'%s' rule before any 'vendor' line", kind_name);
+		return;
+	}
+	v = &pol->vendors[pol->n_vendors - 1];
+	vs = &ps->vstate[pol->n_vendors - 1];
+	vs->n_rule_lines++;
+	/* Counted before the line is checked, so "-path-3" is the block's third path line. */
+	nth = ++vs->n_kind[kind];
+
+	ret = next_token(ps, lx, t);
+	if (ret < 0)
+		return;
+	if (ret == 0) {
+		error_at(ps, lx->lineno, kw->col, "'%s' needs a value: %s", kind_name,
+			 rule_usage[kind]);
+		return;
+	}
+
+	if (grow((void **)&pol->rules, &ps->cap_rules, pol->n_rules, sizeof(*r))) {
+		ps->oom = true;
+		return;
+	}
+	/* Kept even if the line is bad: the index refers to rules by number. */
+	r = &pol->rules[pol->n_rules++];
+	memset(r, 0, sizeof(*r));
+	r->kind = kind;
+	r->vendor_idx = pol->n_vendors - 1;
+	r->mode = VB_MODE_UNSET;
+	r->line = lx->lineno;
+	r->col = t->col;
+	if (kind == VB_RULE_SHA256)
+		value_ok = parse_sha256(ps, r->line, t, r->sha256);
+	else if (kind == VB_RULE_PATH)
+		value_ok = parse_path(ps, r->line, t, r->path);
+	else
+		value_ok = parse_identity(ps, lx, r, t);
+	parse_rule_options(ps, lx, r, &id_col);
+
+	if (!id_col && !vs->bad_id) {
+		char gen[VB_ID_MAX + 32];
+
+		snprintf(gen, sizeof(gen), "%s-%s-%u", v->id, kind_name, nth);
+		if (strlen(gen) > VB_ID_MAX - 1) {
+			error_at(ps, r->line, r->col,
+				 "generated rule id '%s' is longer than %d bytes (shorten the vendor id or give the rule an id=)",
+				 gen, VB_ID_MAX - 1);
+		} else {
+			strcpy(r->id, gen);
+		}
+	}
+	check_rule_dups(ps, r, value_ok, !id_col, id_col);
+}
+
+
+static void parse_line(struct parser *ps, struct lexer *lx)
+{
+	struct token *kw = &ps->tok[0];
+
+	if (next_token(ps, lx, kw) <= 0)
+		return;
+	if (tok_is(kw, "version")) {
+		parse_version(ps, lx, kw);
+	} else if (tok_is(kw, "mode")) {
+		parse_mode(ps, lx, kw);
+	} else if (tok_is(kw, "vendor")) {
+		parse_vendor(ps, lx, kw);
+	} else if (tok_is(kw, "sha256")) {
+		parse_rule(ps, lx, kw, VB_RULE_SHA256);
+	} else if (tok_is(kw, "path")) {
+		parse_rule(ps, lx, kw, VB_RULE_PATH);
+	} else if (tok_is(kw, "signer")) {
+		parse_rule(ps, lx, kw, VB_RULE_SIGNER);
+	} else if (tok_is(kw, "cert")) {
+		parse_rule(ps, lx, kw, VB_RULE_CERT);
+	} else if (tok_is(kw, "package")) {
+		parse_rule(ps, lx, kw, VB_RULE_PACKAGE);
+	} else if (tok_is(kw, "module")) {
+		parse_rule(ps, lx, kw, VB_RULE_MODULE);
+	} else if (tok_is(kw, "option")) {
+		parse_option(ps, lx, kw);
+	} else {
+		/* Most likely a rule with a typo in it: the block is not empty, so don't say so. */
+		if (in_vendor(ps))
+			ps->vstate[ps->pol->n_vendors - 1].n_rule_lines++;
+		if (in_vendor(ps))
+			error_at(ps, lx->lineno, kw->col,
+				 "unknown identity '%s' (known: %s)", show_tok(ps, 0, kw),
+				 known_identities);
+		else
+			error_at(ps, lx->lineno, kw->col,
+				 "unknown keyword '%s' (known: version, mode, option, vendor)",
+				 show_tok(ps, 0, kw));
+	}
+}
+
+static void parse_text(struct parser *ps, const char *buf, size_t len)
+{
+	const char *p = buf, *end = buf + len;
+	struct lexer lx = { 0 };
+
+	while (p < end && !ps->oom) {
+		const char *nl = memchr(p, '\n', end - p);
+		size_t n = (nl ? nl : end) - p;
+		const char *nul;
+
+		lx.lineno++;
+		if (n && p[n - 1] == '\r')
+			n--;
+		if (n > VB_POLICY_MAX_LINE) {
+			error_at(ps, lx.lineno, VB_POLICY_MAX_LINE + 1,
+				 "line is %zu bytes long (the limit is %d)", n, VB_POLICY_MAX_LINE);
+		} else if ((nul = memchr(p, '\0', n))) {
+			error_at(ps, lx.lineno, nul - p + 1, "NUL byte in policy text");
+		} else {
+			lx.line = p;
+			lx.len = n;
+			lx.pos = 0;
+			parse_line(ps, &lx);
+		}
+		p = nl ? nl + 1 : end;
+	}
+	if (ps->oom)
+		return;
+	close_vendor(ps);
+	if (!ps->version_line)
+		error_at(ps, 1, 1, "missing 'version' line (it must come before the first vendor)");
+}
+
+/* The mode a rule will have once resolve_modes() ran; usable while the parse is going on. */
+static uint8_t effective_mode(const struct vb_policy *pol, const struct vb_rule *r)
+{
+	if (r->mode != VB_MODE_UNSET)
+		return r->mode;
+	if (pol->vendors[r->vendor_idx].mode != VB_MODE_UNSET)
+		return pol->vendors[r->vendor_idx].mode;
+	return pol->mode;
+}
+
+/*
+ * The kernel decides a file by the longest prefix rule above it (an exact rule first). A rule
+ * whose nearest covering prefix has the same vendor and mode therefore changes no verdict and no
+ * denial record's vendor: it only makes staff believe it matters. Under another vendor's or
+ * mode's prefix the inner rule does decide for its files, so it is left alone.
+ */
+static void check_shadowed(struct parser *ps)
+{
+	const struct vb_policy *pol = ps->pol;
+	size_t i, len, first = 0;
+
+	for (i = 0; i < pol->n_rules && !ps->oom; i++) {
+		const struct vb_rule *r = &pol->rules[i], *o;
+
+		/* A path that failed its checks is empty; a duplicate already has an error. */
+		if (r->kind != VB_RULE_PATH || r->path[0] != '/' ||
+		    index_find(ps, IDX_PATH, r->path, strlen(r->path)) != i + 1)
+			continue;
+		len = strlen(r->path) - 1;	/* proper prefixes only: not the rule itself */
+		while (len > 1) {
+			while (len > 1 && r->path[len - 1] != '/')
+				len--;
+			if (len <= 1)
+				break;
+			first = index_find(ps, IDX_PATH, r->path, len);
+			if (first)
+				break;
+			len--;
+		}
+		if (len <= 1)
+			continue;
+		o = &pol->rules[first - 1];
+		if (o->vendor_idx != r->vendor_idx ||
+		    effective_mode(pol, o) != effective_mode(pol, r))
+			continue;
+		warning_at(ps, r->line, r->col, "path '%s' is already covered by 'path %s' (line %u)",
+			   show(ps, 0, r->path, strlen(r->path)),
+			   show(ps, 1, o->path, strlen(o->path)), o->line);
+	}
+}
+
+/* Every vendor and rule gets a concrete mode, so nobody downstream deals with inheritance. */
+static void resolve_modes(struct vb_policy *pol)
+{
+	size_t i;
+
+	for (i = 0; i < pol->n_vendors; i++)
+		if (pol->vendors[i].mode == VB_MODE_UNSET)
+			pol->vendors[i].mode = pol->mode;
+	for (i = 0; i < pol->n_rules; i++)
+		if (pol->rules[i].mode == VB_MODE_UNSET)
+			pol->rules[i].mode = pol->vendors[pol->rules[i].vendor_idx].mode;
+}
+
+int vb_policy_parse(const char *name, const char *buf, size_t len, struct vb_policy **out,
+		    struct vb_diag *diag)
+{
+	struct vb_policy *pol = NULL;
+	struct parser *ps;
+	int i, err;
+
+	*out = NULL;
+	if (!name)
+		name = "(policy)";
+	if (!buf) {
+		if (len)
+			return -EINVAL;
+		buf = "";
+	}
+
+	ps = calloc(1, sizeof(*ps));
+	if (!ps)
+		return -ENOMEM;
+	pol = calloc(1, sizeof(*pol));
+	if (!pol) {
+		err = -ENOMEM;
+		goto out;
+	}
+	ps->name = name;
+	ps->pol = pol;
+	ps->diag = diag;
+	ps->diag_first = diag ? diag->n : 0;
+	snprintf(pol->file, sizeof(pol->file), "%s", name);
+	pol->mode = VB_MODE_ENFORCE;
+
+	if (len > VB_POLICY_MAX_SIZE) {
+		error_at(ps, 0, 0, "%s", too_large_msg);
+	} else {
+		/* EVP_Digest fails only when OpenSSL cannot allocate its context. */
+		if (!EVP_Digest(buf, len, pol->digest, NULL, EVP_sha256(), NULL)) {
+			err = -ENOMEM;
+			goto out;
+		}
+		parse_text(ps, buf, len);
+		check_limits(ps, pol);
+		check_shadowed(ps);
+	}
+	sort_diags(ps);
+
+	if (ps->oom) {
+		err = -ENOMEM;
+		goto out;
+	}
+	if (ps->n_errors) {
+		err = -EINVAL;
+		goto out;
+	}
+	resolve_modes(pol);
+	*out = pol;
+	pol = NULL;
+	err = 0;
+out:
+	vb_policy_free(pol);
+	for (i = 0; i < IDX_COUNT; i++)
+		free(ps->idx[i].slots);
+	free(ps->vstate);
+	free(ps);
+	return err;
+}
+
+static int report_file_error(struct vb_diag *diag, const char *path, int err)
+{
+	char buf[256];
+
+	if (diag_add(diag, false, path, 0, 0, strerror_r(-err, buf, sizeof(buf))))
+		return -ENOMEM;
+	return err;
+}
+
+static int report_too_large(struct vb_diag *diag, const char *path)
+{
+	if (diag_add(diag, false, path, 0, 0, too_large_msg))
+		return -ENOMEM;
+	return -EINVAL;
+}
+
+int vb_policy_load(const char *path, struct vb_policy **out, struct vb_diag *diag)
+{
+	char *buf;
+	size_t len;
+	int err;
+
+	*out = NULL;
+	err = vb_read_file(path, VB_POLICY_MAX_SIZE, &buf, &len);
+	if (err == -EFBIG)
+		return report_too_large(diag, path);
+	if (err == -ENOMEM)
+		return err;
+	if (err)
+		return report_file_error(diag, path, err);
+	err = vb_policy_parse(path, buf, len, out, diag);
+	free(buf);
+	return err;
+}
+
+void vb_policy_free(struct vb_policy *p)
+{
+	if (!p)
+		return;
+	for (size_t i = 0; i < p->n_rules; i++) {
+		free(p->rules[i].value);
+		free(p->rules[i].ident);
+		free(p->rules[i].dn);
+	}
+	free(p->vendors);
+	free(p->rules);
+	free(p);
+}
+
+const struct vb_vendor *vb_rule_vendor(const struct vb_policy *p, const struct vb_rule *r)
+{
+	if (!p || !r || r->vendor_idx >= p->n_vendors)
+		return NULL;
+	return &p->vendors[r->vendor_idx];
+}
+
+const char *vb_rule_kind_name(enum vb_rule_kind kind)
+{
+	switch (kind) {
+	case VB_RULE_SHA256:
+		return "sha256";
+	case VB_RULE_PATH:
+		return "path";
+	case VB_RULE_SIGNER:
+		return "signer";
+	case VB_RULE_CERT:
+		return "cert";
+	case VB_RULE_PACKAGE:
+		return "package";
+	case VB_RULE_MODULE:
+		return "module";
+	}
+	return "unknown";
+}
+
+const char *vb_rule_field_name(enum vb_rule_field field)
+{
+	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
+		if (fields[i].field == field)
+			return fields[i].word;
+	return "";
+}
+
+void vb_rule_describe(const struct vb_rule *r, char *buf, size_t len)
+{
+	char hex[65];
+
+	switch (r->kind) {
+	case VB_RULE_SHA256:
+		vb_hex(r->sha256, 32, hex);
+		snprintf(buf, len, "sha256 %s", hex);
+		break;
+	case VB_RULE_PATH:
+		snprintf(buf, len, "path %s", r->path);
+		break;
+	case VB_RULE_CERT:
+		snprintf(buf, len, "cert %s", r->value ? r->value : "");
+		break;
+	case VB_RULE_SIGNER:
+		if (r->field == VB_FIELD_ISSUER_SERIAL && r->ident) {
+			snprintf(buf, len, "signer issuer \"%s\" serial %s", r->value, r->ident->serial);
+			break;
+		}
+		/* fall through */
+	default:
+		snprintf(buf, len, "%s %s %s%s%s", vb_rule_kind_name(r->kind),
+			 vb_rule_field_name(r->field), r->field == VB_FIELD_SUBJECT ? "\"" : "",
+			 r->value ? r->value : "", r->field == VB_FIELD_SUBJECT ? "\"" : "");
+		break;
+	}
+}
+
+const char *vb_mode_name(uint8_t mode)
+{
+	switch (mode) {
+	case VB_MODE_ENFORCE:
+		return "enforce";
+	case VB_MODE_AUDIT:
+		return "audit";
+	}
+	return "unknown";
+}
+
+void vb_diag_print(const struct vb_diag *d, const char *name, FILE *f)
+{
+	for (size_t i = 0; i < d->n; i++)
+		fprintf(f, "%s\n", d->msgs[i]);
+	if (d->n_total > d->n)
+		fprintf(f, "%s: %zu more messages not shown\n", name, d->n_total - d->n);
+}
+
+void vb_diag_log(const struct vb_diag *d, const char *name)
+{
+	for (size_t i = 0; i < d->n; i++)
+		vb_msg(d->warning[i] ? LOG_WARNING : LOG_ERR, "%s", d->msgs[i]);
+	if (d->n_total > d->n)
+		vb_err("%s: %zu more messages not shown", name, d->n_total - d->n);
+}
+
+void vb_diag_free(struct vb_diag *d)
+{
+	size_t i;
+
+	if (!d)
+		return;
+	for (i = 0; i < d->n; i++)
+		free(d->msgs[i]);
+	memset(d, 0, sizeof(*d));
+}

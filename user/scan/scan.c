@@ -1,0 +1,700 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Scan: the inventory of what a policy would deny, with the kernel's matching rules. */
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <openssl/evp.h>
+#include <linux/types.h>
+#include "util/msg.h"
+#include "scan/scan.h"
+#include "scan/cache.h"
+#include "vendorban.h"
+#include "identify/identify.h"
+#include "identify/match.h"
+#include "identify/pkgdb.h"
+
+/* Readers whose findings depend only on the file's bytes (and xattrs): what the cache keeps.
+ * Package ownership depends on the path and the databases, and is looked up every time. */
+#define CONTENT_READERS	(VB_ID_SIGNATURES | VB_ID_ELF)
+
+struct scan_hash {
+	uint8_t sha256[32];
+	const struct vb_rule *rule;
+};
+
+struct scan_ctx {
+	const struct vb_policy *p;
+	struct vb_scan_result *res;
+	struct scan_hash *hashes;		/* sorted by sha256 */
+	size_t n_hashes;
+	const struct vb_rule **paths;		/* sorted by path */
+	size_t n_paths;
+	size_t root_len;			/* strip this much of nftw's paths */
+	unsigned char *buf;			/* VB_SCAN_BUF */
+	EVP_MD_CTX *md;
+	unsigned int what;			/* VB_ID_*: evidence the policy can match */
+	struct vb_pkgdb *db;			/* when it has package rules */
+	struct vb_evidence *ev;
+	struct vb_evidence *pkg_ev;		/* zero but for the package: cache hits */
+	struct vb_scan_cache *cache;		/* NULL: every file is read */
+	uint64_t content_key;			/* the policy's content rules, for the cache */
+	vb_scan_progress_fn progress;
+	void *arg;
+	int err;				/* -ENOMEM stops the walk */
+};
+
+static struct scan_ctx *scan_cur;		/* nftw has no context pointer */
+
+/* What one file gave: its digest and the first identity rule (in policy order) it matched. */
+struct file_result {
+	uint8_t sha256[32];
+	const struct vb_rule *id_rule;
+	char *evidence;				/* how id_rule matched, for people; owned */
+};
+
+static int hash_cmp(const void *a, const void *b)
+{
+	return memcmp(((const struct scan_hash *)a)->sha256, ((const struct scan_hash *)b)->sha256,
+		      32);
+}
+
+static int path_cmp(const void *a, const void *b)
+{
+	return strcmp((*(const struct vb_rule *const *)a)->path,
+		      (*(const struct vb_rule *const *)b)->path);
+}
+
+static int path_key_cmp(const void *key, const void *elem)
+{
+	return strcmp(key, (*(const struct vb_rule *const *)elem)->path);
+}
+
+/* Kernel semantics: the exact path, else the longest prefix rule ("/opt/acme/") above it. */
+static const struct vb_rule *match_path(const struct scan_ctx *c, const char *path)
+{
+	const struct vb_rule **r;
+	char buf[VB_RULE_PATH_MAX + 1];
+	size_t len = strlen(path);
+
+	if (!c->n_paths)
+		return NULL;
+	r = bsearch(path, c->paths, c->n_paths, sizeof(*c->paths), path_key_cmp);
+	if (r)
+		return *r;
+	if (len > VB_RULE_PATH_MAX)
+		len = VB_RULE_PATH_MAX;
+	memcpy(buf, path, len);
+	for (size_t i = len; i > 1; i--) {
+		if (buf[i - 1] != '/')
+			continue;
+		buf[i] = '\0';
+		r = bsearch(buf, c->paths, c->n_paths, sizeof(*c->paths), path_key_cmp);
+		if (r)
+			return *r;
+	}
+	return NULL;
+}
+
+static int note_unreadable(struct scan_ctx *c, const char *shown, int err)
+{
+	struct vb_scan_result *res = c->res;
+
+	res->unreadable++;
+	if (res->first_unreadable)
+		return 0;
+	res->first_unreadable = strdup(shown);
+	res->first_errno = err;
+	return res->first_unreadable ? 0 : -ENOMEM;
+}
+
+/* 0, the digest and the file's stat from before it was read (what the cache may key on), or
+ * -errno. Streams: never holds more than VB_SCAN_BUF of the file. */
+static int hash_file(struct scan_ctx *c, const char *fpath, uint8_t out[32], struct stat *stp)
+{
+	struct stat st;
+	ssize_t n;
+	int fd, err = 0;
+
+	fd = open(fpath, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st)) {
+		err = -errno;
+		goto out;
+	}
+	if (!S_ISREG(st.st_mode)) {	/* replaced since nftw looked */
+		err = -EINVAL;
+		goto out;
+	}
+	if (!EVP_DigestInit_ex(c->md, EVP_sha256(), NULL)) {
+		err = -ENOMEM;
+		goto out;
+	}
+	while ((n = read(fd, c->buf, VB_SCAN_BUF)) != 0) {
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			err = -errno;
+			goto out;
+		}
+		EVP_DigestUpdate(c->md, c->buf, n);
+		c->res->bytes_hashed += n;
+	}
+	if (!EVP_DigestFinal_ex(c->md, out, NULL))
+		err = -ENOMEM;
+	*stp = st;
+out:
+	close(fd);
+	return err;
+}
+
+static char *describe_match(const struct vb_id_match *m)
+{
+	const struct vb_signer *s = m->signer;
+	char *out = NULL;
+	int n;
+
+	if (s)
+		n = asprintf(&out, "%s signature, %s: issuer %s, serial %s%s%s%s%s",
+			     vb_sig_format_name(s->format), m->how, s->issuer[0] ? s->issuer : "?",
+			     s->serial[0] ? s->serial : "?", s->skid[0] ? ", skid " : "", s->skid,
+			     s->subject[0] ? ", subject " : "", s->subject);
+	else
+		n = asprintf(&out, "%s %s", m->how, m->rule->value ? m->rule->value : "");
+	return n < 0 ? NULL : out;
+}
+
+static bool is_content_rule(const struct vb_rule *r)
+{
+	return r->kind == VB_RULE_SIGNER || r->kind == VB_RULE_CERT || r->kind == VB_RULE_MODULE;
+}
+
+/*
+ * What a cached "content evidence matched nothing" or "matched rule X" depends on: the content
+ * readers that ran and every content rule, with what a cert rule's file said. Package rules
+ * are matched afresh and do not count; nor do hash and path rules.
+ */
+static int content_key(const struct vb_policy *p, unsigned int what, uint64_t *key)
+{
+	EVP_MD_CTX *md = EVP_MD_CTX_new();
+	uint8_t d[32], w = what & CONTENT_READERS;
+	int ok = md && EVP_DigestInit_ex(md, EVP_sha256(), NULL) && EVP_DigestUpdate(md, &w, 1);
+
+	for (size_t i = 0; ok && i < p->n_rules; i++) {
+		const struct vb_rule *r = &p->rules[i];
+		const struct vb_signer *s = r->ident;
+		const char *v = r->value ? r->value : "";
+		uint8_t kf[4] = { r->kind, r->field };
+
+		if (!is_content_rule(r))
+			continue;
+		if (s) {
+			kf[2] = s->has_tbs;
+			kf[3] = s->has_issuer_serial;
+		}
+		ok = EVP_DigestUpdate(md, r->id, strlen(r->id) + 1) &&
+		     EVP_DigestUpdate(md, kf, sizeof(kf)) && EVP_DigestUpdate(md, v, strlen(v) + 1);
+		if (ok && s)
+			ok = EVP_DigestUpdate(md, s->issuer, strlen(s->issuer) + 1) &&
+			     EVP_DigestUpdate(md, s->subject, strlen(s->subject) + 1) &&
+			     EVP_DigestUpdate(md, s->serial, strlen(s->serial) + 1) &&
+			     EVP_DigestUpdate(md, s->skid, strlen(s->skid) + 1) &&
+			     EVP_DigestUpdate(md, s->tbs_sha256, 32);
+	}
+	ok = ok && EVP_DigestFinal_ex(md, d, NULL);
+	EVP_MD_CTX_free(md);
+	if (!ok)
+		return -ENOMEM;
+	memcpy(key, d, sizeof(*key));
+	return 0;
+}
+
+static int note_malformed(struct scan_ctx *c, const char *shown, const char *why)
+{
+	struct vb_scan_result *res = c->res;
+
+	res->malformed++;
+	if (!res->first_malformed && asprintf(&res->first_malformed, "%s: %s", shown, why) < 0) {
+		res->first_malformed = NULL;
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+/* Remember what reading the file taught, keyed on its stat from before the read. */
+static int cache_read_file(struct scan_ctx *c, const struct stat *st, const uint8_t sha[32],
+			   const struct file_result *fr, const struct vb_evidence *ev)
+{
+	struct vb_scan_cache_entry e = {
+		.checked = c->what & CONTENT_READERS,
+		.content_key = c->content_key,
+		.rule_id = "", .evidence = "", .error = "",
+	};
+	struct vb_id_match cm;
+	char *text = NULL;
+	int err;
+
+	memcpy(e.sha256, sha, 32);
+	if (ev) {
+		e.found = (ev->n_signers ? VB_ID_SIGNATURES : 0) |
+			  (ev->modinfo.present ? VB_ID_ELF : 0);
+		if (ev->error[0]) {
+			e.flags |= VB_SCAN_CACHE_MALFORMED;
+			e.error = ev->error;
+		}
+	}
+	if (e.found & e.checked) {
+		/* The first content rule that matches, package rules aside: those are matched
+		 * afresh each time, by path. */
+		if (fr->id_rule && is_content_rule(fr->id_rule)) {
+			e.rule_id = fr->id_rule->id;
+			e.evidence = fr->evidence;
+		} else if (fr->id_rule) {
+			struct vb_evidence *w = c->ev;
+			struct vb_package pkg = w->package;
+
+			memset(&w->package, 0, sizeof(w->package));
+			if (vb_match_evidence(c->p, w, &cm, 1)) {
+				text = describe_match(&cm);
+				if (!text) {
+					w->package = pkg;
+					return -ENOMEM;
+				}
+				e.rule_id = cm.rule->id;
+				e.evidence = text;
+			}
+			w->package = pkg;
+		}
+		if (e.rule_id[0])
+			e.flags |= VB_SCAN_CACHE_MATCHED;
+	}
+	err = vb_scan_cache_put(c->cache, st, &e);
+	free(text);
+	return err;
+}
+
+/* Every reader the policy needs, in one read of the file. 0 (fr filled) or -errno. */
+static int identify_file(struct scan_ctx *c, const char *fpath, const char *shown,
+			 struct file_result *fr)
+{
+	struct vb_id_match im;
+	struct stat st;
+	int fd, err;
+
+	fd = open(fpath, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st))
+		err = -errno;
+	else
+		err = vb_identify_fd(fd, shown, c->db, c->what, c->ev);
+	close(fd);
+	if (err)
+		return err;
+	c->res->bytes_hashed += st.st_size;
+	memcpy(fr->sha256, c->ev->sha256, 32);
+	if (c->ev->error[0]) {
+		err = note_malformed(c, shown, c->ev->error);
+		if (err)
+			return err;
+	}
+	if (vb_match_evidence(c->p, c->ev, &im, 1)) {
+		fr->id_rule = im.rule;
+		fr->evidence = describe_match(&im);
+		if (!fr->evidence)
+			return -ENOMEM;
+	}
+	return c->cache ? cache_read_file(c, &st, fr->sha256, fr, c->ev) : 0;
+}
+
+static const struct vb_rule *rule_by_id(const struct vb_policy *p, const char *id)
+{
+	for (size_t i = 0; i < p->n_rules; i++)
+		if (!strcmp(p->rules[i].id, id))
+			return &p->rules[i];
+	return NULL;
+}
+
+/*
+ * Decide the file from the cache: 1 (fr filled), or 0 when it must be read because the cache
+ * does not know it, or knows it under other stamps, another policy's content rules, or without
+ * a reader this policy needs. -ENOMEM.
+ */
+static int cached_file(struct scan_ctx *c, const struct stat *sb, const char *shown,
+		       struct file_result *fr)
+{
+	unsigned int need = c->what & CONTENT_READERS;
+	const struct vb_rule *content = NULL;
+	struct vb_scan_cache_entry e;
+	struct vb_id_match pm;
+	bool by_pkg = false;
+	int err;
+
+	if (!vb_scan_cache_lookup(c->cache, sb, &e) || (need & ~e.checked))
+		return 0;
+	if (e.found & need) {
+		if (e.content_key != c->content_key)
+			return 0;
+		if (e.flags & VB_SCAN_CACHE_MATCHED) {
+			content = rule_by_id(c->p, e.rule_id);
+			if (!content)
+				return 0;
+		}
+	}
+	if ((c->what & VB_ID_PACKAGE) && c->db) {
+		memset(&c->pkg_ev->package, 0, sizeof(c->pkg_ev->package));
+		vb_pkgdb_owner(c->db, shown, &c->pkg_ev->package);
+		by_pkg = vb_match_evidence(c->p, c->pkg_ev, &pm, 1) &&
+			 (!content || pm.rule < content);
+	}
+	memcpy(fr->sha256, e.sha256, 32);
+	if (by_pkg) {
+		fr->id_rule = pm.rule;
+		fr->evidence = describe_match(&pm);
+	} else if (content) {
+		fr->id_rule = content;
+		fr->evidence = strdup(e.evidence);
+	}
+	if (fr->id_rule && !fr->evidence)
+		return -ENOMEM;
+	if (c->what && (e.flags & VB_SCAN_CACHE_MALFORMED)) {
+		err = note_malformed(c, shown, e.error);
+		if (err)
+			return err;
+	}
+	/* Seen again: kept in the cache, and its age starts over. */
+	err = vb_scan_cache_put(c->cache, sb, &e);
+	return err ? err : 1;
+}
+
+/* A matching file into the result; takes fr->evidence. */
+static int add_match(struct scan_ctx *c, const char *shown, struct file_result *fr,
+		     const struct vb_rule *hr, const struct vb_rule *pr, const struct stat *sb)
+{
+	const struct vb_rule *ir = fr->id_rule;
+	struct vb_scan_result *res = c->res;
+	struct vb_scan_match *m;
+	struct vb_scan_count *v;
+
+	if (res->n_matches == res->cap) {
+		size_t cap = res->cap ? res->cap * 2 : 64;
+
+		m = realloc(res->matches, cap * sizeof(*m));
+		if (!m)
+			return -ENOMEM;
+		res->matches = m;
+		res->cap = cap;
+	}
+	m = &res->matches[res->n_matches];
+	memset(m, 0, sizeof(*m));
+	m->path = strdup(shown);
+	if (!m->path)
+		return -ENOMEM;
+	memcpy(m->sha256, fr->sha256, 32);
+	m->hash_rule = hr;
+	m->path_rule = pr;
+	m->id_rule = ir;
+	m->dev = sb->st_dev;
+	m->ino = sb->st_ino;
+	m->evidence = fr->evidence;
+	fr->evidence = NULL;
+	m->vendor_idx = hr ? hr->vendor_idx : pr ? pr->vendor_idx : ir->vendor_idx;
+	m->deny = (hr && hr->mode == VB_MODE_ENFORCE) || (pr && pr->mode == VB_MODE_ENFORCE) ||
+		  (ir && ir->mode == VB_MODE_ENFORCE);
+	res->n_matches++;
+	v = &res->vendors[m->vendor_idx];
+	v->files++;
+	m->deny ? v->deny++ : v->audit++;
+	return 0;
+}
+
+static int scan_visit(const char *fpath, const struct stat *sb, int type, struct FTW *ftw)
+{
+	struct scan_ctx *c = scan_cur;
+	const char *shown = fpath + c->root_len;
+	const struct vb_rule *hr = NULL, *pr;
+	struct file_result fr = {};
+	struct scan_hash *h;
+	struct stat st;
+	int err = 0;
+
+	if (!*shown)
+		shown = "/";
+	if (type == FTW_DNR || type == FTW_NS) {
+		err = note_unreadable(c, shown, type == FTW_DNR ? EACCES : errno);
+		goto out;
+	}
+	if (type != FTW_F || !S_ISREG(sb->st_mode))
+		return 0;
+	if (c->cache)
+		err = cached_file(c, sb, shown, &fr);
+	if (err > 0) {
+		c->res->cache_hits++;
+		err = 0;
+	} else if (!err && c->what) {
+		err = identify_file(c, fpath, shown, &fr);
+	} else if (!err) {
+		err = hash_file(c, fpath, fr.sha256, &st);
+		if (!err && c->cache) {
+			struct vb_scan_cache_entry e = { .rule_id = "", .evidence = "", .error = "" };
+
+			memcpy(e.sha256, fr.sha256, 32);
+			err = vb_scan_cache_put(c->cache, &st, &e);
+		}
+	}
+	if (err == -ENOMEM)
+		goto out;
+	if (err) {
+		err = note_unreadable(c, shown, -err);
+		goto out;
+	}
+	c->res->files_scanned++;
+	c->res->bytes_total += sb->st_size;
+	if (c->n_hashes) {
+		struct scan_hash key;
+
+		memcpy(key.sha256, fr.sha256, 32);
+		h = bsearch(&key, c->hashes, c->n_hashes, sizeof(key), hash_cmp);
+		if (h)
+			hr = h->rule;
+	}
+	pr = match_path(c, shown);
+	if (hr || pr || fr.id_rule)
+		err = add_match(c, shown, &fr, hr, pr, sb);
+	if (!err && c->progress)
+		c->progress(c->res, c->arg);
+out:
+	free(fr.evidence);
+	if (err) {
+		c->err = err;
+		return 1;	/* stop the walk */
+	}
+	return 0;
+}
+
+static int match_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct vb_scan_match *)a)->path,
+		      ((const struct vb_scan_match *)b)->path);
+}
+
+/* Where to start nftw: root + PATH, without trailing slashes. NULL on ENOMEM/ENAMETOOLONG. */
+static char *start_path(const char *root, const char *path, int *err)
+{
+	char *out, *abs = NULL;
+	size_t len;
+
+	if (!root) {
+		abs = realpath(path, NULL);
+		if (!abs) {
+			*err = -errno;
+			return NULL;
+		}
+		return abs;
+	}
+	if (asprintf(&out, "%s%s%s", root, path[0] == '/' ? "" : "/", path) < 0) {
+		*err = -ENOMEM;
+		return NULL;
+	}
+	len = strlen(out);
+	while (len > 1 && out[len - 1] == '/')
+		out[--len] = '\0';
+	return out;
+}
+
+/* An unprivileged user cannot use the system's cache: nothing to warn about. */
+static bool cache_quiet(const char *cache, int err)
+{
+	return !strcmp(cache, VB_SCAN_CACHE_DEFAULT) &&
+	       (err == -EACCES || err == -EPERM || err == -EROFS);
+}
+
+static int open_cache(struct scan_ctx *c, const char *cache)
+{
+	char why[256];
+	int err = vb_scan_cache_open(cache, &c->cache, why, sizeof(why));
+
+	if (err == -ENOMEM)
+		return err;
+	if (err) {
+		if (!cache_quiet(cache, err))
+			vb_warn("scan cache %s: %s: every file is read", cache, strerror(-err));
+		return 0;
+	}
+	if (why[0])
+		vb_warn("scan cache %s ignored (%s): every file is read, and the cache rebuilt",
+			cache, why);
+	c->pkg_ev = calloc(1, sizeof(*c->pkg_ev));
+	if (!c->pkg_ev)
+		return -ENOMEM;
+	return content_key(c->p, c->what, &c->content_key);
+}
+
+int vb_scan(const struct vb_policy *p, const char *root, char *const *paths, size_t n_paths,
+	    vb_scan_progress_fn progress, void *arg, struct vb_scan_result *res)
+{
+	return vb_scan_cached(p, root, paths, n_paths, NULL, progress, arg, res);
+}
+
+int vb_scan_cached(const struct vb_policy *p, const char *root, char *const *paths,
+		   size_t n_paths, const char *cache, vb_scan_progress_fn progress, void *arg,
+		   struct vb_scan_result *res)
+{
+	struct scan_ctx c = { .p = p, .res = res, .progress = progress, .arg = arg };
+	char *rootdir = NULL;
+	int ret = 0;
+
+	memset(res, 0, sizeof(*res));
+	res->vendors = calloc(p->n_vendors ? p->n_vendors : 1, sizeof(*res->vendors));
+	c.hashes = calloc(p->n_rules ? p->n_rules : 1, sizeof(*c.hashes));
+	c.paths = calloc(p->n_rules ? p->n_rules : 1, sizeof(*c.paths));
+	c.buf = malloc(VB_SCAN_BUF);
+	c.md = EVP_MD_CTX_new();
+	c.what = vb_match_needs(p);
+	c.ev = c.what ? malloc(sizeof(*c.ev)) : NULL;
+	if (!res->vendors || !c.hashes || !c.paths || !c.buf || !c.md || (c.what && !c.ev)) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	if (cache) {
+		ret = open_cache(&c, cache);
+		if (ret)
+			goto out;
+	}
+	if (c.what & VB_ID_PACKAGE) {
+		int err = vb_pkgdb_open(root, &c.db);
+
+		/* No package database under the root: nothing is owned, not an error. */
+		if (err && err != -ENOENT) {
+			vb_err("scan: cannot read the package databases under %s: %s",
+			       root ? root : "/", strerror(-err));
+			ret = err;
+			goto out;
+		}
+	}
+	for (size_t i = 0; i < p->n_rules; i++) {
+		const struct vb_rule *r = &p->rules[i];
+
+		if (r->kind == VB_RULE_SHA256) {
+			memcpy(c.hashes[c.n_hashes].sha256, r->sha256, 32);
+			c.hashes[c.n_hashes++].rule = r;
+		} else if (r->kind == VB_RULE_PATH) {
+			c.paths[c.n_paths++] = r;
+		}
+	}
+	if (c.n_hashes)
+		qsort(c.hashes, c.n_hashes, sizeof(*c.hashes), hash_cmp);
+	if (c.n_paths)
+		qsort(c.paths, c.n_paths, sizeof(*c.paths), path_cmp);
+
+	if (root && *root) {
+		size_t len;
+
+		rootdir = strdup(root);
+		if (!rootdir) {
+			ret = -ENOMEM;
+			goto out;
+		}
+		len = strlen(rootdir);
+		while (len > 0 && rootdir[len - 1] == '/')
+			rootdir[--len] = '\0';
+		c.root_len = len;	/* "/" -> "": the real root */
+	}
+
+	scan_cur = &c;
+	for (size_t i = 0; i < n_paths; i++) {
+		int err = 0;
+		char *start = start_path(rootdir && *rootdir ? rootdir : NULL, paths[i], &err);
+
+		if (!start) {
+			if (err == -ENOMEM) {
+				ret = err;
+				break;
+			}
+			vb_err("scan: %s: %s", paths[i], strerror(-err));
+			if (!ret)
+				ret = err;
+			continue;
+		}
+		if (nftw(start, scan_visit, 32, FTW_PHYS | FTW_MOUNT) < 0) {
+			err = -errno;
+			vb_err("scan: %s: %s", paths[i], strerror(-err));
+			if (!ret)
+				ret = err;
+		}
+		free(start);
+		if (c.err) {
+			ret = c.err;
+			break;
+		}
+	}
+	scan_cur = NULL;
+	if (res->n_matches)
+		qsort(res->matches, res->n_matches, sizeof(*res->matches), match_cmp);
+	if (c.cache && ret != -ENOMEM) {
+		int err = vb_scan_cache_save(c.cache);
+
+		if (err && !cache_quiet(cache, err))
+			vb_warn("scan cache %s not saved: %s", cache, strerror(-err));
+	}
+out:
+	vb_scan_cache_free(c.cache);
+	free(c.pkg_ev);
+	free(rootdir);
+	vb_pkgdb_close(c.db);
+	free(c.ev);
+	EVP_MD_CTX_free(c.md);
+	free(c.buf);
+	free(c.paths);
+	free(c.hashes);
+	return ret;
+}
+
+void vb_scan_result_free(struct vb_scan_result *res)
+{
+	for (size_t i = 0; i < res->n_matches; i++) {
+		free(res->matches[i].path);
+		free(res->matches[i].evidence);
+	}
+	free(res->matches);
+	free(res->first_malformed);
+	free(res->vendors);
+	free(res->first_unreadable);
+	memset(res, 0, sizeof(*res));
+}
+
+const struct vb_rule *vb_policy_hash_rule(const struct vb_policy *p, const uint8_t sha256[32])
+{
+	for (size_t i = 0; i < p->n_rules; i++)
+		if (p->rules[i].kind == VB_RULE_SHA256 && !memcmp(p->rules[i].sha256, sha256, 32))
+			return &p->rules[i];
+	return NULL;
+}
+
+const struct vb_rule *vb_policy_path_rule(const struct vb_policy *p, const char *path)
+{
+	const struct vb_rule *best = NULL;
+	size_t best_len = 0;
+
+	for (size_t i = 0; i < p->n_rules; i++) {
+		const struct vb_rule *r = &p->rules[i];
+		size_t len;
+
+		if (r->kind != VB_RULE_PATH)
+			continue;
+		if (!strcmp(r->path, path))
+			return r;
+		len = strlen(r->path);
+		if (len > best_len && r->path[len - 1] == '/' && !strncmp(r->path, path, len)) {
+			best = r;
+			best_len = len;
+		}
+	}
+	return best;
+}
