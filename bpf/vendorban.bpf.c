@@ -5,7 +5,7 @@
  * Two ways into the kernel, chosen by the daemon at load time:
  *  - BPF LSM (lsm/, lsm.s/) when "bpf" is in the active lsm= list;
  *  - fmod_ret/fentry on the security_* functions when it is not: BPF LSM programs then attach
- *    without error and never run, so they must not be used (see user/attach.c).
+ *    without error and never run, so they must not be used (see user/kernel/attach.c).
  * The kernel side only looks things up and decides; user space compiles everything else.
  */
 #include "vmlinux.h"
@@ -674,8 +674,44 @@ static __always_inline void invalidate_file_write(struct file *file)
 		cache_drop(BPF_CORE_READ(file, f_inode));
 }
 
-/* ---- BPF LSM path -------------------------------------------------------------------- */
+/* ---- The hooks: each one's BPF LSM program and its fmod_ret twin, side by side --------- */
 
+/*
+ * One body and two thin entry points per hook, as Tetragon's bpf_enforcer.c does: the BPF LSM
+ * program (vb_lsm_NAME) and its twin on the security_* function that calls the hook
+ * (vb_fr_NAME), for kernels booted without bpf in lsm=, where LSM programs attach without an
+ * error and never run. The daemon loads one set or the other, by program type
+ * (user/kernel/attach.c).
+ *
+ * Both entry points see the same arguments, with the verdict so far as a last `int ret` where
+ * the function returns one; `lsm` is a constant in each, so a body may differ by path and the
+ * branch it does not take is not in that program. This is BPF_PROG() with one body for two
+ * programs: ___bpf_ctx_cast() is how BPF_PROG() itself turns the context into the arguments.
+ */
+#define VB_HOOK(name, lsm_sec, fr_sec, args...)					\
+static __always_inline int ____vb_##name(const bool lsm, unsigned long long *ctx, ##args); \
+static __always_inline int __vb_##name(const bool lsm, unsigned long long *ctx)	\
+{										\
+	_Pragma("GCC diagnostic push")						\
+	_Pragma("GCC diagnostic ignored \"-Wint-conversion\"")			\
+	return ____vb_##name(lsm, ___bpf_ctx_cast(args));			\
+	_Pragma("GCC diagnostic pop")						\
+}										\
+SEC(lsm_sec) int vb_lsm_##name(unsigned long long *ctx)			\
+{										\
+	return __vb_##name(true, ctx);						\
+}										\
+SEC(fr_sec) int vb_fr_##name(unsigned long long *ctx)				\
+{										\
+	return __vb_##name(false, ctx);						\
+}										\
+static __always_inline int ____vb_##name(const bool lsm, unsigned long long *ctx, ##args)
+
+/*
+ * exec: bprm_check_security is sleepable, so the LSM path hashes the content there. Its
+ * fmod_ret twin is security_file_open below: open_exec() passes through it for the program and
+ * for a script's interpreter, and bpf_d_path is allowed in it, unlike in security_bprm_check.
+ */
 SEC("lsm.s/bprm_check_security")
 int BPF_PROG(vb_lsm_bprm_check, struct linux_binprm *bprm, int ret)
 {
@@ -684,6 +720,17 @@ int BPF_PROG(vb_lsm_bprm_check, struct linux_binprm *bprm, int ret)
 	return judge(bprm->file, VB_OP_EXEC, true, true, 0);
 }
 
+VB_HOOK(file_open, "lsm/file_open", "fmod_ret/security_file_open", struct file *file, int ret)
+{
+	invalidate_file_write(file);
+	if (ret || lsm)
+		return ret;
+	if (!(BPF_CORE_READ(file, f_flags) & __FMODE_EXEC))
+		return 0;
+	return judge(file, VB_OP_EXEC, false, true, 0);
+}
+
+/* The hook has reqprot before prot, the function does not: two argument lists, one body. */
 SEC("lsm.s/mmap_file")
 int BPF_PROG(vb_lsm_mmap_file, struct file *file, unsigned long reqprot, unsigned long prot,
 	     unsigned long flags, int ret)
@@ -693,54 +740,60 @@ int BPF_PROG(vb_lsm_mmap_file, struct file *file, unsigned long reqprot, unsigne
 	return judge_mmap(file, prot, flags, true, true);
 }
 
-SEC("lsm/file_mprotect")
-int BPF_PROG(vb_lsm_file_mprotect, struct vm_area_struct *vma, unsigned long reqprot,
-	     unsigned long prot, int ret)
+SEC("fmod_ret/security_mmap_file")
+int BPF_PROG(vb_fr_mmap_file, struct file *file, unsigned long prot, unsigned long flags,
+	     int ret)
+{
+	if (ret)
+		return ret;
+	return judge_mmap(file, prot, flags, false, false);
+}
+
+VB_HOOK(file_mprotect, "lsm/file_mprotect", "fmod_ret/security_file_mprotect",
+	struct vm_area_struct *vma, unsigned long reqprot, unsigned long prot, int ret)
 {
 	if (ret)
 		return ret;
 	return judge_mprotect(vma, prot, false);
 }
 
-SEC("lsm/file_open")
-int BPF_PROG(vb_lsm_file_open, struct file *file, int ret)
-{
-	invalidate_file_write(file);
-	return ret;
-}
-
-SEC("lsm/path_truncate")
-int BPF_PROG(vb_lsm_path_truncate, struct path *path, int ret)
+/* The cache invalidations below decide nothing: they hand on the verdict they were given (an
+ * LSM program's return is the hook's; an fmod_ret program's 0 lets the function run). */
+VB_HOOK(path_truncate, "lsm/path_truncate", "fmod_ret/security_path_truncate",
+	struct path *path, int ret)
 {
 	cache_drop(BPF_CORE_READ(path, dentry, d_inode));
 	return ret;
 }
 
-/* inode_setattr gained an idmap argument in 6.3; the daemon loads the one that fits. */
-SEC("lsm/inode_setattr")
-int BPF_PROG(vb_lsm_inode_setattr, struct dentry *dentry, struct iattr *attr, int ret)
+/* inode_setattr gained a leading idmap argument (security_inode_setattr in 6.3, the LSM hook
+ * later: 6.1 has neither, 6.12 both); the daemon loads the one that fits each. */
+VB_HOOK(inode_setattr, "lsm/inode_setattr", "fmod_ret/security_inode_setattr",
+	struct dentry *dentry, struct iattr *attr, int ret)
 {
 	cache_drop(BPF_CORE_READ(dentry, d_inode));
 	return ret;
 }
 
-SEC("lsm/inode_setattr")
-int BPF_PROG(vb_lsm_inode_setattr_idmap, void *idmap, struct dentry *dentry, struct iattr *attr,
-	     int ret)
+VB_HOOK(inode_setattr_idmap, "lsm/inode_setattr", "fmod_ret/security_inode_setattr",
+	void *idmap, struct dentry *dentry, struct iattr *attr, int ret)
 {
 	cache_drop(BPF_CORE_READ(dentry, d_inode));
 	return ret;
 }
 
-SEC("lsm/inode_free_security")
-int BPF_PROG(vb_lsm_inode_free, struct inode *inode)
+/* Both return void: no verdict to hand on, and fentry on the function (fmod_ret needs an int
+ * return). */
+VB_HOOK(inode_free, "lsm/inode_free_security", "fentry/security_inode_free", struct inode *inode)
 {
 	file_gone(inode);
 	return 0;
 }
 
 /* finit_module(2), before the read: the file's hash, path and scanner verdict. Sleepable, so
- * it can hash; it also keeps the full path for the buffer check that follows. */
+ * it can hash; it also keeps the full path for the buffer check that follows. No fmod_ret
+ * twin: not sleepable and no bpf_d_path in security_kernel_read_file, it could only look up
+ * the scanner's verdict, which post_read_file does with the module's name and signer in hand. */
 SEC("lsm.s/kernel_read_file")
 int BPF_PROG(vb_lsm_kernel_read_file, struct file *file, enum kernel_read_file_id id,
 	     bool contents, int ret)
@@ -760,115 +813,26 @@ int BPF_PROG(vb_lsm_kernel_read_file, struct file *file, enum kernel_read_file_i
 	return ret;
 }
 
-SEC("lsm/kernel_post_read_file")
-int BPF_PROG(vb_lsm_kernel_post_read_file, struct file *file, char *buf, loff_t size,
-	     enum kernel_read_file_id id, int ret)
+VB_HOOK(kernel_post_read_file, "lsm/kernel_post_read_file",
+	"fmod_ret/security_kernel_post_read_file", struct file *file, char *buf, loff_t size,
+	enum kernel_read_file_id id, int ret)
 {
 	if (ret || !reading_module(id))
 		return ret;
 	return judge_module_buf(file, buf, size, 1);
 }
 
-SEC("lsm/kernel_load_data")
-int BPF_PROG(vb_lsm_kernel_load_data, enum kernel_load_data_id id, bool contents, int ret)
+VB_HOOK(kernel_load_data, "lsm/kernel_load_data", "fmod_ret/security_kernel_load_data",
+	enum kernel_load_data_id id, bool contents, int ret)
 {
 	if (ret || !loading_module(id))
 		return ret;
 	return judge_module_load_data();
 }
 
-SEC("lsm/kernel_post_load_data")
-int BPF_PROG(vb_lsm_kernel_post_load_data, char *buf, loff_t size, enum kernel_load_data_id id,
-	     char *description, int ret)
-{
-	if (ret || !loading_module(id))
-		return ret;
-	return judge_module_buf(NULL, buf, size, 2);
-}
-
-/* ---- fmod_ret path: bpf not in lsm=, LSM programs would never run --------------------- */
-
-/* open_exec() passes through here for the program and for a script's interpreter, and
- * bpf_d_path is allowed in this function, unlike in security_bprm_check. */
-SEC("fmod_ret/security_file_open")
-int BPF_PROG(vb_fr_file_open, struct file *file, int ret)
-{
-	if (ret)
-		return ret;
-	invalidate_file_write(file);
-	if (!(BPF_CORE_READ(file, f_flags) & __FMODE_EXEC))
-		return 0;
-	return judge(file, VB_OP_EXEC, false, true, 0);
-}
-
-SEC("fmod_ret/security_mmap_file")
-int BPF_PROG(vb_fr_mmap_file, struct file *file, unsigned long prot, unsigned long flags,
-	     int ret)
-{
-	if (ret)
-		return ret;
-	return judge_mmap(file, prot, flags, false, false);
-}
-
-SEC("fmod_ret/security_file_mprotect")
-int BPF_PROG(vb_fr_file_mprotect, struct vm_area_struct *vma, unsigned long reqprot,
-	     unsigned long prot, int ret)
-{
-	if (ret)
-		return ret;
-	return judge_mprotect(vma, prot, false);
-}
-
-SEC("fentry/security_path_truncate")
-int BPF_PROG(vb_fr_path_truncate, struct path *path)
-{
-	cache_drop(BPF_CORE_READ(path, dentry, d_inode));
-	return 0;
-}
-
-SEC("fentry/security_inode_setattr")
-int BPF_PROG(vb_fr_inode_setattr, struct dentry *dentry)
-{
-	cache_drop(BPF_CORE_READ(dentry, d_inode));
-	return 0;
-}
-
-SEC("fentry/security_inode_setattr")
-int BPF_PROG(vb_fr_inode_setattr_idmap, void *idmap, struct dentry *dentry)
-{
-	cache_drop(BPF_CORE_READ(dentry, d_inode));
-	return 0;
-}
-
-SEC("fentry/security_inode_free")
-int BPF_PROG(vb_fr_inode_free, struct inode *inode)
-{
-	file_gone(inode);
-	return 0;
-}
-
-/* No security_kernel_read_file here: not sleepable and no bpf_d_path, it could only look up
- * the scanner's verdict, which post_read_file does with the module's name and signer in hand. */
-SEC("fmod_ret/security_kernel_post_read_file")
-int BPF_PROG(vb_fr_kernel_post_read_file, struct file *file, char *buf, loff_t size,
-	     enum kernel_read_file_id id, int ret)
-{
-	if (ret || !reading_module(id))
-		return ret;
-	return judge_module_buf(file, buf, size, 1);
-}
-
-SEC("fmod_ret/security_kernel_load_data")
-int BPF_PROG(vb_fr_kernel_load_data, enum kernel_load_data_id id, bool contents, int ret)
-{
-	if (ret || !loading_module(id))
-		return ret;
-	return judge_module_load_data();
-}
-
-SEC("fmod_ret/security_kernel_post_load_data")
-int BPF_PROG(vb_fr_kernel_post_load_data, char *buf, loff_t size, enum kernel_load_data_id id,
-	     char *description, int ret)
+VB_HOOK(kernel_post_load_data, "lsm/kernel_post_load_data",
+	"fmod_ret/security_kernel_post_load_data", char *buf, loff_t size,
+	enum kernel_load_data_id id, char *description, int ret)
 {
 	if (ret || !loading_module(id))
 		return ret;
