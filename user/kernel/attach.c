@@ -32,19 +32,6 @@ static const char *const map_names[VB_MAP_MAX] = {
 	[VB_MAP_MODSCRATCH] = "modscratch",
 };
 
-/* Programs each path attaches; "setattr" stands for the variant that fits this kernel. */
-static const char *const lsm_progs[] = {
-	"vb_lsm_bprm_check", "vb_lsm_mmap_file", "vb_lsm_file_mprotect", "vb_lsm_file_open",
-	"vb_lsm_path_truncate", "setattr", "vb_lsm_inode_free", "vb_lsm_kernel_read_file",
-	"vb_lsm_kernel_post_read_file", "vb_lsm_kernel_load_data", "vb_lsm_kernel_post_load_data",
-	NULL,
-};
-static const char *const fmod_ret_progs[] = {
-	"vb_fr_file_open", "vb_fr_mmap_file", "vb_fr_file_mprotect", "vb_fr_path_truncate",
-	"setattr", "vb_fr_inode_free", "vb_fr_kernel_post_read_file",
-	"vb_fr_kernel_load_data", "vb_fr_kernel_post_load_data", NULL,
-};
-
 const char *vb_path_name(enum vb_path path)
 {
 	switch (path) {
@@ -57,24 +44,51 @@ const char *vb_path_name(enum vb_path path)
 	}
 }
 
-static const char *const *path_progs(enum vb_path path)
+/* LSM programs carry the BPF LSM path; tracing programs on the security_* functions (fmod_ret,
+ * and fentry where the function returns void) carry the fmod_ret path. */
+static enum vb_path prog_path(const struct bpf_program *prog)
 {
-	return path == VB_PATH_LSM ? lsm_progs : path == VB_PATH_FMOD_RET ? fmod_ret_progs : NULL;
+	switch (bpf_program__type(prog)) {
+	case BPF_PROG_TYPE_LSM:
+		return VB_PATH_LSM;
+	case BPF_PROG_TYPE_TRACING:
+		return VB_PATH_FMOD_RET;
+	default:
+		return VB_PATH_NONE;
+	}
 }
 
-/* inode_setattr gained a leading idmap argument in 6.3 (two arguments before, three after). */
-static const char *setattr_prog(enum vb_path path)
+/* inode_setattr gained a leading idmap argument (security_inode_setattr in 6.3, the LSM hook
+ * later: 6.1 has neither, 6.12 both): each path has a program for either form, and the one this
+ * kernel does not have would fail to load. */
+static struct bpf_program *setattr_unfit(struct vendorban *skel, enum vb_path path)
 {
-	int n = vb_btf_func_nargs(path == VB_PATH_LSM ? "bpf_lsm_inode_setattr" :
-							 "security_inode_setattr");
-	if (path == VB_PATH_LSM)
-		return n >= 3 ? "vb_lsm_inode_setattr_idmap" : "vb_lsm_inode_setattr";
-	return n >= 3 ? "vb_fr_inode_setattr_idmap" : "vb_fr_inode_setattr";
+	bool idmap;
+
+	if (path == VB_PATH_LSM) {
+		idmap = vb_btf_func_nargs("bpf_lsm_inode_setattr") >= 3;
+		return idmap ? skel->progs.vb_lsm_inode_setattr :
+			       skel->progs.vb_lsm_inode_setattr_idmap;
+	}
+	idmap = vb_btf_func_nargs("security_inode_setattr") >= 3;
+	return idmap ? skel->progs.vb_fr_inode_setattr : skel->progs.vb_fr_inode_setattr_idmap;
 }
 
-static const char *prog_name(enum vb_path path, const char *name)
+int vb_kernel_select(struct vendorban *skel, enum vb_path path)
 {
-	return strcmp(name, "setattr") ? name : setattr_prog(path);
+	struct bpf_program *unfit, *prog;
+	int n = 0;
+
+	if (path != VB_PATH_LSM && path != VB_PATH_FMOD_RET)
+		return -EINVAL;
+	unfit = setattr_unfit(skel, path);
+	bpf_object__for_each_program(prog, skel->obj) {
+		bool want = prog_path(prog) == path && prog != unfit;
+
+		bpf_program__set_autoload(prog, want);
+		n += want;
+	}
+	return n;
 }
 
 __u64 vb_object_id(void)
@@ -139,23 +153,32 @@ int vb_kernel_open_pinned(struct vb_kernel *k)
 
 int vb_kernel_missing_links(enum vb_path path, char *missing, size_t len)
 {
-	const char *const *progs = path_progs(path);
+	struct bpf_program *prog;
+	struct vendorban *skel;
 	char pin[256];
-	int n = 0;
+	int n = 0, err;
 
-	if (!progs)
-		return -EINVAL;
-	for (int i = 0; progs[i]; i++) {
-		const char *name = prog_name(path, progs[i]);
-
-		snprintf(pin, sizeof(pin), VB_PIN_DIR "/link_%s", name);
+	/* Opened, not loaded: only to ask this build which programs the path attaches. */
+	skel = vendorban__open();
+	if (!skel)
+		return -errno;
+	err = vb_kernel_select(skel, path);
+	if (err < 0)
+		goto out;
+	bpf_object__for_each_program(prog, skel->obj) {
+		if (!bpf_program__autoload(prog))
+			continue;
+		snprintf(pin, sizeof(pin), VB_PIN_DIR "/link_%s", bpf_program__name(prog));
 		if (access(pin, F_OK)) {
 			if (!n && missing)
-				snprintf(missing, len, "%s", name);
+				snprintf(missing, len, "%s", bpf_program__name(prog));
 			n++;
 		}
 	}
-	return n;
+	err = n;
+out:
+	vendorban__destroy(skel);
+	return err;
 }
 
 static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
@@ -168,8 +191,6 @@ static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list 
 
 int vb_kernel_load(struct vb_kernel *k, enum vb_path path)
 {
-	const char *const *progs = path_progs(path);
-	struct bpf_program *prog;
 	int err;
 
 	kernel_init(k);
@@ -180,13 +201,10 @@ int vb_kernel_load(struct vb_kernel *k, enum vb_path path)
 		vb_err("cannot open the BPF object: %s", strerror(-err));
 		return err;
 	}
-	bpf_object__for_each_program(prog, k->skel->obj) {
-		bool want = false;
-
-		for (int i = 0; progs[i]; i++)
-			if (!strcmp(bpf_program__name(prog), prog_name(path, progs[i])))
-				want = true;
-		bpf_program__set_autoload(prog, want);
+	err = vb_kernel_select(k->skel, path);
+	if (err < 0) {
+		vb_err("no kernel path to load the BPF programs for (%s)", vb_path_name(path));
+		goto fail;
 	}
 	err = vendorban__load(k->skel);
 	if (err) {
@@ -209,21 +227,12 @@ int vb_kernel_load(struct vb_kernel *k, enum vb_path path)
 	err = vb_settings_write(k);
 	if (err)
 		goto fail;
-	bpf_object__for_each_program(prog, k->skel->obj) {
-		struct bpf_link *link;
-
-		if (!bpf_program__autoload(prog))
-			continue;
-		link = bpf_program__attach(prog);
-		if (!link) {
-			err = -errno;
-			vb_err("cannot attach %s: %s", bpf_program__name(prog), strerror(-err));
-			goto fail;
-		}
-		/* The skeleton destroys the links it holds; these are ours until pinned. */
-		for (int i = 0; i < (int)k->skel->skeleton->prog_cnt; i++)
-			if (*k->skel->skeleton->progs[i].prog == prog)
-				*k->skel->skeleton->progs[i].link = link;
+	/* Only the programs loaded; the skeleton holds their links until vb_kernel_pin(). */
+	err = vendorban__attach(k->skel);
+	if (err) {
+		vb_err("cannot attach the BPF programs for the %s path: %s", vb_path_name(path),
+		       strerror(-err));
+		goto fail;
 	}
 	return 0;
 fail:

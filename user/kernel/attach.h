@@ -45,6 +45,10 @@ int vb_kernel_open_pinned(struct vb_kernel *k);
 /* The links the attached path needs that are not pinned: 0 if all are, else how many, and the
  * first one's name in `missing`. */
 int vb_kernel_missing_links(enum vb_path path, char *missing, size_t len);
+/* Mark the programs `path` attaches for loading, and no others: chosen by program type (LSM, or
+ * tracing on security_* functions) and, for inode_setattr, by the form this kernel's BTF has.
+ * How many were chosen, or -EINVAL for a path that is neither. */
+int vb_kernel_select(struct vendorban *skel, enum vb_path path);
 /* Load the programs for `path`, attach them, and keep them unpinned until vb_kernel_pin(). The
  * programs do nothing until settings.enabled is set. */
 int vb_kernel_load(struct vb_kernel *k, enum vb_path path);
