@@ -20,6 +20,22 @@
 #define MODSIG_INFO_LEN		12	/* struct module_signature */
 #define PKEY_ID_PKCS7		2
 
+/*
+ * Where the module's ELF headers keep what is read here. The layout is the file format's, the
+ * same on every kernel: __builtin_offsetof is a constant, where bpf_helpers.h's offsetof() on a
+ * vmlinux.h type (preserve_access_index) could become a CO-RE relocation against the running
+ * kernel's struct elf64_hdr.
+ */
+#define EH_OFF(field)		__builtin_offsetof(struct elf64_hdr, field)
+#define SH_OFF(field)		__builtin_offsetof(struct elf64_shdr, field)
+#define SHDR_SIZE		sizeof(struct elf64_shdr)
+#define EI_NIDENT		16	/* <elf.h>'s; macros are not in vmlinux.h */
+_Static_assert(sizeof(struct elf64_hdr) == 64 && SHDR_SIZE == 64, "ELF64 header sizes");
+_Static_assert(sizeof(((struct elf64_hdr *)0)->e_ident) == EI_NIDENT, "ELF64 e_ident");
+/* The field at offset `off` of the header at `at` in the buffer, into dst (the field's size). */
+#define ELF_FIELD(dst, buf, at, off)						\
+	bpf_probe_read_kernel(&(dst), sizeof(dst), (buf) + (at) + (off))
+
 struct vb_modscratch {
 	__u8 sig[VB_SIG_MAX];
 	char secname[32];
@@ -213,19 +229,18 @@ static long shdr_step(__u32 i, struct shdr_walk *w)
 {
 	const char want[] = ".gnu.linkonce.this_module";
 	__u32 name;
-	__u64 at = w->shoff + (__u64)i * 64;
+	__u64 at = w->shoff + (__u64)i * SHDR_SIZE;
 
-	if (at + 64 > w->size ||
-	    bpf_probe_read_kernel(&name, sizeof(name), w->buf + at) ||
+	if (at + SHDR_SIZE > w->size || ELF_FIELD(name, w->buf, at, SH_OFF(sh_name)) ||
 	    name + sizeof(want) > w->strsize ||
 	    bpf_probe_read_kernel(w->ms->secname, sizeof(want), w->buf + w->stroff + name))
 		return 0;
 	if (bytes_equal(w->ms->secname, ".modinfo", sizeof(".modinfo"))) {
-		bpf_probe_read_kernel(&w->modinfo, sizeof(w->modinfo), w->buf + at + 24);
-		bpf_probe_read_kernel(&w->modinfo_size, sizeof(w->modinfo_size), w->buf + at + 32);
+		ELF_FIELD(w->modinfo, w->buf, at, SH_OFF(sh_offset));
+		ELF_FIELD(w->modinfo_size, w->buf, at, SH_OFF(sh_size));
 	}
 	if (bytes_equal(w->ms->secname, want, sizeof(want)))
-		bpf_probe_read_kernel(&w->found, sizeof(w->found), w->buf + at + 24);
+		ELF_FIELD(w->found, w->buf, at, SH_OFF(sh_offset));
 	return w->found && w->modinfo;
 }
 
@@ -279,23 +294,23 @@ static __always_inline int module_name(const char *buf, __u64 size, struct vb_mo
 				       struct vb_module_info *mi)
 {
 	struct shdr_walk w = { .buf = buf, .size = size, .ms = ms };
-	__u8 ident[16];
+	__u8 ident[EI_NIDENT];
 	__u16 shnum = 0, shstrndx = 0;
-	__u64 str[2], name_off;
+	__u64 strtab, name_off;
 
-	if (size < 64 || bpf_probe_read_kernel(ident, sizeof(ident), buf) ||
+	if (size < sizeof(struct elf64_hdr) || ELF_FIELD(ident, buf, 0, EH_OFF(e_ident)) ||
 	    ident[0] != 0x7f || ident[1] != 'E' || ident[2] != 'L' || ident[3] != 'F' ||
 	    ident[4] != 2 /* ELFCLASS64 */)
 		return -1;
-	bpf_probe_read_kernel(&w.shoff, sizeof(w.shoff), buf + 0x28);
-	bpf_probe_read_kernel(&shnum, sizeof(shnum), buf + 0x3c);
-	bpf_probe_read_kernel(&shstrndx, sizeof(shstrndx), buf + 0x3e);
-	if (shstrndx >= shnum || w.shoff > size ||
-	    w.shoff + (__u64)shstrndx * 64 + 64 > size ||
-	    bpf_probe_read_kernel(str, sizeof(str), buf + w.shoff + (__u64)shstrndx * 64 + 24))
+	ELF_FIELD(w.shoff, buf, 0, EH_OFF(e_shoff));
+	ELF_FIELD(shnum, buf, 0, EH_OFF(e_shnum));
+	ELF_FIELD(shstrndx, buf, 0, EH_OFF(e_shstrndx));
+	if (shstrndx >= shnum || w.shoff > size)
 		return -1;
-	w.stroff = str[0];
-	w.strsize = str[1];
+	strtab = w.shoff + (__u64)shstrndx * SHDR_SIZE;
+	if (strtab + SHDR_SIZE > size || ELF_FIELD(w.stroff, buf, strtab, SH_OFF(sh_offset)) ||
+	    ELF_FIELD(w.strsize, buf, strtab, SH_OFF(sh_size)))
+		return -1;
 	if (w.stroff > size || w.strsize > size - w.stroff)
 		return -1;
 	bpf_loop(shnum < VB_SHDRS_MAX ? shnum : VB_SHDRS_MAX, shdr_step, &w, 0);
