@@ -205,4 +205,28 @@ struct vb_event {
 	char path[VB_EV_PATH_MAX];
 };
 
+/*
+ * The layouts above are an ABI between two compilers (clang -target bpf and the host's cc) and
+ * between builds (a daemon takes over maps another build pinned). Both sides compile these
+ * checks: a field added, widened or left with implicit padding stops both builds, instead of one
+ * side reading the other's keys, values or events at the wrong offsets.
+ */
+#define VB_SHARED_SIZE(type, size)						\
+	_Static_assert(sizeof(struct type) == (size), "struct " #type " is shared with the " \
+		       "other side: update both, and its size here")
+VB_SHARED_SIZE(vb_rule_ref, 8);
+VB_SHARED_SIZE(vb_path_key, VB_PATH_MAX);
+VB_SHARED_SIZE(vb_inode_key, 16);
+VB_SHARED_SIZE(vb_cache_val, 24 + VB_SHA256_LEN);
+VB_SHARED_SIZE(vb_settings, 56);
+VB_SHARED_SIZE(vb_policy_state, 8);
+VB_SHARED_SIZE(vb_slot_info, 72);
+VB_SHARED_SIZE(vb_dev_ino, 16);
+VB_SHARED_SIZE(vb_signer_key, 16 + VB_SIGNER_ID_MAX);
+VB_SHARED_SIZE(vb_module_key, VB_MODULE_NAME_MAX);
+VB_SHARED_SIZE(vb_file_verdict, 16);
+VB_SHARED_SIZE(vb_module_info, VB_MODULE_NAME_MAX + sizeof(struct vb_signer_key) + 8);
+VB_SHARED_SIZE(vb_event, 56 + VB_SHA256_LEN + 2 * VB_COMM_LEN + sizeof(struct vb_module_info) +
+			 VB_EV_PATH_MAX);
+
 #endif /* VENDORBAN_H */
