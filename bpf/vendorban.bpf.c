@@ -175,6 +175,8 @@ struct {
 } scratch SEC(".maps");
 
 #include "module.bpf.h"
+#include "fileid.bpf.h"
+#include "pathid.bpf.h"
 
 static __always_inline void stat_inc(__u32 idx)
 {
@@ -203,15 +205,20 @@ static __always_inline void cache_drop(struct inode *inode)
 	bpf_map_delete_elem(&verdict_cache, &k);
 }
 
-/* A file that someone may be writing (open for write, or mapped shared-writable) can change
- * under a verdict, so its verdict is not kept. */
-static __always_inline bool inode_writable(struct inode *inode)
+/* A file's own inode and, for an overlayfs file, the backing inode the cache is keyed on. */
+static __always_inline void cache_drop_file(struct file *file)
 {
-	return BPF_CORE_READ(inode, i_writecount.counter) > 0 ||
-	       BPF_CORE_READ(inode, i_mapping, i_mmap_writable.counter) > 0;
+	struct inode *inode = BPF_CORE_READ(file, f_inode);
+	struct inode *real = BPF_CORE_READ(real_file(file), f_inode);
+
+	cache_drop(inode);
+	if (real != inode)
+		cache_drop(real);
 }
 
-static __always_inline void cache_store(struct inode *inode, __u64 seq, struct verdict *v)
+/* Keep a verdict about this version of the content, where a hit can prove it unchanged. */
+static __always_inline void cache_store(struct inode *inode, __u64 seq, struct verdict *v,
+					const struct vb_content_ver *ver, __s64 tai_offset)
 {
 	struct vb_inode_key k = {
 		.inode = (__u64)inode,
@@ -221,9 +228,10 @@ static __always_inline void cache_store(struct inode *inode, __u64 seq, struct v
 		.policy_seq = seq,
 		.rule = v->rule,
 		.verdict = v->match ? VB_VERDICT_BANNED : VB_VERDICT_CLEAN,
+		.ver = *ver,
 	};
 
-	if (inode_writable(inode))
+	if (!content_cacheable(inode, ver, tai_offset))
 		return;
 	__builtin_memcpy(cv.sha256, v->sha256, VB_SHA256_LEN);
 	bpf_map_update_elem(&verdict_cache, &k, &cv, BPF_ANY);
@@ -361,7 +369,8 @@ static __always_inline int judge(struct file *file, __u8 op, bool can_hash, bool
 	struct vb_scratch *s = NULL;
 	struct vb_settings *cfg;
 	struct verdict v = { .op = op };
-	struct inode *inode;
+	struct vb_content_ver ver;
+	struct inode *inode, *real;
 	__u32 zero = 0, slot;
 	__u64 seq;
 	int ret;
@@ -373,6 +382,9 @@ static __always_inline int judge(struct file *file, __u8 op, bool can_hash, bool
 	seq = *(volatile __u64 *)&st->seq;
 	slot = seq & 1;
 	inode = BPF_CORE_READ(file, f_inode);
+	/* The inode that holds the bytes: the verdict cache is about content, and writes that
+	 * bypass an overlay land there, not on the overlay's inode. */
+	real = BPF_CORE_READ(real_file(file), f_inode);
 
 	struct vb_dev_ino di = {
 		.dev = BPF_CORE_READ(inode, i_sb, s_dev),
@@ -386,15 +398,23 @@ static __always_inline int judge(struct file *file, __u8 op, bool can_hash, bool
 
 	struct vb_file_verdict *fv = bpf_map_lookup_elem(&file_verdicts, &di);
 
+	if (!(fv && fv->seq == seq) && real != inode) {
+		di.dev = BPF_CORE_READ(real, i_sb, s_dev);
+		di.ino = BPF_CORE_READ(real, i_ino);
+		fv = bpf_map_lookup_elem(&file_verdicts, &di);
+	}
 	if (fv && fv->seq == seq) {
 		v.rule = fv->rule;
 		v.match = VB_MATCH_FILE;
 		goto decided;
 	}
 
-	struct vb_inode_key ik = { .inode = (__u64)inode, .ino = di.ino };
+	/* Read before hashing: a write during the hash then leaves the entry stale, never a
+	 * verdict on old bytes filed under the new version. */
+	content_version(real, &ver);
+	struct vb_inode_key ik = { .inode = (__u64)real, .ino = BPF_CORE_READ(real, i_ino) };
 	cv = bpf_map_lookup_elem(&verdict_cache, &ik);
-	if (cv && cv->policy_seq == seq) {
+	if (cv && cv->policy_seq == seq && content_same(&cv->ver, &ver)) {
 		stat_inc(VB_STAT_CACHE_HIT);
 		if (cv->verdict == VB_VERDICT_BANNED) {
 			v.rule = cv->rule;
@@ -430,7 +450,7 @@ static __always_inline int judge(struct file *file, __u8 op, bool can_hash, bool
 				v.rule = *r;
 				v.match = VB_MATCH_HASH;
 			}
-			cache_store(inode, seq, &v);
+			cache_store(real, seq, &v, &ver, cfg->tai_offset_ns);
 		} else {
 			stat_inc(VB_STAT_HASH_ERR);
 		}
@@ -441,6 +461,12 @@ static __always_inline int judge(struct file *file, __u8 op, bool can_hash, bool
 	}
 
 	si = bpf_map_lookup_elem(&slot_info, &slot);
+	/* By identity first: the name a caller reached the file by may not be the rule's. */
+	if ((v.match == VB_MATCH_NONE || v.match == VB_MATCH_UNVERIFIED) && si &&
+	    si->n_path_idents && match_pathid(file, real, seq, &v.rule)) {
+		v.match = VB_MATCH_PATH;
+		v.flags |= VB_EV_F_PATH_IDENT;
+	}
 	if (can_path && (v.match == VB_MATCH_NONE || v.match == VB_MATCH_UNVERIFIED) && si &&
 	    si->n_path_rules) {
 		void *rules = bpf_map_lookup_elem(&path_slots, &slot);
@@ -507,7 +533,7 @@ static __always_inline int judge_mmap(struct file *file, unsigned long prot, uns
 	if (!file)
 		return 0;
 	if ((flags & MAP_SHARED) && (prot & PROT_WRITE))
-		cache_drop(BPF_CORE_READ(file, f_inode));
+		cache_drop_file(file);
 	if (!(prot & PROT_EXEC))
 		return 0;
 	return judge(file, VB_OP_MMAP, can_hash, can_path, 0);
@@ -656,6 +682,7 @@ static __always_inline void file_gone(struct inode *inode)
 {
 	/* The key is the inode's address: it must not outlive the inode. */
 	cache_drop(inode);
+	pathid_drop(inode);
 	/* A deleted file's (dev, ino) will name another file; an inode merely evicted from
 	 * memory keeps its verdict. */
 	if (!BPF_CORE_READ(inode, i_nlink)) {
@@ -671,7 +698,7 @@ static __always_inline void file_gone(struct inode *inode)
 static __always_inline void invalidate_file_write(struct file *file)
 {
 	if (BPF_CORE_READ(file, f_mode) & FMODE_WRITE)
-		cache_drop(BPF_CORE_READ(file, f_inode));
+		cache_drop_file(file);
 }
 
 /* ---- The hooks: each one's BPF LSM program and its fmod_ret twin, side by side --------- */

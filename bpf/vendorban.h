@@ -21,6 +21,9 @@
 #define VB_MAX_MODULE_NAMES	1024
 #define VB_MAX_FILE_VERDICTS	(1 << 16)	/* files the scanner identified, by dev/ino */
 #define VB_SIGNER_ID_MAX	32	/* serial number or SKID bytes in a signer key */
+#define VB_MAX_PATH_IDENTS	16384	/* directories and files path rules name, by inode */
+#define VB_PATHID_DEPTH		64	/* dentry ancestors a hook walks looking for one */
+#define VB_RACY_NS		2000000000LL /* see content_cacheable() in bpf/fileid.bpf.h */
 
 /* Operations the kernel judges. */
 enum vb_op {
@@ -82,12 +85,25 @@ enum vb_verdict {
 	VB_VERDICT_BANNED = 2,
 };
 
+/* What identifies one version of a file's content: a cache hit must show the same, so a write
+ * that slipped past every invalidation hook still makes the verdict stale. */
+struct vb_content_ver {
+	__u64 i_version;	/* where the filesystem keeps it (ext4, btrfs, xfs); else 0 */
+	__s64 size;
+	__s64 ctime_sec;
+	__s64 mtime_sec;
+	__u32 ctime_nsec;
+	__u32 mtime_nsec;
+};
+
 struct vb_cache_val {
 	__u64 policy_seq;	/* config.policy_seq when computed; stale after a reload */
 	struct vb_rule_ref rule;
 	__u8 verdict;		/* enum vb_verdict */
 	__u8 pad[7];
 	__u8 sha256[VB_SHA256_LEN];
+	struct vb_content_ver ver;	/* of the inode that holds the content (the backing
+					 * inode of an overlayfs file) when computed */
 };
 
 /* settings map, slot 0: written by the daemon only. */
@@ -103,6 +119,7 @@ struct vb_settings {
 	__u64 last_logged_ktime; /* the last event written to the log (ktime_ns, tid): after a */
 	__u32 last_logged_tid;	 /* crash, the next daemon may be handed it again */
 	__u32 pad;
+	__s64 tai_offset_ns;	/* CLOCK_TAI - CLOCK_REALTIME: a BPF program reads only TAI */
 };
 
 /* policy_state map, slot 0: the daemon stores seq with one atomic 8-byte write. */
@@ -118,9 +135,25 @@ struct vb_slot_info {
 	__u32 n_module_names;
 	__u32 deny_unsigned_modules;	/* option unsigned-modules deny */
 	__u32 deny_init_module;		/* option init-module deny */
+	__u32 n_path_idents;	/* path rules the kernel knows by inode (path_idents) */
+	__u32 pad;
 	__u64 seq;		/* policy_state.seq this slot was filled for */
 	__u64 version;		/* the policy's "version" */
 	__u8 digest[32];	/* SHA-256 of the policy text: names the policy in events */
+};
+
+/* Value of path_idents: the rule naming this directory or file, for each policy slot. */
+struct vb_pathid_val {
+	struct vb_rule_ref rule[2];
+	__u64 seq[2];		/* policy_state.seq rule[seq & 1] was registered for */
+};
+
+/* Value of pathid_pending: one of the daemon's open fds to register (key: the fd). */
+struct vb_pathid_pending {
+	struct vb_rule_ref rule;
+	__u64 seq;
+	__u32 tgid;		/* the daemon's */
+	__u32 registered;	/* set by the iterator: the kernel now knows the inode */
 };
 
 /* A file as user space names it (stat), with dev converted to the kernel's encoding. */
@@ -181,6 +214,8 @@ enum vb_stat {
 #define VB_EV_F_CACHED		0x4	/* verdict came from the cache */
 #define VB_EV_F_PATH_TRUNC	0x8
 #define VB_EV_F_NAME_ONLY	0x10	/* path holds the file name only: no bpf_d_path there */
+#define VB_EV_F_PATH_IDENT	0x20	/* a path rule matched by the inode of a directory above
+					 * the file (or the file's own), not by its name */
 
 /* Ring-buffer event: one per denial or would-deny. */
 struct vb_event {
@@ -217,10 +252,13 @@ struct vb_event {
 VB_SHARED_SIZE(vb_rule_ref, 8);
 VB_SHARED_SIZE(vb_path_key, VB_PATH_MAX);
 VB_SHARED_SIZE(vb_inode_key, 16);
-VB_SHARED_SIZE(vb_cache_val, 24 + VB_SHA256_LEN);
-VB_SHARED_SIZE(vb_settings, 56);
+VB_SHARED_SIZE(vb_content_ver, 40);
+VB_SHARED_SIZE(vb_cache_val, 24 + VB_SHA256_LEN + sizeof(struct vb_content_ver));
+VB_SHARED_SIZE(vb_settings, 64);
 VB_SHARED_SIZE(vb_policy_state, 8);
-VB_SHARED_SIZE(vb_slot_info, 72);
+VB_SHARED_SIZE(vb_slot_info, 80);
+VB_SHARED_SIZE(vb_pathid_val, 32);
+VB_SHARED_SIZE(vb_pathid_pending, 24);
 VB_SHARED_SIZE(vb_dev_ino, 16);
 VB_SHARED_SIZE(vb_signer_key, 16 + VB_SIGNER_ID_MAX);
 VB_SHARED_SIZE(vb_module_key, VB_MODULE_NAME_MAX);

@@ -6,6 +6,7 @@
 #include <unistd.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include <openssl/evp.h>
@@ -30,6 +31,8 @@ static const char *const map_names[VB_MAP_MAX] = {
 	[VB_MAP_MODULE_SLOTS] = "module_slots",
 	[VB_MAP_FILE_VERDICTS] = "file_verdicts",
 	[VB_MAP_MODSCRATCH] = "modscratch",
+	[VB_MAP_PATH_IDENTS] = "path_idents",
+	[VB_MAP_PATHID_PENDING] = "pathid_pending",
 };
 
 const char *vb_path_name(enum vb_path path)
@@ -48,6 +51,9 @@ const char *vb_path_name(enum vb_path path)
  * and fentry where the function returns void) carry the fmod_ret path. */
 static enum vb_path prog_path(const struct bpf_program *prog)
 {
+	/* The path-identity iterator serves both paths and is run, never attached to a hook. */
+	if (bpf_program__expected_attach_type(prog) == BPF_TRACE_ITER)
+		return VB_PATH_NONE;
 	switch (bpf_program__type(prog)) {
 	case BPF_PROG_TYPE_LSM:
 		return VB_PATH_LSM;
@@ -88,6 +94,8 @@ int vb_kernel_select(struct vendorban *skel, enum vb_path path)
 		bpf_program__set_autoload(prog, want);
 		n += want;
 	}
+	bpf_program__set_autoload(skel->progs.vb_iter_pathids, true);
+	bpf_program__set_autoattach(skel->progs.vb_iter_pathids, false);
 	return n;
 }
 
@@ -109,6 +117,7 @@ static void kernel_init(struct vb_kernel *k)
 	memset(k, 0, sizeof(*k));
 	for (int i = 0; i < VB_MAP_MAX; i++)
 		k->map_fd[i] = -1;
+	k->pathid_iter_fd = -1;
 }
 
 static int map_state(struct vb_kernel *k)
@@ -143,6 +152,9 @@ int vb_kernel_open_pinned(struct vb_kernel *k)
 			return err;
 		}
 	}
+	/* A daemon of an older build pinned no iterator: path rules then match by name only,
+	 * until the programs are loaded afresh. */
+	k->pathid_iter_fd = bpf_obj_get(VB_PIN_PATHID_ITER);
 	err = map_state(k);
 	if (!err)
 		err = vb_settings_read(k);
@@ -166,7 +178,7 @@ int vb_kernel_missing_links(enum vb_path path, char *missing, size_t len)
 	if (err < 0)
 		goto out;
 	bpf_object__for_each_program(prog, skel->obj) {
-		if (!bpf_program__autoload(prog))
+		if (!bpf_program__autoload(prog) || prog_path(prog) != path)
 			continue;
 		snprintf(pin, sizeof(pin), VB_PIN_DIR "/link_%s", bpf_program__name(prog));
 		if (access(pin, F_OK)) {
@@ -217,6 +229,7 @@ int vb_kernel_load(struct vb_kernel *k, enum vb_path path)
 
 		k->map_fd[i] = dup(bpf_map__fd(m));
 	}
+	k->pathid_iter_fd = dup(bpf_program__fd(k->skel->progs.vb_iter_pathids));
 	err = map_state(k);
 	if (err)
 		goto fail;
@@ -300,6 +313,11 @@ int vb_kernel_pin(struct vb_kernel *k)
 			return err;
 		}
 	}
+	if (bpf_obj_pin(k->pathid_iter_fd, VB_PIN_PATHID_ITER)) {
+		err = -errno;
+		vb_err("cannot pin %s: %s", VB_PIN_PATHID_ITER, strerror(errno));
+		return err;
+	}
 	for (int i = 0; i < (int)k->skel->skeleton->prog_cnt; i++) {
 		struct bpf_link *link = *k->skel->skeleton->progs[i].link;
 
@@ -322,6 +340,9 @@ void vb_kernel_close(struct vb_kernel *k)
 	for (int i = 0; i < VB_MAP_MAX; i++)
 		if (k->map_fd[i] >= 0)
 			close(k->map_fd[i]);
+	if (k->pathid_iter_fd >= 0)
+		close(k->pathid_iter_fd);
+	vb_pathids_close(&k->pathids);
 	/* Destroying the skeleton detaches links that were never pinned, and only those. */
 	if (k->skel)
 		vendorban__destroy(k->skel);
@@ -339,10 +360,24 @@ int vb_settings_read(struct vb_kernel *k)
 	return 0;
 }
 
+/* CLOCK_TAI - CLOCK_REALTIME, which the kernel side needs to compare an inode's ctime with
+ * now (fileid.bpf.h); it changes only with a leap second, so every write refreshes it. */
+static __s64 tai_offset_ns(void)
+{
+	struct timespec tai, real;
+
+	if (clock_gettime(CLOCK_TAI, &tai) || clock_gettime(CLOCK_REALTIME, &real))
+		return 0;
+	/* Whole seconds: the two reads are a few hundred nanoseconds apart. */
+	return ((__s64)tai.tv_sec - real.tv_sec + (tai.tv_nsec - real.tv_nsec + 500000000L) /
+		1000000000L) * 1000000000LL;
+}
+
 int vb_settings_write(struct vb_kernel *k)
 {
 	__u32 zero = 0;
 
+	k->settings.tai_offset_ns = tai_offset_ns();
 	if (bpf_map_update_elem(k->map_fd[VB_MAP_SETTINGS], &zero, &k->settings, BPF_ANY)) {
 		vb_err("cannot write the settings map: %s", strerror(errno));
 		return -errno;

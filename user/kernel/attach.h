@@ -6,8 +6,10 @@
 #include <stdbool.h>
 #include <linux/types.h>
 #include "vendorban.h"
+#include "kernel/pathid.h"
 
 #define VB_PIN_DIR	"/sys/fs/bpf/vendorban"
+#define VB_PIN_PATHID_ITER VB_PIN_DIR "/prog_pathid_iter"
 
 enum vb_map_id {
 	VB_MAP_SETTINGS,
@@ -25,6 +27,8 @@ enum vb_map_id {
 	VB_MAP_MODULE_SLOTS,
 	VB_MAP_FILE_VERDICTS,
 	VB_MAP_MODSCRATCH,
+	VB_MAP_PATH_IDENTS,
+	VB_MAP_PATHID_PENDING,
 	VB_MAP_MAX,
 };
 
@@ -34,6 +38,8 @@ struct vb_kernel {
 	struct vendorban *skel;		/* set when this process loaded the programs */
 	int map_fd[VB_MAP_MAX];
 	struct vb_policy_state *state;	/* the policy_state map, mapped */
+	int pathid_iter_fd;		/* the iter/task_file program that registers path idents */
+	struct vb_pathids pathids;	/* the policy in force's path rules, held open */
 	struct vb_settings settings;	/* as last read or written */
 	bool took_over;			/* programs were already attached: nothing re-attached */
 };

@@ -244,6 +244,122 @@ static void prune_file_verdicts(struct vb_kernel *k, __u64 seq)
 	free(stale);
 }
 
+/* Run the iterator over this process's files: each fd in pathid_pending becomes its inode's
+ * entry in path_idents for the policy loaded as seq. */
+static int run_pathid_iter(struct vb_kernel *k)
+{
+	union bpf_iter_link_info linfo = { .task.pid = getpid() };
+	LIBBPF_OPTS(bpf_link_create_opts, lopts, .iter_info = &linfo,
+		    .iter_info_len = sizeof(linfo));
+	int link, iter, err = 0;
+	char buf[64];
+
+	link = bpf_link_create(k->pathid_iter_fd, 0, BPF_TRACE_ITER, &lopts);
+	/* Before task-parameterized iterators: every task's files, filtered by the program. */
+	if (link < 0 && errno == EINVAL)
+		link = bpf_link_create(k->pathid_iter_fd, 0, BPF_TRACE_ITER, NULL);
+	if (link < 0)
+		return -errno;
+	iter = bpf_iter_create(link);
+	if (iter < 0) {
+		err = -errno;
+		goto out;
+	}
+	while (read(iter, buf, sizeof(buf)) > 0)
+		;
+	close(iter);
+out:
+	close(link);
+	return err;
+}
+
+/*
+ * Path rules by identity for the policy about to be loaded as seq: open each rule's directory
+ * or file (and the mounts beneath), have the kernel learn their inodes, and keep them open
+ * while the policy is in force, so the inodes the kernel knows cannot be freed and reused.
+ * A rule the kernel could not learn stays matched by name, and is said once.
+ */
+static int fill_pathids(struct vb_kernel *k, const struct vb_policy *p, __u64 seq,
+			struct vb_pathids *ids, __u32 *count)
+{
+	int fd = k->map_fd[VB_MAP_PATHID_PENDING], err;
+	size_t i;
+
+	*count = 0;
+	err = vb_pathids_open(p, ids);
+	if (err || !ids->n)
+		return err;
+	if (k->pathid_iter_fd < 0) {
+		vb_warn("path rules match by name only: the programs in the kernel predate "
+			"matching by identity (restart vendorband after 'vendorban disable')");
+		return 0;
+	}
+	for (i = 0; i < ids->n; i++) {
+		struct vb_pathid_pending pp = {
+			.rule = { .rule_idx = ids->ids[i].rule_idx, .mode = ids->ids[i].mode },
+			.seq = seq,
+			.tgid = getpid(),
+		};
+		__u32 key = ids->ids[i].fd;
+
+		if (bpf_map_update_elem(fd, &key, &pp, BPF_ANY)) {
+			err = -errno;
+			goto out;
+		}
+	}
+	err = run_pathid_iter(k);
+	if (err) {
+		vb_err("cannot register path rules by identity: %s", strerror(-err));
+		goto out;
+	}
+	for (i = 0; i < ids->n; i++) {
+		struct vb_pathid_pending pp;
+		__u32 key = ids->ids[i].fd;
+
+		if (!bpf_map_lookup_elem(fd, &key, &pp) && pp.registered)
+			(*count)++;
+		else
+			vb_warn("path rule %s: %s matches by name only (the kernel did not "
+				"learn its inode)", p->rules[ids->ids[i].rule_idx].id,
+				ids->ids[i].path);
+	}
+out:
+	for (i = 0; i < ids->n; i++) {
+		__u32 key = ids->ids[i].fd;
+
+		bpf_map_delete_elem(fd, &key);
+	}
+	return err;
+}
+
+/* Entries of neither the policy in force nor the one before it (whose slot hooks that started
+ * before the flip may still read): gone, so the map holds what policies name now. */
+static void prune_pathids(struct vb_kernel *k, __u64 seq)
+{
+	int fd = k->map_fd[VB_MAP_PATH_IDENTS];
+	struct vb_inode_key key, *prev = NULL, *stale = NULL;
+	struct vb_pathid_val v;
+	size_t n = 0, cap = 0;
+
+	while (!bpf_map_get_next_key(fd, prev, &key)) {
+		if (!bpf_map_lookup_elem(fd, &key, &v) && v.seq[seq & 1] != seq &&
+		    v.seq[(seq - 1) & 1] != seq - 1) {
+			if (n == cap) {
+				struct vb_inode_key *s = realloc(stale, (cap = cap ? 2 * cap : 64) *
+								 sizeof(*s));
+				if (!s)
+					break;
+				stale = s;
+			}
+			stale[n++] = key;
+		}
+		prev = &key;
+	}
+	for (size_t i = 0; i < n; i++)
+		bpf_map_delete_elem(fd, &stale[i]);
+	free(stale);
+}
+
 int vb_rules_install(struct vb_kernel *k, const struct vb_policy *p, const struct vb_derived *d)
 {
 	__u64 seq = __atomic_load_n(&k->state->seq, __ATOMIC_ACQUIRE), next = seq + 1;
@@ -256,6 +372,7 @@ int vb_rules_install(struct vb_kernel *k, const struct vb_policy *p, const struc
 	};
 	int fds[4] = { -1, -1, -1, -1 }, err;
 	enum { HASH, PATH, SIGNER, MODULE };
+	struct vb_pathids ids = {};
 
 	fds[HASH] = rules_map_create("vb_hash_rules", VB_SHA256_LEN, VB_MAX_HASH_RULES);
 	fds[PATH] = rules_map_create("vb_path_rules", sizeof(struct vb_path_key),
@@ -281,6 +398,8 @@ int vb_rules_install(struct vb_kernel *k, const struct vb_policy *p, const struc
 		err = fill_module_names(fds[MODULE], p, &info.n_module_names);
 	if (!err)
 		err = fill_file_verdicts(k, d, p, next);
+	if (!err)
+		err = fill_pathids(k, p, next, &ids, &info.n_path_idents);
 	if (err)
 		goto out;
 	/* Frozen: no syscall can change a policy once it is built, not even ours. */
@@ -304,7 +423,13 @@ int vb_rules_install(struct vb_kernel *k, const struct vb_policy *p, const struc
 	/* The switch: everything above is in the idle slot, which no hook reads until now. */
 	__atomic_store_n(&k->state->seq, next, __ATOMIC_RELEASE);
 	prune_file_verdicts(k, next);
+	prune_pathids(k, next);
+	/* The new policy's directories are held now; the old one's may go. */
+	vb_pathids_close(&k->pathids);
+	k->pathids = ids;
+	ids = (struct vb_pathids){};
 out:
+	vb_pathids_close(&ids);
 	for (int i = 0; i < 4; i++)
 		if (fds[i] >= 0)
 			close(fds[i]);
