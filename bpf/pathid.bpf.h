@@ -76,8 +76,9 @@ struct pathid_walk {
 
 static long pathid_step(__u32 i, struct pathid_walk *w)
 {
-	struct inode *inode = BPF_CORE_READ(w->d, d_inode);
-	struct dentry *parent;
+	/* A local copy: inside BPF_CORE_READ, w->d would be relocated as a kernel type. */
+	struct dentry *d = w->d, *parent;
+	struct inode *inode = BPF_CORE_READ(d, d_inode);
 	struct vb_pathid_val *v;
 	__u32 slot = w->seq & 1;
 
@@ -91,8 +92,8 @@ static long pathid_step(__u32 i, struct pathid_walk *w)
 			return 1;
 		}
 	}
-	parent = BPF_CORE_READ(w->d, d_parent);
-	if (!parent || parent == w->d)
+	parent = BPF_CORE_READ(d, d_parent);
+	if (!parent || parent == d)
 		return 1;	/* the root of this filesystem */
 	w->d = parent;
 	return 0;
