@@ -27,6 +27,8 @@ struct {
 	__type(value, struct vb_pathid_pending);
 } pathid_pending SEC(".maps");
 
+static __always_inline int guard_register_fd(const struct vb_pathid_pending *p, struct file *file);
+
 /* Runs only when the daemon reads an iterator link made of it: over every task's files, it
  * keeps the ones the daemon named in pathid_pending, in the daemon's own process. */
 SEC("iter/task_file")
@@ -45,6 +47,11 @@ int vb_iter_pathids(struct bpf_iter__task_file *ctx)
 	p = bpf_map_lookup_elem(&pathid_pending, &fd);
 	if (!p || p->tgid != task->tgid)
 		return 0;
+	/* The same way in for the inodes the guard protects (guard.bpf.h). */
+	if (p->kind != VB_FD_PATH_RULE) {
+		p->registered = guard_register_fd(p, file);
+		return 0;
+	}
 	inode = file->f_inode;
 	if (!inode)
 		return 0;

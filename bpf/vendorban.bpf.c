@@ -31,11 +31,12 @@ char LICENSE[] SEC("license") = "GPL";
  * whole policy, never half of each.
  * The inner templates are declared by size, without BTF types: the daemon creates the inner maps
  * without BTF, and 6.1 refuses an inner map whose BTF-derived layout (timer_off) differs from
- * the template's. */
+ * the template's. Read-only to programs as well as frozen: no program, ours or one that found
+ * the map by id, can change a policy once it is built. */
 struct hash_rules {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, VB_MAX_HASH_RULES);
-	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__uint(map_flags, VB_RULES_MAP_FLAGS);
 	__uint(key_size, VB_SHA256_LEN);
 	__uint(value_size, sizeof(struct vb_rule_ref));
 };
@@ -43,7 +44,7 @@ struct hash_rules {
 struct path_rules {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, VB_MAX_PATH_RULES);
-	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__uint(map_flags, VB_RULES_MAP_FLAGS);
 	__uint(key_size, sizeof(struct vb_path_key));
 	__uint(value_size, sizeof(struct vb_rule_ref));
 };
@@ -65,7 +66,7 @@ struct {
 struct signer_keys {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, VB_MAX_SIGNER_KEYS);
-	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__uint(map_flags, VB_RULES_MAP_FLAGS);
 	__uint(key_size, sizeof(struct vb_signer_key));
 	__uint(value_size, sizeof(struct vb_rule_ref));
 };
@@ -73,7 +74,7 @@ struct signer_keys {
 struct module_names {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, VB_MAX_MODULE_NAMES);
-	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__uint(map_flags, VB_RULES_MAP_FLAGS);
 	__uint(key_size, sizeof(struct vb_module_key));
 	__uint(value_size, sizeof(struct vb_rule_ref));
 };
@@ -486,6 +487,10 @@ static __always_inline int judge(struct file *file, __u8 op, bool can_hash, bool
 		return 0;
 
 decided:
+	/* The canaries the daemon installs with each policy (status proves the policy in force
+	 * by running them): refused like a denial, never logged as one. */
+	if (v.rule.rule_idx == VB_RULE_CANARY)
+		v.op = VB_OP_SELFTEST;
 	if (v.op == VB_OP_SELFTEST) {
 		v.rule.mode = VB_MODE_ENFORCE;
 		v.rule.rule_idx = VB_RULE_NONE;
@@ -865,3 +870,5 @@ VB_HOOK(kernel_post_load_data, "lsm/kernel_post_load_data",
 		return ret;
 	return judge_module_buf(NULL, buf, size, 2);
 }
+
+#include "guard.bpf.h"

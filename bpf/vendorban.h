@@ -24,6 +24,9 @@
 #define VB_MAX_PATH_IDENTS	16384	/* directories and files path rules name, by inode */
 #define VB_PATHID_DEPTH		64	/* dentry ancestors a hook walks looking for one */
 #define VB_RACY_NS		2000000000LL /* see content_cacheable() in bpf/fileid.bpf.h */
+#define VB_GUARD_MAX_LINKS	32	/* links the guard refuses fds to (one per program) */
+#define VB_RULES_MAP_FLAGS	(BPF_F_NO_PREALLOC | BPF_F_RDONLY_PROG) /* inner rule maps */
+#define VB_RULE_CANARY		0xfffffffeu /* rule_idx of the canaries installed with a policy */
 
 /* Operations the kernel judges. */
 enum vb_op {
@@ -31,6 +34,7 @@ enum vb_op {
 	VB_OP_MMAP = 2,		/* mmap with PROT_EXEC: ld.so, dlopen, LD_PRELOAD */
 	VB_OP_MPROTECT = 3,	/* mprotect adding PROT_EXEC to a file mapping */
 	VB_OP_MODULE = 4,	/* finit_module(2) / init_module(2): a kernel module */
+	VB_OP_TAMPER = 5,	/* an attempt on vendorban itself (bpf/guard.bpf.h), refused */
 	VB_OP_SELFTEST = 15,	/* the daemon's canary exec; never a real denial */
 };
 
@@ -45,6 +49,18 @@ enum vb_match {
 	VB_MATCH_MODULE_NAME = 6, /* the module's name is banned */
 	VB_MATCH_UNSIGNED = 7,	/* option unsigned-modules deny: no signature */
 	VB_MATCH_BUFFER_LOAD = 8, /* option init-module deny: init_module(2) from a buffer */
+};
+
+/* What a VB_OP_TAMPER event says was tried: carried in vb_event.match, with its detail in
+ * vb_event.rule_idx and what it aimed at in vb_event.path. */
+enum vb_tamper {
+	VB_TAMPER_MAP_WRITE = 1,	/* a writable fd to a vendorban map; path: the map */
+	VB_TAMPER_PIN = 2,		/* a change in a pin directory; detail: MAY_* mask */
+	VB_TAMPER_LINK_FD = 3,		/* an fd to a vendorban link; detail: the link id */
+	VB_TAMPER_SIGNAL = 4,		/* a signal to the daemon; detail: the signal */
+	VB_TAMPER_PTRACE = 5,		/* ptrace, /proc/PID/mem, pidfd_getfd of the daemon */
+	VB_TAMPER_UMOUNT = 6,		/* unmounting the bpffs that holds the pins */
+	VB_TAMPER_PROG = 7,		/* loading a program that uses vendorban's maps */
 };
 
 enum vb_mode {
@@ -148,12 +164,21 @@ struct vb_pathid_val {
 	__u64 seq[2];		/* policy_state.seq rule[seq & 1] was registered for */
 };
 
+/* What the daemon asks the kernel to learn of one of its open fds. */
+enum vb_fd_kind {
+	VB_FD_PATH_RULE = 0,	/* a path rule's directory or file -> path_idents */
+	VB_FD_PIN_DIR = 1,	/* the maps' pin directory -> guard.pin_dir, guard.pin_sb */
+	VB_FD_LINK_DIR = 2,	/* the links' pin directory -> guard.link_dir */
+	VB_FD_EXE = 3,		/* the vendorband executable -> guard.exe */
+};
+
 /* Value of pathid_pending: one of the daemon's open fds to register (key: the fd). */
 struct vb_pathid_pending {
 	struct vb_rule_ref rule;
 	__u64 seq;
 	__u32 tgid;		/* the daemon's */
-	__u32 registered;	/* set by the iterator: the kernel now knows the inode */
+	__u16 registered;	/* set by the iterator: the kernel now knows the inode */
+	__u16 kind;		/* enum vb_fd_kind */
 };
 
 /* A file as user space names it (stat), with dev converted to the kernel's encoding. */
@@ -161,6 +186,29 @@ struct vb_dev_ino {
 	__u32 dev;
 	__u32 pad;
 	__u64 ino;
+};
+
+/* guard map, slot 0: what the kernel protects and who may change it (bpf/guard.bpf.h). The
+ * inode and superblock pointers are written by the iterator, never taken from user space. */
+struct vb_guard {
+	__u64 pin_dir;		/* struct inode * of VB_PIN_DIR; 0: not registered */
+	__u64 link_dir;		/* struct inode * of VB_PIN_DIR/links */
+	__u64 pin_sb;		/* struct super_block * of the bpffs holding them */
+	struct vb_dev_ino exe;	/* the vendorband executable that may take over; ino 0: the
+				 * guard is not armed yet (between load and registration) */
+	__u32 exe_gen;		/* its i_generation: another file at the same ino is not it */
+	__u32 daemon_tgid;	/* the marked daemon; 0 while none lives (task_free clears it) */
+	__u32 n_links;
+	__u32 pad;
+	__u32 link_ids[VB_GUARD_MAX_LINKS];
+	__u8 signer[VB_SHA256_LEN]; /* SHA-256 of the trusted policy signer's certificate (DER)
+				     * the programs were loaded for; zero: unsigned policies */
+};
+
+/* guard_mark task storage: set by the daemon on itself (key: a pidfd of itself). */
+struct vb_guard_mark {
+	__u32 tgid;
+	__u32 pad;
 };
 
 /* Key of signer_keys: how a module's PKCS#7 SignerInfo names its signer. */
@@ -206,6 +254,7 @@ enum vb_stat {
 	VB_STAT_HASH_ERR,	/* bpf_ima_file_hash failed: file judged by path only */
 	VB_STAT_CHECKED,	/* hook invocations that reached a verdict */
 	VB_STAT_PATH_ERR,	/* path rules could not be checked (no scratch memory) */
+	VB_STAT_TAMPER,		/* attempts on vendorban itself refused (guard.bpf.h) */
 	VB_STAT_MAX,
 };
 
@@ -260,6 +309,9 @@ VB_SHARED_SIZE(vb_slot_info, 80);
 VB_SHARED_SIZE(vb_pathid_val, 32);
 VB_SHARED_SIZE(vb_pathid_pending, 24);
 VB_SHARED_SIZE(vb_dev_ino, 16);
+VB_SHARED_SIZE(vb_guard, 24 + sizeof(struct vb_dev_ino) + 16 + 4 * VB_GUARD_MAX_LINKS +
+			 VB_SHA256_LEN);
+VB_SHARED_SIZE(vb_guard_mark, 8);
 VB_SHARED_SIZE(vb_signer_key, 16 + VB_SIGNER_ID_MAX);
 VB_SHARED_SIZE(vb_module_key, VB_MODULE_NAME_MAX);
 VB_SHARED_SIZE(vb_file_verdict, 16);

@@ -26,16 +26,19 @@
 #include "log/event.h"
 #include "kernel/facts.h"
 #include "util/msg.h"
+#include "util/hex.h"
 #include "policy/policy.h"
 #include "policy/sig.h"
 #include "kernel/rules.h"
+#include "kernel/guard.h"
 #include "daemon/runstate.h"
 #include "daemon/selftest.h"
+#include "daemon/disable.h"
 
 #define VB_POLICY_DEFAULT	"/etc/vendorban/vendorban.policy"
 #define VB_POLL_MS		200
-#define VB_STATE_DIR		"/var/lib/vendorban"
 #define VB_VERSION_FLOOR	VB_STATE_DIR "/policy-version"	/* survives reboots */
+
 #define VB_MAX_SIGNERS		16
 #define VB_SETTLE_MS		500	/* quiet time after a policy file changes before reloading */
 
@@ -94,16 +97,50 @@ static void write_reload_report(struct daemon *d, bool ok, struct json_object *m
 	json_object_put(o);
 }
 
-static volatile sig_atomic_t stop_requested, reload_requested, rescan_requested;
-
-static void on_signal(int sig)
+/* For status: what this daemon put in force, to compare with the kernel's active slot. */
+static void write_installed(struct daemon *d)
 {
-	if (sig == SIGHUP)
+	struct json_object *o = json_object_new_object();
+	struct vb_slot_info info;
+	char digest[65];
+	__u64 seq;
+	FILE *f;
+
+	if (vb_rules_active(&d->k, &info, &seq)) {
+		json_object_put(o);
+		return;
+	}
+	vb_hex(info.digest, sizeof(info.digest), digest);
+	json_object_object_add(o, "pid", json_object_new_int(getpid()));
+	json_object_object_add(o, "seq", json_object_new_uint64(seq));
+	json_object_object_add(o, "version", json_object_new_uint64(info.version));
+	json_object_object_add(o, "sha256", json_object_new_string(digest));
+	json_object_object_add(o, "log", json_object_new_string(d->log.path));
+	mkdir(VB_RUN_DIR, 0755);
+	f = fopen(VB_INSTALLED ".tmp", "w");
+	if (f) {
+		fputs(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
+						     JSON_C_TO_STRING_NOSLASHESCAPE), f);
+		if (!fclose(f))
+			rename(VB_INSTALLED ".tmp", VB_INSTALLED);
+	}
+	json_object_put(o);
+}
+
+static volatile sig_atomic_t stop_requested, reload_requested, rescan_requested;
+static volatile sig_atomic_t stop_signal, stop_sender;
+
+static void on_signal(int sig, siginfo_t *si, void *uc)
+{
+	if (sig == SIGHUP) {
 		reload_requested = 1;
-	else if (sig == SIGUSR1)
+	} else if (sig == SIGUSR1) {
 		rescan_requested = 1;
-	else
+	} else {
+		stop_signal = sig;
+		stop_sender = si ? si->si_pid : 0;
 		stop_requested = 1;
+	}
 }
 
 static int load_policy(struct daemon *d, const char *path, struct vb_policy **out)
@@ -248,22 +285,66 @@ static int on_event(void *ctx, void *data, size_t len)
 	return 0;
 }
 
-/* Events the kernel could not send are counted there; say so in the log itself. */
-static void report_drops(struct daemon *d)
+/* A record of the daemon's own, not of an event: time, host and action. */
+static struct json_object *daemon_record(struct daemon *d, const char *action)
 {
-	struct json_object *o;
+	struct json_object *o = json_object_new_object();
 	struct timespec ts;
-	char now[64], msg[128];
-	__u64 dropped;
+	char now[64];
 
-	if (vb_stat_read(&d->k, VB_STAT_DROPPED, &dropped) || dropped <= d->dropped_seen)
-		return;
-	o = json_object_new_object();
 	clock_gettime(CLOCK_BOOTTIME, &ts);
 	vb_boot_ns_to_rfc3339((__u64)ts.tv_sec * 1000000000 + ts.tv_nsec, now, sizeof(now));
 	json_object_object_add(o, "time", json_object_new_string(now));
 	json_object_object_add(o, "host", json_object_new_string(d->ectx.host));
-	json_object_object_add(o, "action", json_object_new_string("gap"));
+	json_object_object_add(o, "action", json_object_new_string(action));
+	return o;
+}
+
+/* The comm of a process, for a record that names who did something ("?" once it is gone). */
+static void proc_comm(int pid, char *buf, size_t len)
+{
+	char path[64];
+	FILE *f;
+
+	snprintf(buf, len, "?");
+	snprintf(path, sizeof(path), "/proc/%d/comm", pid);
+	f = fopen(path, "r");
+	if (f && fgets(buf, len, f))
+		buf[strcspn(buf, "\n")] = 0;
+	if (f)
+		fclose(f);
+}
+
+/* Stopped on purpose or not, the log says so before enforcement loses its witness: the
+ * kernel goes on refusing, but nothing is logged or watched until a daemon runs again. */
+static void record_stop(struct daemon *d)
+{
+	struct json_object *o = daemon_record(d, "stop");
+	char comm[64] = "", msg[256];
+
+	if (stop_sender > 0)
+		proc_comm(stop_sender, comm, sizeof(comm));
+	json_object_object_add(o, "signal", json_object_new_int(stop_signal));
+	json_object_object_add(o, "sender_pid", json_object_new_int(stop_sender));
+	json_object_object_add(o, "sender_comm", comm[0] ? json_object_new_string(comm) : NULL);
+	json_object_object_add(o, "policy_version", json_object_new_uint64(d->policy->version));
+	snprintf(msg, sizeof(msg), "vendorband stopping (signal %d from pid %d %s): the kernel "
+		 "goes on enforcing policy version %llu, unwatched", (int)stop_signal,
+		 (int)stop_sender, comm, (unsigned long long)d->policy->version);
+	log_record(d, o, msg, NULL);
+	json_object_put(o);
+}
+
+/* Events the kernel could not send are counted there; say so in the log itself. */
+static void report_drops(struct daemon *d)
+{
+	struct json_object *o;
+	char msg[128];
+	__u64 dropped;
+
+	if (vb_stat_read(&d->k, VB_STAT_DROPPED, &dropped) || dropped <= d->dropped_seen)
+		return;
+	o = daemon_record(d, "gap");
 	json_object_object_add(o, "lost", json_object_new_int64(dropped - d->dropped_seen));
 	json_object_object_add(o, "reason", json_object_new_string("kernel ring buffer full"));
 	snprintf(msg, sizeof(msg), "%llu denial records lost: kernel ring buffer full",
@@ -312,6 +393,7 @@ static int scan_and_flip(struct daemon *d)
 	/* Same policy, new seq: events of either seq name its rules. */
 	d->ectx.policy_seq_early = before;
 	d->ectx.policy_seq = __atomic_load_n(&d->k.state->seq, __ATOMIC_ACQUIRE);
+	write_installed(d);
 	return 1;
 }
 
@@ -345,6 +427,7 @@ static void now_in_force(struct daemon *d, struct vb_policy *p)
 	d->policy = p;
 	if (d->n_signers)
 		write_version_floor(p->version);
+	write_installed(d);
 }
 
 static int install(struct daemon *d, struct vb_policy *p)
@@ -406,7 +489,7 @@ static int enable_and_verify(struct daemon *d, struct vb_policy *p, struct vb_se
 	return 0;
 }
 
-static int start_fresh(struct daemon *d, struct vb_policy *p)
+static int start_fresh(struct daemon *d, struct vb_policy *p, const struct vb_canaries *canary)
 {
 	enum vb_path paths[2];
 	char lsm[256] = "";
@@ -428,12 +511,17 @@ static int start_fresh(struct daemon *d, struct vb_policy *p)
 
 		vb_info("loading the BPF programs for the %s path", vb_path_name(paths[i]));
 		err = vb_kernel_load(&d->k, paths[i]);
-		if (!err)
+		if (!err) {
 			vb_info("attached; installing the policy and running the self-test");
+			d->k.canary = *canary;
+			err = vb_guard_claim(&d->k);
+		}
 		if (!err)
 			err = enable_and_verify(d, p, &st);
-		if (!err && st.enforcing)
-			return vb_kernel_pin(&d->k);
+		if (!err && st.enforcing) {
+			err = vb_kernel_pin(&d->k);
+			return err ? err : vb_guard_arm(&d->k);
+		}
 		if (!err) {
 			vb_err("the %s path attached but does not enforce (self-test exec returned "
 			       "%s, expected EPERM)", vb_path_name(paths[i]),
@@ -448,12 +536,15 @@ static int start_fresh(struct daemon *d, struct vb_policy *p)
 
 static int start(struct daemon *d, struct vb_policy *p)
 {
+	struct vb_canaries canary;
 	struct vb_kernel old;
 	struct vb_selftest st;
 	char missing[64];
 	int err;
 
-	err = vb_kernel_open_pinned(&old);
+	if (vb_canaries_create(&canary))
+		memset(&canary, 0, sizeof(canary));
+	err = vb_guard_take_over(&old, VB_TAKEOVER_WAIT_MS);
 	if (err && err != -ENOENT)
 		return err;
 	if (!err && old.settings.object_id == vb_object_id() && old.settings.enabled &&
@@ -463,6 +554,7 @@ static int start(struct daemon *d, struct vb_policy *p)
 		 * switch to our policy in one step. Nothing is detached, nothing attached twice. */
 		d->k = old;
 		d->k.took_over = true;
+		d->k.canary = canary;
 		d->dedupe_first = d->k.settings.last_logged_ktime != 0;
 		/* Drops after the last daemon's last gap record, while none ran, are ours. */
 		d->dropped_seen = old.settings.drops_declared;
@@ -477,7 +569,7 @@ static int start(struct daemon *d, struct vb_policy *p)
 	}
 	/* Either nothing is pinned, or it is another build, or it is broken: load ours, and only
 	 * once ours enforces, replace the pinned one (both judge for that moment). */
-	err = start_fresh(d, p);
+	err = start_fresh(d, p, &canary);
 	vb_kernel_close(&old);
 	return err;
 }
@@ -597,6 +689,7 @@ enum {
 	OPT_LOG_KEEP,
 	OPT_NO_AUDIT,
 	OPT_RESCAN,
+	OPT_DISABLE,
 };
 
 static void usage(FILE *f)
@@ -624,6 +717,9 @@ static void usage(FILE *f)
 		"      --rescan AGE             scan again this often, for software installed since\n"
 		"                               (s, m, h, d; default 1h; 0: only on reload and\n"
 		"                               SIGUSR1); unchanged files are not read again\n"
+		"      --disable                stop enforcing on purpose (what 'vendorban disable'\n"
+		"                               runs): with no daemon running, record it in the log,\n"
+		"                               then detach the programs\n"
 		"  -h, --help\n");
 }
 
@@ -642,6 +738,7 @@ int main(int argc, char **argv)
 		{ "no-syslog", no_argument, NULL, 'S' },
 		{ "trusted-signer", required_argument, NULL, 'T' },
 		{ "scan", required_argument, NULL, 'D' },
+		{ "disable", no_argument, NULL, OPT_DISABLE },
 		{ "help", no_argument, NULL, 'h' },
 		{},
 	};
@@ -655,7 +752,7 @@ int main(int argc, char **argv)
 	struct ring_buffer *rb = NULL;
 	struct vb_policy *p;
 	int c, use_syslog = 1, err;
-	bool scan_given = false;
+	bool scan_given = false, disable = false;
 	__u64 last_scan_ms;
 
 	while ((c = getopt_long(argc, argv, "p:l:h", opts, NULL)) != -1) {
@@ -683,6 +780,9 @@ int main(int argc, char **argv)
 			break;
 		case OPT_NO_AUDIT:
 			no_audit = true;
+			break;
+		case OPT_DISABLE:
+			disable = true;
 			break;
 		case OPT_RESCAN: {
 			uint64_t secs;
@@ -737,6 +837,8 @@ int main(int argc, char **argv)
 		vb_err("must run as root (it loads BPF programs)");
 		return 1;
 	}
+	if (disable)
+		return vb_disable(log_path, &log_opts);
 	gethostname(d.ectx.host, sizeof(d.ectx.host) - 1);
 	d.ectx.scanned_path = scanned_path;
 	d.ectx.scanned_arg = &d;
@@ -749,10 +851,14 @@ int main(int argc, char **argv)
 		return 1;
 	vb_forward_open(&d.fwd, (use_syslog ? VB_FWD_SYSLOG : 0) | (no_audit ? 0 : VB_FWD_AUDIT),
 			d.ectx.host);
-	signal(SIGHUP, on_signal);
-	signal(SIGUSR1, on_signal);
-	signal(SIGTERM, on_signal);
-	signal(SIGINT, on_signal);
+	{
+		struct sigaction sa = { .sa_sigaction = on_signal, .sa_flags = SA_SIGINFO };
+		int sigs[] = { SIGHUP, SIGUSR1, SIGTERM, SIGINT, SIGQUIT };
+
+		sigemptyset(&sa.sa_mask);
+		for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+			sigaction(sigs[i], &sa, NULL);
+	}
 
 	err = start(&d, p);
 	if (err) {
@@ -797,13 +903,15 @@ int main(int argc, char **argv)
 			last_scan_ms = now_ms();
 		}
 	}
-	/* Whatever is already in the ring buffer is written before we go. */
+	/* Whatever is already in the ring buffer is written before we go, and then why. */
 	ring_buffer__consume(rb);
+	record_stop(&d);
 	vb_denylog_flush(&d.log);
 	ring_buffer__free(rb);
 	vb_info("stopping; the kernel goes on enforcing policy version %llu",
 		(unsigned long long)d.policy->version);
 	unlink(VB_PIDFILE);
+	unlink(VB_INSTALLED);
 	vb_kernel_close(&d.k);
 	vb_denylog_close(&d.log);
 	vb_forward_close(&d.fwd);

@@ -297,8 +297,9 @@ TEST_F(event, operation_names)
 		{ VB_OP_MPROTECT, "mprotect" },
 		{ VB_OP_MODULE, "module-load" },
 		{ VB_OP_SELFTEST, "selftest" },
+		{ VB_OP_TAMPER, "tamper" },
 		{ 0, "unknown" },
-		{ 5, "unknown" },
+		{ 6, "unknown" },
 		{ 255, "unknown" },
 	};
 
@@ -308,6 +309,43 @@ TEST_F(event, operation_names)
 		ASSERT_NE(NULL, render(self));
 		EXPECT_STREQ(ops[i].name, field(self->o, "operation"));
 	}
+}
+
+/* An attempt on vendorban itself: what was tried, at what, by whom, and nothing of a file. */
+TEST_F(event, tamper_record_names_what_and_who)
+{
+	static const struct {
+		__u8 kind;
+		const char *tried;
+	} kinds[] = {
+		{ VB_TAMPER_MAP_WRITE, "map-write" }, { VB_TAMPER_PIN, "pin-change" },
+		{ VB_TAMPER_LINK_FD, "link-fd" }, { VB_TAMPER_SIGNAL, "signal" },
+		{ VB_TAMPER_PTRACE, "ptrace" }, { VB_TAMPER_UMOUNT, "umount" },
+		{ VB_TAMPER_PROG, "prog-load" }, { 0, "unknown" },
+	};
+	char line[512];
+
+	self->e->op = VB_OP_TAMPER;
+	self->e->rule_idx = 9;
+	self->e->flags = VB_EV_F_DENIED | VB_EV_F_NAME_ONLY;
+	memset(self->e->path, 0, sizeof(self->e->path));
+	strcpy(self->e->path, "vendorband");
+	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
+		self->e->match = kinds[i].kind;
+		ASSERT_NE(NULL, render(self));
+		EXPECT_STREQ("tamper", field(self->o, "operation"));
+		EXPECT_STREQ("deny", field(self->o, "action"));
+		EXPECT_STREQ(kinds[i].tried, field(self->o, "tried"));
+		EXPECT_EQ((int)json_type_int, field_type(self->o, "detail"));
+		EXPECT_STREQ("vendorband", field(self->o, "target"));
+		EXPECT_EQ((int)json_type_int, field_type(self->o, "pid"));
+		EXPECT_STREQ("agent", field(self->o, "comm"));
+		EXPECT_STREQ("EPERM", field(self->o, "errno"));
+		EXPECT_STREQ("<absent>", field(self->o, "sha256"));
+		EXPECT_STREQ("<absent>", field(self->o, "rule"));
+	}
+	vb_event_summary(&self->ctx, self->e, line, sizeof(line));
+	EXPECT_NE(NULL, strstr(line, "refused tamper (unknown 9 on vendorband) by pid 4242"));
 }
 
 TEST_F(event, match_names)

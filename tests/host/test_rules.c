@@ -122,6 +122,10 @@ FIXTURE_SETUP(rules)
 	self->k.map_fd[VB_MAP_MODULE_SLOTS] = bpf_map__fd(self->skel->maps.module_slots);
 	self->k.map_fd[VB_MAP_FILE_VERDICTS] = bpf_map__fd(self->skel->maps.file_verdicts);
 	self->k.map_fd[VB_MAP_MODSCRATCH] = bpf_map__fd(self->skel->maps.modscratch);
+	self->k.map_fd[VB_MAP_PATH_IDENTS] = bpf_map__fd(self->skel->maps.path_idents);
+	self->k.map_fd[VB_MAP_PATHID_PENDING] = bpf_map__fd(self->skel->maps.pathid_pending);
+	self->k.map_fd[VB_MAP_GUARD] = bpf_map__fd(self->skel->maps.guard);
+	self->k.map_fd[VB_MAP_GUARD_MARK] = bpf_map__fd(self->skel->maps.guard_mark);
 	for (int i = 0; i < VB_MAP_MAX; i++) {
 		ASSERT_LE(0, self->k.map_fd[i]) TH_LOG("map %d has no fd", i);
 	}
@@ -467,7 +471,8 @@ TEST_F(rules, inner_maps_frozen)
 	EXPECT_EQ((__u32)VB_SHA256_LEN, info.key_size);
 	EXPECT_EQ(sizeof(struct vb_rule_ref), info.value_size);
 	EXPECT_EQ((__u32)VB_MAX_HASH_RULES, info.max_entries);
-	EXPECT_EQ((__u32)BPF_F_NO_PREALLOC, info.map_flags);
+	/* Read-only to programs too: none, ours or another's, can change a built policy. */
+	EXPECT_EQ((__u32)VB_RULES_MAP_FLAGS, info.map_flags);
 	EXPECT_STREQ("vb_hash_rules", info.name);
 	memset(&info, 0, sizeof(info));
 	len = sizeof(info);

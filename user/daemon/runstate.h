@@ -4,10 +4,15 @@
 #define VB_RUNSTATE_H
 
 #define VB_RUN_DIR	"/run/vendorban"
+#define VB_STATE_DIR	"/var/lib/vendorban"	/* survives reboots */
 #define VB_PIDFILE	VB_RUN_DIR "/vendorband.pid"
 /* The outcome of the daemon's last policy load: {"attempt", "ok", "file", "version_in_force",
  * "messages"}. attempt counts loads since the daemon started (0: the one at start). */
 #define VB_RELOAD_REPORT VB_RUN_DIR "/reload.json"
+
+/* What the daemon last put in force, for status to compare with the kernel's active slot:
+ * {"pid", "seq", "version", "sha256", "log"}. */
+#define VB_INSTALLED	VB_RUN_DIR "/installed.json"
 
 /* The running daemon's pid, or 0 if none is running. */
 int vb_daemon_pid(void);

@@ -14,6 +14,7 @@
 #include <openssl/evp.h>
 #include "kernel/facts.h"
 #include "util/msg.h"
+#include "daemon/runstate.h"
 #include "daemon/selftest.h"
 
 #ifndef MFD_EXEC
@@ -21,12 +22,11 @@
 #endif
 
 /* A script whose interpreter does not exist: if the kernel does not refuse it, the exec fails
- * with ENOENT, so the canary never runs anything, and EPERM can only come from vendorban. */
-static int canary_create(char *text, size_t len)
+ * with ENOENT, so the canary never runs anything, and EPERM can only come from vendorban. A
+ * nonce makes its content its own. Returns its length, or -errno. */
+static int canary_text(char *text, size_t len)
 {
 	unsigned char nonce[16];
-	char proc[64];
-	int fd, ro;
 	size_t n;
 
 	if (getrandom(nonce, sizeof(nonce), 0) != sizeof(nonce))
@@ -35,13 +35,24 @@ static int canary_create(char *text, size_t len)
 	for (size_t i = 0; i < sizeof(nonce) && n + 3 < len; i++)
 		n += snprintf(text + n, len - n, "%02x", nonce[i]);
 	n += snprintf(text + n, len - n, "\n");
+	return n;
+}
+
+static int canary_create(char *text, size_t len)
+{
+	char proc[64];
+	int fd, ro, n;
+
+	n = canary_text(text, len);
+	if (n < 0)
+		return n;
 
 	fd = memfd_create("vendorban-canary", MFD_CLOEXEC | MFD_EXEC);
 	if (fd < 0 && errno == EINVAL)
 		fd = memfd_create("vendorban-canary", MFD_CLOEXEC);
 	if (fd < 0)
 		return -errno;
-	if (write(fd, text, n) != (ssize_t)n) {
+	if (write(fd, text, n) != n) {
 		close(fd);
 		return -EIO;
 	}
@@ -152,6 +163,85 @@ int vb_selftest_run(struct vb_kernel *k, bool try_hash, struct vb_selftest *r)
 			vb_err("cannot run the content-hash self-test: %s", strerror(-err));
 			return err;
 		}
+		r->hashing = r->hash_errno == EPERM;
+	}
+	return 0;
+}
+
+/* A canary file where status can exec it: /var/lib, not /run (often mounted noexec). */
+static int canary_file(const char *path, char *text, size_t len, struct stat *st)
+{
+	char tmp[256];
+	int fd, n, err = 0;
+
+	n = canary_text(text, len);
+	if (n < 0)
+		return n;
+	if (mkdir(VB_STATE_DIR, 0700) && errno != EEXIST)
+		return -errno;
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0700);
+	if (fd < 0)
+		return -errno;
+	if (write(fd, text, n) != n || fsync(fd))
+		err = -EIO;
+	if (!err && fstat(fd, st))
+		err = -errno;
+	close(fd);
+	if (!err && rename(tmp, path))
+		err = -errno;
+	if (err)
+		unlink(tmp);
+	return err;
+}
+
+int vb_canaries_create(struct vb_canaries *c)
+{
+	char text[128];
+	struct stat st;
+	int err;
+
+	memset(c, 0, sizeof(*c));
+	err = canary_file(VB_CANARY_HASH_FILE, text, sizeof(text), &st);
+	if (!err) {
+		EVP_Digest(text, strlen(text), c->sha256, NULL, EVP_sha256(), NULL);
+		err = canary_file(VB_CANARY_ID_FILE, text, sizeof(text), &st);
+	}
+	if (err) {
+		vb_err("cannot create the policy canaries under %s: %s (status cannot prove the "
+		       "policy in force)", VB_STATE_DIR, strerror(-err));
+		return err;
+	}
+	c->file.dev = vb_kdev(st.st_dev);
+	c->file.ino = st.st_ino;
+	c->set = true;
+	return 0;
+}
+
+static int exec_file(const char *path, int *result)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return -errno;
+	*result = canary_exec(fd);
+	close(fd);
+	return 0;
+}
+
+int vb_selftest_policy(bool try_hash, struct vb_selftest *r)
+{
+	int err;
+
+	memset(r, 0, sizeof(*r));
+	err = exec_file(VB_CANARY_ID_FILE, &r->exec_errno);
+	if (err)
+		return err;
+	r->enforcing = r->exec_errno == EPERM;
+	if (r->enforcing && try_hash) {
+		err = exec_file(VB_CANARY_HASH_FILE, &r->hash_errno);
+		if (err)
+			return err;
 		r->hashing = r->hash_errno == EPERM;
 	}
 	return 0;

@@ -33,6 +33,8 @@ static const char *const map_names[VB_MAP_MAX] = {
 	[VB_MAP_MODSCRATCH] = "modscratch",
 	[VB_MAP_PATH_IDENTS] = "path_idents",
 	[VB_MAP_PATHID_PENDING] = "pathid_pending",
+	[VB_MAP_GUARD] = "guard",
+	[VB_MAP_GUARD_MARK] = "guard_mark",
 };
 
 const char *vb_path_name(enum vb_path path)
@@ -122,8 +124,14 @@ static void kernel_init(struct vb_kernel *k)
 
 static int map_state(struct vb_kernel *k)
 {
-	void *p = mmap(NULL, sysconf(_SC_PAGESIZE), PROT_READ | PROT_WRITE, MAP_SHARED,
-		       k->map_fd[VB_MAP_POLICY_STATE], 0);
+	void *p;
+
+	/* A read-only fd cannot be mapped shared (mmap drops VM_SHARED, bpf_map_mmap wants it):
+	 * readers look seq up instead (vb_rules_active). */
+	if (k->read_only)
+		return 0;
+	p = mmap(NULL, sysconf(_SC_PAGESIZE), PROT_READ | PROT_WRITE, MAP_SHARED,
+		 k->map_fd[VB_MAP_POLICY_STATE], 0);
 
 	if (p == MAP_FAILED) {
 		int err = -errno;
@@ -135,26 +143,29 @@ static int map_state(struct vb_kernel *k)
 	return 0;
 }
 
-int vb_kernel_open_pinned(struct vb_kernel *k)
+static int open_pinned(struct vb_kernel *k, bool read_only)
 {
+	LIBBPF_OPTS(bpf_obj_get_opts, opts, .file_flags = read_only ? BPF_F_RDONLY : 0);
 	char path[256];
 	int err;
 
 	kernel_init(k);
+	k->read_only = read_only;
 	for (int i = 0; i < VB_MAP_MAX; i++) {
 		snprintf(path, sizeof(path), VB_PIN_DIR "/%s", map_names[i]);
-		k->map_fd[i] = bpf_obj_get(path);
+		k->map_fd[i] = bpf_obj_get_opts(path, &opts);
 		if (k->map_fd[i] < 0) {
 			err = -errno;
-			if (err != -ENOENT)
+			if (err != -ENOENT && err != -EPERM)
 				vb_err("cannot open %s: %s", path, strerror(-err));
 			vb_kernel_close(k);
 			return err;
 		}
 	}
 	/* A daemon of an older build pinned no iterator: path rules then match by name only,
-	 * until the programs are loaded afresh. */
-	k->pathid_iter_fd = bpf_obj_get(VB_PIN_PATHID_ITER);
+	 * until the programs are loaded afresh. Readers have no use for it. */
+	if (!read_only)
+		k->pathid_iter_fd = bpf_obj_get(VB_PIN_PATHID_ITER);
 	err = map_state(k);
 	if (!err)
 		err = vb_settings_read(k);
@@ -163,11 +174,34 @@ int vb_kernel_open_pinned(struct vb_kernel *k)
 	return err;
 }
 
+int vb_kernel_open_pinned(struct vb_kernel *k)
+{
+	return open_pinned(k, false);
+}
+
+int vb_kernel_open_pinned_ro(struct vb_kernel *k)
+{
+	return open_pinned(k, true);
+}
+
+/* Read from the directory, not looked up one by one: the guard refuses lookups in it. */
+static bool link_pinned(const char *name)
+{
+	struct dirent *de;
+	bool found = false;
+	DIR *d = opendir(VB_PIN_LINK_DIR);
+
+	while (d && !found && (de = readdir(d)))
+		found = !strncmp(de->d_name, "link_", 5) && !strcmp(de->d_name + 5, name);
+	if (d)
+		closedir(d);
+	return found;
+}
+
 int vb_kernel_missing_links(enum vb_path path, char *missing, size_t len)
 {
 	struct bpf_program *prog;
 	struct vendorban *skel;
-	char pin[256];
 	int n = 0, err;
 
 	/* Opened, not loaded: only to ask this build which programs the path attaches. */
@@ -180,8 +214,7 @@ int vb_kernel_missing_links(enum vb_path path, char *missing, size_t len)
 	bpf_object__for_each_program(prog, skel->obj) {
 		if (!bpf_program__autoload(prog) || prog_path(prog) != path)
 			continue;
-		snprintf(pin, sizeof(pin), VB_PIN_DIR "/link_%s", bpf_program__name(prog));
-		if (access(pin, F_OK)) {
+		if (!link_pinned(bpf_program__name(prog))) {
 			if (!n && missing)
 				snprintf(missing, len, "%s", bpf_program__name(prog));
 			n++;
@@ -253,33 +286,38 @@ fail:
 	return err;
 }
 
-static int unpin_dir_entries(void)
+static int unpin_dir(const char *dir)
 {
 	char pin[512];
 	DIR *d;
 	struct dirent *de;
 	int err = 0;
 
-	d = opendir(VB_PIN_DIR);
+	d = opendir(dir);
 	if (!d)
 		return errno == ENOENT ? 0 : -errno;
-	/* Links first: once they are gone nothing runs the old programs. */
-	for (int pass = 0; pass < 2; pass++) {
-		rewinddir(d);
-		while ((de = readdir(d))) {
-			bool is_link = !strncmp(de->d_name, "link_", 5);
-
-			if (de->d_name[0] == '.' || is_link != (pass == 0))
-				continue;
-			snprintf(pin, sizeof(pin), VB_PIN_DIR "/%s", de->d_name);
-			if (unlink(pin) && !err) {
-				err = -errno;
-				vb_err("cannot unpin %s: %s", pin, strerror(errno));
-			}
+	while ((de = readdir(d))) {
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, "..") ||
+		    !strcmp(de->d_name, "links"))
+			continue;
+		snprintf(pin, sizeof(pin), "%s/%s", dir, de->d_name);
+		if (unlink(pin) && !err) {
+			err = -errno;
+			vb_err("cannot unpin %s: %s", pin, strerror(errno));
 		}
 	}
 	closedir(d);
 	return err;
+}
+
+/* Links first: once they are gone nothing runs the old programs. */
+static int unpin_dir_entries(void)
+{
+	int err = unpin_dir(VB_PIN_LINK_DIR);
+
+	if (!err && rmdir(VB_PIN_LINK_DIR) && errno != ENOENT)
+		err = -errno;
+	return err ? err : unpin_dir(VB_PIN_DIR);
 }
 
 int vb_kernel_unpin_all(void)
@@ -299,9 +337,10 @@ int vb_kernel_pin(struct vb_kernel *k)
 	err = unpin_dir_entries();
 	if (err)
 		return err;
-	if (mkdir(VB_PIN_DIR, 0700) && errno != EEXIST) {
+	if ((mkdir(VB_PIN_DIR, 0700) && errno != EEXIST) ||
+	    (mkdir(VB_PIN_LINK_DIR, 0700) && errno != EEXIST)) {
 		err = -errno;
-		vb_err("cannot create %s: %s (is bpffs mounted on /sys/fs/bpf?)", VB_PIN_DIR,
+		vb_err("cannot create %s: %s (is bpffs mounted on /sys/fs/bpf?)", VB_PIN_LINK_DIR,
 		       strerror(errno));
 		return err;
 	}
@@ -323,7 +362,8 @@ int vb_kernel_pin(struct vb_kernel *k)
 
 		if (!link)
 			continue;
-		snprintf(pin, sizeof(pin), VB_PIN_DIR "/link_%s", k->skel->skeleton->progs[i].name);
+		snprintf(pin, sizeof(pin), VB_PIN_LINK_DIR "/link_%s",
+			 k->skel->skeleton->progs[i].name);
 		err = bpf_link__pin(link, pin);
 		if (err) {
 			vb_err("cannot pin %s: %s", pin, strerror(-err));

@@ -10,6 +10,8 @@
 
 #define VB_PIN_DIR	"/sys/fs/bpf/vendorban"
 #define VB_PIN_PATHID_ITER VB_PIN_DIR "/prog_pathid_iter"
+/* Links apart from maps: the guard refuses lookups in this one (a link fd detaches). */
+#define VB_PIN_LINK_DIR	VB_PIN_DIR "/links"
 
 enum vb_map_id {
 	VB_MAP_SETTINGS,
@@ -29,10 +31,19 @@ enum vb_map_id {
 	VB_MAP_MODSCRATCH,
 	VB_MAP_PATH_IDENTS,
 	VB_MAP_PATHID_PENDING,
+	VB_MAP_GUARD,
+	VB_MAP_GUARD_MARK,
 	VB_MAP_MAX,
 };
 
 struct vendorban;
+
+/* What the daemon's canaries are to the kernel: installed with every policy (rules.c). */
+struct vb_canaries {
+	bool set;
+	__u8 sha256[VB_SHA256_LEN];	/* the content canary's, in each slot's hash rules */
+	struct vb_dev_ino file;		/* the identity canary's, in file_verdicts */
+};
 
 struct vb_kernel {
 	struct vendorban *skel;		/* set when this process loaded the programs */
@@ -42,12 +53,17 @@ struct vb_kernel {
 	struct vb_pathids pathids;	/* the policy in force's path rules, held open */
 	struct vb_settings settings;	/* as last read or written */
 	bool took_over;			/* programs were already attached: nothing re-attached */
+	bool read_only;			/* opened for reading (the CLI): no map is writable */
+	struct vb_canaries canary;
 };
 
 const char *vb_path_name(enum vb_path path);	/* "lsm", "fmod_ret", "none" */
 
-/* Open the maps a daemon pinned. -ENOENT if there are none. */
+/* Open the maps a daemon pinned, for writing (the daemon). -ENOENT if there are none, -EPERM if
+ * the guard refuses (a daemon lives, or this is not the registered vendorband). */
 int vb_kernel_open_pinned(struct vb_kernel *k);
+/* The same for reading only: what status and other readers need, which the guard allows. */
+int vb_kernel_open_pinned_ro(struct vb_kernel *k);
 /* The links the attached path needs that are not pinned: 0 if all are, else how many, and the
  * first one's name in `missing`. */
 int vb_kernel_missing_links(enum vb_path path, char *missing, size_t len);

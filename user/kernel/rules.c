@@ -13,7 +13,7 @@
 
 static int rules_map_create(const char *name, __u32 key_size, __u32 max)
 {
-	LIBBPF_OPTS(bpf_map_create_opts, opts, .map_flags = BPF_F_NO_PREALLOC);
+	LIBBPF_OPTS(bpf_map_create_opts, opts, .map_flags = VB_RULES_MAP_FLAGS);
 	int fd;
 
 	/* Must match the inner map templates in vendorban.bpf.c exactly. */
@@ -214,6 +214,26 @@ static int fill_file_verdicts(struct vb_kernel *k, const struct vb_derived *d,
 	return 0;
 }
 
+/* The daemon's canaries go in with every policy, in the same frozen maps and under the same
+ * seq: a refused canary proves the active slot holds what this daemon installed (status). */
+static int fill_canaries(struct vb_kernel *k, int hash_fd, __u64 seq)
+{
+	struct vb_rule_ref ref = { .rule_idx = VB_RULE_CANARY, .mode = VB_MODE_ENFORCE };
+	struct vb_file_verdict fv = { .seq = seq, .rule = ref };
+
+	if (!k->canary.set)
+		return 0;
+	if ((bpf_map_update_elem(hash_fd, k->canary.sha256, &ref, BPF_NOEXIST) &&
+	     errno != EEXIST) ||
+	    bpf_map_update_elem(k->map_fd[VB_MAP_FILE_VERDICTS], &k->canary.file, &fv, BPF_ANY)) {
+		int err = -errno;
+
+		vb_err("cannot install the policy's canaries: %s", strerror(-err));
+		return err;
+	}
+	return 0;
+}
+
 /* Entries for older policies are dead weight (hooks ignore them): drop them after a flip.
  * Collected first, then deleted: a deleted key cannot anchor get_next_key, and restarting the
  * walk after each delete would make this quadratic in the map's size. */
@@ -244,9 +264,9 @@ static void prune_file_verdicts(struct vb_kernel *k, __u64 seq)
 	free(stale);
 }
 
-/* Run the iterator over this process's files: each fd in pathid_pending becomes its inode's
- * entry in path_idents for the policy loaded as seq. */
-static int run_pathid_iter(struct vb_kernel *k)
+/* Run the iterator over this process's files: each fd in pathid_pending becomes what its kind
+ * says (a path rule's entry in path_idents, an inode the guard protects). */
+static int run_fd_iter(struct vb_kernel *k)
 {
 	union bpf_iter_link_info linfo = { .task.pid = getpid() };
 	LIBBPF_OPTS(bpf_link_create_opts, lopts, .iter_info = &linfo,
@@ -273,6 +293,40 @@ out:
 	return err;
 }
 
+int vb_kernel_learn_fds(struct vb_kernel *k, const int *fds, struct vb_pathid_pending *pp,
+			size_t n)
+{
+	int fd = k->map_fd[VB_MAP_PATHID_PENDING], err = 0;
+	size_t i;
+
+	if (k->pathid_iter_fd < 0)
+		return -EOPNOTSUPP;
+	for (i = 0; i < n; i++) {
+		__u32 key = fds[i];
+
+		pp[i].tgid = getpid();
+		pp[i].registered = 0;
+		if (bpf_map_update_elem(fd, &key, &pp[i], BPF_ANY)) {
+			err = -errno;
+			goto out;
+		}
+	}
+	err = run_fd_iter(k);
+	for (i = 0; !err && i < n; i++) {
+		__u32 key = fds[i];
+
+		if (bpf_map_lookup_elem(fd, &key, &pp[i]))
+			pp[i].registered = 0;
+	}
+out:
+	for (i = 0; i < n; i++) {
+		__u32 key = fds[i];
+
+		bpf_map_delete_elem(fd, &key);
+	}
+	return err;
+}
+
 /*
  * Path rules by identity for the policy about to be loaded as seq: open each rule's directory
  * or file (and the mounts beneath), have the kernel learn their inodes, and keep them open
@@ -282,7 +336,8 @@ out:
 static int fill_pathids(struct vb_kernel *k, const struct vb_policy *p, __u64 seq,
 			struct vb_pathids *ids, __u32 *count)
 {
-	int fd = k->map_fd[VB_MAP_PATHID_PENDING], err;
+	struct vb_pathid_pending *pp = NULL;
+	int *fds = NULL, err;
 	size_t i;
 
 	*count = 0;
@@ -294,29 +349,27 @@ static int fill_pathids(struct vb_kernel *k, const struct vb_policy *p, __u64 se
 			"matching by identity (restart vendorband after 'vendorban disable')");
 		return 0;
 	}
+	pp = calloc(ids->n, sizeof(*pp));
+	fds = calloc(ids->n, sizeof(*fds));
+	if (!pp || !fds) {
+		err = -ENOMEM;
+		goto out;
+	}
 	for (i = 0; i < ids->n; i++) {
-		struct vb_pathid_pending pp = {
+		pp[i] = (struct vb_pathid_pending){
 			.rule = { .rule_idx = ids->ids[i].rule_idx, .mode = ids->ids[i].mode },
 			.seq = seq,
-			.tgid = getpid(),
+			.kind = VB_FD_PATH_RULE,
 		};
-		__u32 key = ids->ids[i].fd;
-
-		if (bpf_map_update_elem(fd, &key, &pp, BPF_ANY)) {
-			err = -errno;
-			goto out;
-		}
+		fds[i] = ids->ids[i].fd;
 	}
-	err = run_pathid_iter(k);
+	err = vb_kernel_learn_fds(k, fds, pp, ids->n);
 	if (err) {
 		vb_err("cannot register path rules by identity: %s", strerror(-err));
 		goto out;
 	}
 	for (i = 0; i < ids->n; i++) {
-		struct vb_pathid_pending pp;
-		__u32 key = ids->ids[i].fd;
-
-		if (!bpf_map_lookup_elem(fd, &key, &pp) && pp.registered)
+		if (pp[i].registered)
 			(*count)++;
 		else
 			vb_warn("path rule %s: %s matches by name only (the kernel did not "
@@ -324,11 +377,8 @@ static int fill_pathids(struct vb_kernel *k, const struct vb_policy *p, __u64 se
 				ids->ids[i].path);
 	}
 out:
-	for (i = 0; i < ids->n; i++) {
-		__u32 key = ids->ids[i].fd;
-
-		bpf_map_delete_elem(fd, &key);
-	}
+	free(pp);
+	free(fds);
 	return err;
 }
 
@@ -391,6 +441,8 @@ int vb_rules_install(struct vb_kernel *k, const struct vb_policy *p, const struc
 	if (!err)
 		err = fill_derived_hashes(fds[HASH], d, p, &info.n_hash_rules);
 	if (!err)
+		err = fill_canaries(k, fds[HASH], next);
+	if (!err)
 		err = fill_paths(fds[PATH], p, &info.n_path_rules);
 	if (!err)
 		err = fill_signers(fds[SIGNER], p, &info.n_signer_keys);
@@ -445,7 +497,15 @@ int vb_rules_slot(struct vb_kernel *k, __u32 slot, struct vb_slot_info *info)
 
 int vb_rules_active(struct vb_kernel *k, struct vb_slot_info *info, __u64 *seq)
 {
-	*seq = __atomic_load_n(&k->state->seq, __ATOMIC_ACQUIRE);
+	struct vb_policy_state st = {};
+	__u32 zero = 0;
+
+	if (k->state)
+		*seq = __atomic_load_n(&k->state->seq, __ATOMIC_ACQUIRE);
+	else if (!bpf_map_lookup_elem(k->map_fd[VB_MAP_POLICY_STATE], &zero, &st))
+		*seq = st.seq;
+	else
+		*seq = 0;
 	if (!*seq) {
 		memset(info, 0, sizeof(*info));
 		return -ENOENT;

@@ -33,6 +33,10 @@ int vb_rules_install(struct vb_kernel *k, const struct vb_policy *p, const struc
 /* The kernel's key for a signer or cert rule's identity; 0, or -ENOENT when the kernel cannot
  * match it (a subject or TBS rule, an issuer too long to encode). Up to two keys. */
 int vb_rules_signer_keys(const struct vb_rule *r, struct vb_signer_key keys[2], int *n);
+/* Have the kernel learn the inodes behind n of this process's open fds, each as pp[i].kind
+ * says, through the iterator over our own files; pp[i].registered says which it learnt. */
+int vb_kernel_learn_fds(struct vb_kernel *k, const int *fds, struct vb_pathid_pending *pp,
+			size_t n);
 /* The active slot's description. */
 int vb_rules_active(struct vb_kernel *k, struct vb_slot_info *info, __u64 *seq);
 /* Read one slot's description (an event names its slot through its policy_seq). */

@@ -30,6 +30,30 @@ const char *vb_op_name(__u8 op)
 		return "module-load";
 	case VB_OP_SELFTEST:
 		return "selftest";
+	case VB_OP_TAMPER:
+		return "tamper";
+	default:
+		return "unknown";
+	}
+}
+
+const char *vb_tamper_name(__u8 kind)
+{
+	switch (kind) {
+	case VB_TAMPER_MAP_WRITE:
+		return "map-write";
+	case VB_TAMPER_PIN:
+		return "pin-change";
+	case VB_TAMPER_LINK_FD:
+		return "link-fd";
+	case VB_TAMPER_SIGNAL:
+		return "signal";
+	case VB_TAMPER_PTRACE:
+		return "ptrace";
+	case VB_TAMPER_UMOUNT:
+		return "umount";
+	case VB_TAMPER_PROG:
+		return "prog-load";
 	default:
 		return "unknown";
 	}
@@ -203,6 +227,49 @@ static void add_module(struct json_object *o, const struct vb_event_ctx *ctx,
 	free(ev);
 }
 
+/* Who did it, as every record says it. */
+static void add_actor(struct json_object *o, const struct vb_event *e)
+{
+	char buf[VB_COMM_LEN + 1];
+	struct passwd *pw;
+
+	add_int(o, "pid", e->pid);
+	add_int(o, "ppid", e->ppid);
+	add_int(o, "uid", e->uid);
+	pw = getpwuid(e->uid);
+	add_str(o, "user", pw ? pw->pw_name : NULL);
+	memcpy(buf, e->comm, VB_COMM_LEN);
+	buf[VB_COMM_LEN] = 0;
+	add_str(o, "comm", buf);
+	memcpy(buf, e->pcomm, VB_COMM_LEN);
+	buf[VB_COMM_LEN] = 0;
+	add_str(o, "parent_comm", buf);
+}
+
+/* An attempt on vendorban itself (bpf/guard.bpf.h): what was tried, at what, by whom. */
+static struct json_object *tamper_json(const struct vb_event_ctx *ctx, const struct vb_event *e)
+{
+	struct json_object *o = json_object_new_object();
+	char buf[64], target[VB_COMM_LEN + 1];
+
+	if (!o)
+		return NULL;
+	vb_boot_ns_to_rfc3339(e->ktime_ns, buf, sizeof(buf));
+	add_str(o, "time", buf);
+	add_str(o, "host", ctx->host);
+	add_str(o, "action", "deny");
+	add_str(o, "operation", "tamper");
+	add_str(o, "tried", vb_tamper_name(e->match));
+	/* The signal, the MAY_* or ptrace mode, the link id, the fd's FMODE_*. */
+	json_object_object_add(o, "detail", json_object_new_uint64(e->rule_idx));
+	memcpy(target, e->path, VB_COMM_LEN);
+	target[VB_COMM_LEN] = 0;
+	add_str(o, "target", target[0] ? target : NULL);
+	add_actor(o, e);
+	add_str(o, "errno", strerrorname_np(-e->ret));
+	return o;
+}
+
 struct json_object *vb_event_json(const struct vb_event_ctx *ctx, const struct vb_event *e)
 {
 	const struct vb_policy *p = event_policy(ctx, e);
@@ -210,9 +277,12 @@ struct json_object *vb_event_json(const struct vb_event_ctx *ctx, const struct v
 	const struct vb_vendor *v = r ? vb_rule_vendor(p, r) : NULL;
 	struct json_object *o = json_object_new_object();
 	char buf[PATH_MAX + 16], link[64], path[VB_EV_PATH_MAX + 1];
-	struct passwd *pw;
 	ssize_t n;
 
+	if (e->op == VB_OP_TAMPER) {
+		json_object_put(o);
+		return tamper_json(ctx, e);
+	}
 	if (!o)
 		return NULL;
 	vb_boot_ns_to_rfc3339(e->ktime_ns, buf, sizeof(buf));
@@ -248,17 +318,7 @@ struct json_object *vb_event_json(const struct vb_event_ctx *ctx, const struct v
 		add_str(o, "rule_source", NULL);
 		json_object_object_add(o, "policy_version", NULL);
 	}
-	add_int(o, "pid", e->pid);
-	add_int(o, "ppid", e->ppid);
-	add_int(o, "uid", e->uid);
-	pw = getpwuid(e->uid);
-	add_str(o, "user", pw ? pw->pw_name : NULL);
-	memcpy(buf, e->comm, VB_COMM_LEN);
-	buf[VB_COMM_LEN] = 0;
-	add_str(o, "comm", buf);
-	memcpy(buf, e->pcomm, VB_COMM_LEN);
-	buf[VB_COMM_LEN] = 0;
-	add_str(o, "parent_comm", buf);
+	add_actor(o, e);
 	/* Read now, not in the kernel: the parent usually outlives the refused child. */
 	snprintf(link, sizeof(link), "/proc/%u/exe", e->ppid);
 	n = readlink(link, buf, sizeof(buf) - 1);
@@ -280,6 +340,12 @@ void vb_event_summary(const struct vb_event_ctx *ctx, const struct vb_event *e, 
 
 	memcpy(comm, e->comm, VB_COMM_LEN);
 	comm[VB_COMM_LEN] = 0;
+	if (e->op == VB_OP_TAMPER) {
+		snprintf(buf, len, "refused tamper (%s %u on %.*s) by pid %u uid %u comm %s",
+			 vb_tamper_name(e->match), e->rule_idx, VB_COMM_LEN, e->path, e->pid,
+			 e->uid, comm);
+		return;
+	}
 	snprintf(buf, len, "%s %s of %.*s: vendor %s, rule %s (%s), pid %u uid %u comm %s",
 		 (e->flags & VB_EV_F_DENIED) ? "denied" : "would deny", vb_op_name(e->op),
 		 VB_EV_PATH_MAX, e->path, v ? v->id : "?", r ? r->id : "?",

@@ -24,6 +24,7 @@ struct vb_event_ctx {
 
 const char *vb_op_name(__u8 op);		/* "exec", "mmap", "mprotect", "selftest" */
 const char *vb_match_name(__u8 match);		/* "sha256", "path", "unverified" */
+const char *vb_tamper_name(__u8 kind);		/* "map-write", "signal", ... */
 
 /* The JSON record of one event (caller puts it). Fields: docs in README.md, "Denial log". */
 struct json_object *vb_event_json(const struct vb_event_ctx *ctx, const struct vb_event *e);

@@ -1,0 +1,354 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Self-protection: root may not lift the ban silently. Included by vendorban.bpf.c after every
+ * map and after VB_HOOK, so it can name all the maps and emit both paths' entry points.
+ *
+ * Who may change vendorban: the daemon, known by a task-local mark it sets on itself with a
+ * pidfd when it loads or takes over (guard_mark); the kernel forgets the mark when that task is
+ * freed (task_free). While no marked daemon lives, a process running the registered vendorband
+ * executable (dev, ino, i_generation, learnt by the iterator from the daemon's O_PATH fd of
+ * /proc/self/exe) may take over: that is how systemd restarts it and how `vendorband --disable`
+ * stops enforcing on purpose. PID 1 of the initial pid namespace may signal the daemon to stop.
+ *
+ * What this does not stop, and how it still shows:
+ *  - root stopping the daemon through PID 1 (systemctl stop), then running the registered
+ *    executable with LD_PRELOAD, /etc/ld.so.preload, a debugger attached from the start, or a
+ *    rewritten copy of its file in place: the guard sees vendorband's inode, not its code. The
+ *    daemon writes its stop into the chained log first, so the gap is on record.
+ *  - anything that changes kernel memory (a module, kexec, /dev/mem where allowed), a raw write
+ *    to the block device under a mounted filesystem, and bpf_override_return on the hooks'
+ *    callers where CONFIG_BPF_KPROBE_OVERRIDE is set.
+ *
+ * Both paths run every hook here: LSM programs where bpf is in lsm=, fmod_ret on the security_*
+ * functions (all return int) and fentry on security_task_free (void) where it is not.
+ */
+#ifndef VB_GUARD_BPF_H
+#define VB_GUARD_BPF_H
+
+#define MAY_EXEC		0x1
+#define MAY_WRITE		0x2
+#define PTRACE_MODE_ATTACH	0x2
+#define SIGHUP			1
+#define SIGUSR1			10
+#define SIGCHLD			17
+#define SIGCONT			18
+#define SIGURG			23
+#define SIGWINCH		28
+#define VB_GUARD_MAX_PROG_MAPS	64	/* maps of a program being loaded that are looked at */
+/* The address of a kernel string field, relocated like BPF_CORE_READ (which would copy it). */
+#define FIELD_PTR(p, f)		((const char *)__builtin_preserve_access_index(&(p)->f))
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct vb_guard);
+} guard SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, struct vb_guard_mark);
+} guard_mark SEC(".maps");
+
+/* All of them, the slot maps included: a writable fd to any is the power to change a verdict,
+ * the log (events' consumer position, settings.last_logged_*) or the guard itself. The inner
+ * rule maps are frozen and BPF_F_RDONLY_PROG. */
+static __always_inline bool guard_map_ours(const void *map)
+{
+	return map == (void *)&settings || map == (void *)&policy_state ||
+	       map == (void *)&hash_slots || map == (void *)&path_slots ||
+	       map == (void *)&signer_slots || map == (void *)&module_slots ||
+	       map == (void *)&slot_info || map == (void *)&verdict_cache ||
+	       map == (void *)&canary_inodes || map == (void *)&canary_hashes ||
+	       map == (void *)&stats || map == (void *)&events || map == (void *)&scratch ||
+	       map == (void *)&modscratch || map == (void *)&file_verdicts ||
+	       map == (void *)&path_idents || map == (void *)&pathid_pending ||
+	       map == (void *)&guard || map == (void *)&guard_mark;
+}
+
+static __always_inline struct vb_guard *guard_get(void)
+{
+	__u32 zero = 0;
+
+	return bpf_map_lookup_elem(&guard, &zero);
+}
+
+/* Armed once the daemon registered its executable: before that (the moment between loading
+ * the programs and registering) nothing is refused. */
+static __always_inline bool guard_armed(const struct vb_guard *g)
+{
+	return g && g->exe.ino;
+}
+
+static __always_inline bool guard_is_daemon(const struct vb_guard *g)
+{
+	struct vb_guard_mark *m;
+
+	if (!g->daemon_tgid)
+		return false;
+	m = bpf_task_storage_get(&guard_mark, bpf_get_current_task_btf(), 0, 0);
+	return m && m->tgid == g->daemon_tgid;
+}
+
+/* No marked daemon lives, and this process runs the registered vendorband executable. */
+static __always_inline bool guard_may_take_over(const struct vb_guard *g)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct inode *exe;
+
+	if (g->daemon_tgid)
+		return false;
+	exe = BPF_CORE_READ(task, mm, exe_file, f_inode);
+	return exe && BPF_CORE_READ(exe, i_ino) == g->exe.ino &&
+	       BPF_CORE_READ(exe, i_sb, s_dev) == g->exe.dev &&
+	       BPF_CORE_READ(exe, i_generation) == g->exe_gen;
+}
+
+static __always_inline bool guard_may_write(const struct vb_guard *g)
+{
+	return guard_is_daemon(g) || guard_may_take_over(g);
+}
+
+/* The refusal, and its event: the daemon writes it into the chained log as a tamper record. */
+static __always_inline int guard_refuse(__u8 kind, __u32 detail, const char *name)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct vb_policy_state *st;
+	struct vb_event *e;
+	__u32 zero = 0;
+	__u64 id;
+
+	stat_inc(VB_STAT_TAMPER);
+	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+	if (!e) {
+		stat_inc(VB_STAT_DROPPED);
+		return -EPERM;
+	}
+	st = bpf_map_lookup_elem(&policy_state, &zero);
+	id = bpf_get_current_pid_tgid();
+	e->ktime_ns = bpf_ktime_get_boot_ns();
+	e->policy_seq = st ? st->seq : 0;
+	e->ino = 0;
+	e->dev = 0;
+	e->pid = id >> 32;
+	e->tid = (__u32)id;
+	e->ppid = BPF_CORE_READ(task, real_parent, tgid);
+	e->uid = (__u32)bpf_get_current_uid_gid();
+	e->rule_idx = detail;
+	e->ret = -EPERM;
+	e->op = VB_OP_TAMPER;
+	e->match = kind;
+	e->mode = VB_MODE_ENFORCE;
+	e->flags = VB_EV_F_DENIED | VB_EV_F_NAME_ONLY;
+	__builtin_memset(e->sha256, 0, VB_SHA256_LEN);
+	bpf_get_current_comm(e->comm, sizeof(e->comm));
+	BPF_CORE_READ_STR_INTO(&e->pcomm, task, real_parent, comm);
+	__builtin_memset(&e->module, 0, sizeof(e->module));
+	e->path[0] = 0;
+	if (name)
+		bpf_probe_read_kernel_str(e->path, VB_COMM_LEN, name);
+	bpf_ringbuf_submit(e, 0);
+	return -EPERM;
+}
+
+/* Called by the iterator (pathid.bpf.h) for a pending fd that is not a path rule's. */
+static __always_inline int guard_register_fd(const struct vb_pathid_pending *p, struct file *file)
+{
+	struct vb_guard *g = guard_get();
+	struct inode *inode = BPF_CORE_READ(file, f_inode);
+
+	if (!g || !inode)
+		return 0;
+	switch (p->kind) {
+	case VB_FD_PIN_DIR:
+		g->pin_dir = (__u64)inode;
+		g->pin_sb = (__u64)BPF_CORE_READ(inode, i_sb);
+		return 1;
+	case VB_FD_LINK_DIR:
+		g->link_dir = (__u64)inode;
+		return 1;
+	case VB_FD_EXE:
+		g->exe.dev = BPF_CORE_READ(inode, i_sb, s_dev);
+		g->exe_gen = BPF_CORE_READ(inode, i_generation);
+		g->exe.ino = BPF_CORE_READ(inode, i_ino);
+		return 1;
+	}
+	return 0;
+}
+
+/* A writable fd to one of our maps: from bpf_obj_get, BPF_MAP_GET_FD_BY_ID or a new map. Read-only
+ * fds (status, bpftool map show/dump) pass. */
+VB_HOOK(bpf_map, "lsm/bpf_map", "fmod_ret/security_bpf_map", struct bpf_map *map,
+	unsigned int fmode, int ret)
+{
+	struct vb_guard *g;
+
+	if (ret || !(fmode & FMODE_WRITE) || !guard_map_ours(map))
+		return ret;
+	g = guard_get();
+	if (!guard_armed(g) || guard_may_write(g))
+		return 0;
+	return guard_refuse(VB_TAMPER_MAP_WRITE, fmode, FIELD_PTR(map, name));
+}
+
+/* A program that uses our maps can write them from the kernel whatever its fds allowed. Only a
+ * load is judged: a program's first fd is made while the loader holds its only reference;
+ * BPF_PROG_GET_FD_BY_ID and bpf_obj_get take another first (bpftool prog show still works). */
+VB_HOOK(bpf_prog, "lsm/bpf_prog", "fmod_ret/security_bpf_prog", struct bpf_prog *prog, int ret)
+{
+	struct bpf_prog_aux *aux = BPF_CORE_READ(prog, aux);
+	struct bpf_map **used;
+	struct vb_guard *g;
+	__u32 n;
+
+	if (ret || BPF_CORE_READ(aux, refcnt.counter) != 1)
+		return ret;
+	g = guard_get();
+	if (!guard_armed(g))
+		return 0;
+	n = BPF_CORE_READ(aux, used_map_cnt);
+	used = BPF_CORE_READ(aux, used_maps);
+	for (__u32 i = 0; i < VB_GUARD_MAX_PROG_MAPS && i < n; i++) {
+		struct bpf_map *m = NULL;
+
+		bpf_probe_read_kernel(&m, sizeof(m), &used[i]);
+		if (guard_map_ours(m) && !guard_may_write(g))
+			return guard_refuse(VB_TAMPER_PROG, i, FIELD_PTR(m, name));
+	}
+	return 0;
+}
+
+/* A link fd is the power to detach (BPF_LINK_DETACH) or replace the program (BPF_LINK_UPDATE). */
+VB_HOOK(bpf, "lsm/bpf", "fmod_ret/security_bpf", int cmd, union bpf_attr *attr,
+	unsigned int size, int ret)
+{
+	struct vb_guard *g;
+	__u32 id;
+
+	if (ret || cmd != BPF_LINK_GET_FD_BY_ID)
+		return ret;
+	g = guard_get();
+	if (!guard_armed(g))
+		return 0;
+	id = BPF_CORE_READ(attr, link_id);
+	for (__u32 i = 0; i < VB_GUARD_MAX_LINKS && i < g->n_links; i++) {
+		if (g->link_ids[i] == id)
+			return guard_is_daemon(g) ? 0 : guard_refuse(VB_TAMPER_LINK_FD, id, NULL);
+	}
+	return 0;
+}
+
+/*
+ * The pin directories: no create, unlink or rename inside either (MAY_WRITE), and no lookup in
+ * the links' one (MAY_EXEC: bpf_obj_get of a link pin is a link fd). This runs on every path
+ * component of every lookup: a load and two compares decide for everything but our two inodes.
+ */
+VB_HOOK(inode_permission, "lsm/inode_permission", "fmod_ret/security_inode_permission",
+	struct inode *inode, int mask, int ret)
+{
+	struct vb_guard *g = guard_get();
+	bool links;
+
+	if (!g || ((__u64)inode != g->pin_dir && (__u64)inode != g->link_dir) || ret)
+		return ret;
+	links = (__u64)inode == g->link_dir;
+	if (!(mask & MAY_WRITE) && !(links && (mask & MAY_EXEC)))
+		return 0;
+	if (guard_is_daemon(g))
+		return 0;
+	return guard_refuse(VB_TAMPER_PIN, mask, links ? "links" : "vendorban");
+}
+
+/* Renaming a pin directory changes no entry inside it, so inode_permission never sees it. The
+ * hook has no flags argument, security_inode_rename has: the verdict so far is read by index. */
+VB_HOOK(inode_rename, "lsm/inode_rename", "fmod_ret/security_inode_rename",
+	struct inode *old_dir, struct dentry *old_dentry, struct inode *new_dir,
+	struct dentry *new_dentry)
+{
+	int ret = lsm ? (int)ctx[4] : (int)ctx[5];
+	struct vb_guard *g = guard_get();
+	__u64 from = (__u64)BPF_CORE_READ(old_dentry, d_inode);
+	__u64 to = (__u64)BPF_CORE_READ(new_dentry, d_inode);
+
+	if (ret || !g || !g->pin_dir)
+		return ret;
+	if (from != g->pin_dir && from != g->link_dir && to != g->pin_dir && to != g->link_dir)
+		return 0;
+	if (guard_is_daemon(g))
+		return 0;
+	return guard_refuse(VB_TAMPER_PIN, MAY_WRITE, "rename");
+}
+
+/* Unmounting the bpffs would drop every pin at once. */
+VB_HOOK(sb_umount, "lsm/sb_umount", "fmod_ret/security_sb_umount", struct vfsmount *mnt,
+	int flags, int ret)
+{
+	struct vb_guard *g = guard_get();
+
+	if (ret || !g || !g->pin_sb || (__u64)BPF_CORE_READ(mnt, mnt_sb) != g->pin_sb)
+		return ret;
+	if (guard_is_daemon(g))
+		return 0;
+	return guard_refuse(VB_TAMPER_UMOUNT, flags, "bpf");
+}
+
+/* A signal the daemon survives passes: 0 (is it alive?), SIGHUP (reload), SIGUSR1 (rescan),
+ * SIGCONT, and those ignored by default. Any other kills or stops it. */
+static __always_inline bool signal_harmless(int sig)
+{
+	return sig == 0 || sig == SIGHUP || sig == SIGUSR1 || sig == SIGCONT || sig == SIGCHLD ||
+	       sig == SIGURG || sig == SIGWINCH;
+}
+
+static __always_inline bool is_daemon_task(const struct vb_guard *g, struct task_struct *t)
+{
+	return g && g->daemon_tgid && BPF_CORE_READ(t, tgid) == g->daemon_tgid;
+}
+
+/* Only PID 1 of the initial pid namespace (task->tgid is the global pid: one process has 1)
+ * may stop the daemon, so systemd can; and the daemon itself. */
+VB_HOOK(task_kill, "lsm/task_kill", "fmod_ret/security_task_kill", struct task_struct *p,
+	struct kernel_siginfo *info, int sig, const struct cred *cred, int ret)
+{
+	struct vb_guard *g;
+
+	if (ret || signal_harmless(sig))
+		return ret;
+	g = guard_get();
+	if (!is_daemon_task(g, p) || (bpf_get_current_pid_tgid() >> 32) == 1 ||
+	    guard_is_daemon(g))
+		return 0;
+	return guard_refuse(VB_TAMPER_SIGNAL, sig, FIELD_PTR(p, comm));
+}
+
+/* PTRACE_ATTACH/SEIZE, /proc/PID/mem, pidfd_getfd, process_vm_writev: all ask for ATTACH. */
+VB_HOOK(ptrace_access_check, "lsm/ptrace_access_check", "fmod_ret/security_ptrace_access_check",
+	struct task_struct *child, unsigned int mode, int ret)
+{
+	struct vb_guard *g;
+
+	if (ret || !(mode & PTRACE_MODE_ATTACH))
+		return ret;
+	g = guard_get();
+	if (!is_daemon_task(g, child) || guard_is_daemon(g))
+		return 0;
+	return guard_refuse(VB_TAMPER_PTRACE, mode, FIELD_PTR(child, comm));
+}
+
+/* The daemon is gone: a new one may take over. Freed, not exited: a zombie is still listed. */
+VB_HOOK(task_free, "lsm/task_free", "fentry/security_task_free", struct task_struct *task)
+{
+	struct vb_guard_mark *m = bpf_task_storage_get(&guard_mark, task, 0, 0);
+	struct vb_guard *g;
+
+	if (!m)
+		return 0;
+	g = guard_get();
+	if (g && g->daemon_tgid == m->tgid)
+		g->daemon_tgid = 0;
+	return 0;
+}
+
+#endif /* VB_GUARD_BPF_H */
