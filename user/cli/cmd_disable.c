@@ -1,105 +1,57 @@
 // SPDX-License-Identifier: GPL-2.0
 /* vendorban disable: the one deliberate way to stop enforcing. Stopping the daemon is not it. */
-#include <dirent.h>
 #include <errno.h>
-#include <signal.h>
+#include <libgen.h>
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
-#include <bpf/bpf.h>
-#include "kernel/attach.h"
 #include "cli/cli.h"
 #include "util/msg.h"
-#include "daemon/runstate.h"
 
-#define VB_MAX_LINKS	32
-#define VB_DETACH_WAIT_MS 30000
-
-/* The programs behind the pinned links: the kernel frees them once nothing attaches them. */
-static int pinned_prog_ids(__u32 *ids, int max)
+/* vendorband beside this program, else the one on PATH. */
+static void daemon_binary(char *buf, size_t len)
 {
-	struct dirent *de;
-	char pin[512];
-	int n = 0;
-	DIR *d = opendir(VB_PIN_DIR);
+	char self[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
 
-	while (d && (de = readdir(d)) && n < max) {
-		struct bpf_link_info info = {};
-		__u32 len = sizeof(info);
-		int fd;
-
-		if (strncmp(de->d_name, "link_", 5))
-			continue;
-		snprintf(pin, sizeof(pin), VB_PIN_DIR "/%s", de->d_name);
-		fd = bpf_obj_get(pin);
-		if (fd < 0)
-			continue;
-		if (!bpf_obj_get_info_by_fd(fd, &info, &len))
-			ids[n++] = info.prog_id;
-		close(fd);
+	if (n > 0) {
+		self[n] = 0;
+		snprintf(buf, len, "%s/vendorband", dirname(self));
+		if (!access(buf, X_OK))
+			return;
 	}
-	if (d)
-		closedir(d);
-	return n;
-}
-
-/* Detaching is not immediate everywhere (6.12 frees sleepable programs after an RCU tasks
- * trace grace period): report success only once every program is gone. */
-static int wait_progs_gone(const __u32 *ids, int n)
-{
-	for (int t = 0; t < VB_DETACH_WAIT_MS; t += 100) {
-		int alive = 0;
-
-		for (int i = 0; i < n; i++) {
-			int fd = bpf_prog_get_fd_by_id(ids[i]);
-
-			if (fd >= 0) {
-				alive++;
-				close(fd);
-			}
-		}
-		if (!alive)
-			return 0;
-		usleep(100000);
-	}
-	return -ETIMEDOUT;
+	snprintf(buf, len, "vendorband");
 }
 
 int do_disable(int argc, char **argv)
 {
-	__u32 ids[VB_MAX_LINKS];
-	int pid, err, n;
+	char *args[6] = { NULL, "--disable" }, bin[PATH_MAX + 16];
+	int n = 2;
 
-	if (argc != 2 || strcmp(argv[1], "--yes")) {
-		fprintf(stderr, "usage: vendorban disable --yes\n"
+	if ((argc != 2 && argc != 4) || strcmp(argv[1], "--yes") ||
+	    (argc == 4 && strcmp(argv[2], "--log"))) {
+		fprintf(stderr, "usage: vendorban disable --yes [--log FILE]\n"
 			"  Detaches vendorban from the kernel: banned software can run again.\n"
-			"  Stop vendorband first (systemctl stop vendorband).\n");
+			"  Stop vendorband first (systemctl stop vendorband). The disable is\n"
+			"  written into the denial log (default " "/var/log/vendorban/denials.jsonl"
+			") first.\n");
 		return 2;
 	}
 	if (geteuid()) {
 		vb_err("disable needs root");
 		return 2;
 	}
-	/* The daemon holds the programs too: unpinning under it would leave them attached while
-	 * we report them gone. */
-	pid = vb_daemon_pid();
-	if (pid) {
-		vb_err("vendorband is running (pid %d): stop it first; nothing was changed", pid);
-		return 1;
+	/* Only the vendorband that loaded the programs may change them (bpf/guard.bpf.h): it
+	 * does the work, and records it in the chained log before enforcement stops. */
+	if (argc == 4) {
+		args[n++] = "--log";
+		args[n++] = argv[3];
 	}
-	if (access(VB_PIN_DIR, F_OK)) {
-		printf("vendorban was not enforcing (nothing pinned under %s)\n", VB_PIN_DIR);
-		return 0;
-	}
-	n = pinned_prog_ids(ids, VB_MAX_LINKS);
-	err = vb_kernel_unpin_all();
-	if (!err)
-		err = wait_progs_gone(ids, n);
-	if (err) {
-		vb_err("cannot detach: %s; vendorban may still be enforcing (check: vendorban "
-		       "status)", strerror(-err));
-		return 1;
-	}
-	printf("vendorban is no longer enforcing: programs detached, policy maps released\n");
-	return 0;
+	daemon_binary(bin, sizeof(bin));
+	args[0] = bin;
+	fflush(NULL);
+	execvp(bin, args);
+	vb_err("cannot run %s: %s", bin, strerror(errno));
+	return 1;
 }

@@ -1,0 +1,156 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+#include <json-c/json.h>
+#include "daemon/disable.h"
+#include "daemon/runstate.h"
+#include "kernel/attach.h"
+#include "kernel/guard.h"
+#include "kernel/rules.h"
+#include "log/event.h"
+#include "util/hex.h"
+#include "util/msg.h"
+
+#define VB_MAX_LINKS		32
+#define VB_DETACH_WAIT_MS	30000
+
+/* The programs behind the pinned links: the kernel frees them once nothing attaches them. Only
+ * the marked daemon may look inside the links directory. */
+static int pinned_prog_ids(__u32 *ids, int max)
+{
+	struct dirent *de;
+	char pin[512];
+	int n = 0;
+	DIR *d = opendir(VB_PIN_LINK_DIR);
+
+	while (d && (de = readdir(d)) && n < max) {
+		struct bpf_link_info info = {};
+		__u32 len = sizeof(info);
+		int fd;
+
+		if (strncmp(de->d_name, "link_", 5))
+			continue;
+		snprintf(pin, sizeof(pin), VB_PIN_LINK_DIR "/%s", de->d_name);
+		fd = bpf_obj_get(pin);
+		if (fd < 0)
+			continue;
+		if (!bpf_obj_get_info_by_fd(fd, &info, &len))
+			ids[n++] = info.prog_id;
+		close(fd);
+	}
+	if (d)
+		closedir(d);
+	return n;
+}
+
+/* Detaching is not immediate everywhere (6.12 frees sleepable programs after an RCU tasks
+ * trace grace period): report success only once every program is gone. */
+static int wait_progs_gone(const __u32 *ids, int n)
+{
+	for (int t = 0; t < VB_DETACH_WAIT_MS; t += 100) {
+		int alive = 0;
+
+		for (int i = 0; i < n; i++) {
+			int fd = bpf_prog_get_fd_by_id(ids[i]);
+
+			if (fd >= 0) {
+				alive++;
+				close(fd);
+			}
+		}
+		if (!alive)
+			return 0;
+		usleep(100000);
+	}
+	return -ETIMEDOUT;
+}
+
+/* Into the chain before anything stops: who, and which policy stops being enforced. */
+static int record_disable(struct vb_kernel *k, const char *log_path,
+			  const struct vb_denylog_opts *log_opts)
+{
+	struct json_object *o = json_object_new_object();
+	struct vb_slot_info info = {};
+	struct vb_denylog log;
+	struct timespec ts;
+	char now[64], host[256] = "", digest[65];
+	__u64 seq;
+	int err;
+
+	err = vb_denylog_open(&log, log_path, log_opts);
+	if (err) {
+		json_object_put(o);
+		return err;
+	}
+	gethostname(host, sizeof(host) - 1);
+	clock_gettime(CLOCK_BOOTTIME, &ts);
+	vb_boot_ns_to_rfc3339((__u64)ts.tv_sec * 1000000000 + ts.tv_nsec, now, sizeof(now));
+	json_object_object_add(o, "time", json_object_new_string(now));
+	json_object_object_add(o, "host", json_object_new_string(host));
+	json_object_object_add(o, "action", json_object_new_string("disable"));
+	json_object_object_add(o, "pid", json_object_new_int(getpid()));
+	json_object_object_add(o, "ppid", json_object_new_int(getppid()));
+	json_object_object_add(o, "uid", json_object_new_int(getuid()));
+	if (!vb_rules_active(k, &info, &seq)) {
+		vb_hex(info.digest, sizeof(info.digest), digest);
+		json_object_object_add(o, "policy_version", json_object_new_uint64(info.version));
+		json_object_object_add(o, "policy_sha256", json_object_new_string(digest));
+	}
+	err = vb_denylog_append(&log, json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
+					JSON_C_TO_STRING_NOSLASHESCAPE));
+	if (!err)
+		err = vb_denylog_flush(&log);
+	vb_denylog_close(&log);
+	json_object_put(o);
+	return err;
+}
+
+int vb_disable(const char *log_path, const struct vb_denylog_opts *log_opts)
+{
+	__u32 ids[VB_MAX_LINKS];
+	struct vb_kernel k;
+	int pid, err, n;
+
+	/* The daemon holds the programs too: unpinning under it would leave them attached while
+	 * we report them gone (and its guard refuses it). */
+	pid = vb_daemon_pid();
+	if (pid) {
+		vb_err("vendorband is running (pid %d): stop it first (systemctl stop vendorband); "
+		       "nothing was changed", pid);
+		return 1;
+	}
+	if (access(VB_PIN_DIR, F_OK)) {
+		printf("vendorban was not enforcing (nothing pinned under %s)\n", VB_PIN_DIR);
+		return 0;
+	}
+	err = vb_guard_take_over(&k, VB_TAKEOVER_WAIT_MS);
+	if (err) {
+		vb_err("cannot take over the pinned programs (%s): nothing was changed",
+		       strerror(-err));
+		return 1;
+	}
+	err = record_disable(&k, log_path, log_opts);
+	if (err) {
+		vb_err("cannot record the disable in %s (%s): nothing was changed", log_path,
+		       strerror(-err));
+		vb_kernel_close(&k);
+		return 1;
+	}
+	n = pinned_prog_ids(ids, VB_MAX_LINKS);
+	err = vb_kernel_unpin_all();
+	vb_kernel_close(&k);
+	if (!err)
+		err = wait_progs_gone(ids, n);
+	if (err) {
+		vb_err("cannot detach: %s; vendorban may still be enforcing (check: vendorban "
+		       "status)", strerror(-err));
+		return 1;
+	}
+	printf("vendorban is no longer enforcing: programs detached, policy maps released\n");
+	return 0;
+}
