@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
-/* vendorban status: says "enforcing" only after the kernel has just refused a canary exec. */
+/* vendorban status: says "enforcing" only when the kernel's state is the daemon's, every refusal
+ * goes on record, and the policy in force has just refused its canary exec. */
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
@@ -14,14 +15,18 @@
 #include "kernel/rules.h"
 #include "daemon/runstate.h"
 #include "daemon/selftest.h"
+#include "kernel/guard.h"
+#include "log/denylog.h"
+#include <bpf/bpf.h>
 
 struct status {
-	bool loaded, enabled, probed, enforcing;
+	bool loaded, enabled, probed, enforcing, armed;
 	int lsm_active, missing_links;
 	char lsm[256], missing[64], reason[512];
 	struct vb_selftest st;
 	struct vb_settings set;
 	struct vb_slot_info slot;
+	struct vb_guard guard;
 	__u64 seq, stats[VB_STAT_MAX];
 	int daemon_pid;
 };
@@ -35,7 +40,134 @@ static const char *const stat_names[VB_STAT_MAX] = {
 	[VB_STAT_HASH_ERR] = "hash_errors",
 	[VB_STAT_CHECKED] = "checked",
 	[VB_STAT_PATH_ERR] = "path_errors",
+	[VB_STAT_TAMPER] = "tamper_refused",
 };
+
+#define WHY(s, ...)	(snprintf((s)->reason, sizeof((s)->reason), __VA_ARGS__), false)
+
+/* Every link the guard recorded still exists: one detached would be gone from the id list. */
+static bool links_alive(const struct vb_guard *g, __u32 *gone)
+{
+	for (__u32 i = 0; i < g->n_links && i < VB_GUARD_MAX_LINKS; i++) {
+		__u32 id = 0;
+		bool found = false;
+
+		while (!found && !bpf_link_get_next_id(id, &id))
+			found = id == g->link_ids[i];
+		if (!found) {
+			*gone = g->link_ids[i];
+			return false;
+		}
+	}
+	return true;
+}
+
+static struct json_object *read_json(const char *path)
+{
+	struct json_object *o = json_object_from_file(path);
+
+	if (o && !json_object_is_type(o, json_type_object)) {
+		json_object_put(o);
+		o = NULL;
+	}
+	return o;
+}
+
+static __u64 json_u64(struct json_object *o, const char *key)
+{
+	struct json_object *v;
+
+	return json_object_object_get_ex(o, key, &v) ? json_object_get_uint64(v) : 0;
+}
+
+static const char *json_str(struct json_object *o, const char *key)
+{
+	struct json_object *v;
+
+	return json_object_object_get_ex(o, key, &v) ? json_object_get_string(v) : NULL;
+}
+
+/* The active slot is what the daemon last installed: same seq, version and policy digest. */
+static bool slot_is_installed(struct status *s, struct json_object *inst)
+{
+	char digest[65];
+	const char *want;
+
+	if (!inst)
+		return WHY(s, "the daemon recorded no policy it installed (%s)", VB_INSTALLED);
+	if ((int)json_u64(inst, "pid") != s->daemon_pid)
+		return WHY(s, "%s was written by pid %llu, not by the running daemon (pid %d)",
+			   VB_INSTALLED, (unsigned long long)json_u64(inst, "pid"), s->daemon_pid);
+	vb_hex(s->slot.digest, sizeof(s->slot.digest), digest);
+	want = json_str(inst, "sha256");
+	if (json_u64(inst, "seq") != s->seq || json_u64(inst, "version") != s->slot.version ||
+	    !want || strcmp(want, digest))
+		return WHY(s, "the active policy slot (load %llu, version %llu) is not what the "
+			   "daemon installed (load %llu, version %llu)", (unsigned long long)s->seq,
+			   (unsigned long long)s->slot.version,
+			   (unsigned long long)json_u64(inst, "seq"),
+			   (unsigned long long)json_u64(inst, "version"));
+	return true;
+}
+
+/* The denial log the daemon writes lost nothing: its head file counts failures since it
+ * opened the log (user/log/denylog.c). */
+static bool log_healthy(struct status *s, struct json_object *inst)
+{
+	const char *log = json_str(inst, "log");
+	struct json_object *head;
+	char path[4096];
+	__u64 errors, lost;
+
+	if (!log)
+		return true;
+	vb_denylog_head_path(log, path, sizeof(path));
+	head = read_json(path);
+	if (!head)
+		return true;	/* nothing flushed yet */
+	errors = json_u64(head, "write_errors");
+	lost = json_u64(head, "lost");
+	json_object_put(head);
+	if (errors || lost)
+		return WHY(s, "the denial log %s failed %llu writes and lost %llu records since the "
+			   "daemon opened it: denials are not all on record", log,
+			   (unsigned long long)errors, (unsigned long long)lost);
+	return true;
+}
+
+/* Everything that must hold for the kernel to refuse under the daemon's policy and for every
+ * refusal to be on record; the first that does not is the reason. */
+static bool consistent(struct status *s, struct vb_kernel *k)
+{
+	struct json_object *inst;
+	__u32 gone;
+	bool ok;
+
+	if (!s->enabled)
+		return WHY(s, "programs are loaded but disabled");
+	if (s->missing_links)
+		return WHY(s, "%d program(s) not attached (%s)", s->missing_links, s->missing);
+	if (k->settings.path == VB_PATH_LSM && s->lsm_active != 1)
+		return WHY(s, "attached as BPF LSM but bpf is not in the active LSM list (%s)",
+			   s->lsm);
+	if (!links_alive(&s->guard, &gone))
+		return WHY(s, "link %u of vendorban's programs is gone: a program was detached",
+			   gone);
+	if (!s->seq)
+		return WHY(s, "no policy is loaded");
+	if (!s->daemon_pid)
+		return WHY(s, "vendorband is not running: the kernel refuses, but nothing logs or "
+			   "watches (start vendorband)");
+	if (!s->armed)
+		return WHY(s, "self-protection is not armed: root can change the policy in force");
+	if (s->guard.daemon_tgid != (__u32)s->daemon_pid)
+		return WHY(s, "the running vendorband (pid %d) is not the daemon the kernel knows "
+			   "(pid %u)", s->daemon_pid, s->guard.daemon_tgid);
+	inst = read_json(VB_INSTALLED);
+	ok = slot_is_installed(s, inst) && log_healthy(s, inst);
+	json_object_put(inst);
+	return ok;
+}
 
 static void gather(struct status *s, bool probe)
 {
@@ -44,7 +176,7 @@ static void gather(struct status *s, bool probe)
 
 	s->lsm_active = vb_bpf_lsm_active(s->lsm, sizeof(s->lsm));
 	s->daemon_pid = vb_daemon_pid();
-	err = vb_kernel_open_pinned(&k);
+	err = vb_kernel_open_pinned_ro(&k);
 	if (err) {
 		snprintf(s->reason, sizeof(s->reason), err == -ENOENT ?
 			 "no vendorban programs are loaded (start vendorband)" :
@@ -55,31 +187,36 @@ static void gather(struct status *s, bool probe)
 	s->set = k.settings;
 	s->enabled = k.settings.enabled;
 	vb_rules_active(&k, &s->slot, &s->seq);
+	vb_guard_read(&k, &s->guard);
+	s->armed = s->guard.exe.ino != 0;
 	for (int i = 0; i < VB_STAT_MAX; i++)
 		vb_stat_read(&k, i, &s->stats[i]);
 	s->missing_links = vb_kernel_missing_links(k.settings.path, s->missing,
 						    sizeof(s->missing));
-	if (!s->enabled)
-		snprintf(s->reason, sizeof(s->reason), "programs are loaded but disabled");
-	else if (s->missing_links)
-		snprintf(s->reason, sizeof(s->reason), "%d program(s) not attached (%s)",
-			 s->missing_links, s->missing);
-	else if (k.settings.path == VB_PATH_LSM && s->lsm_active != 1)
-		snprintf(s->reason, sizeof(s->reason),
-			 "attached as BPF LSM but bpf is not in the active LSM list (%s)", s->lsm);
-	else if (probe && vb_selftest_run(&k, k.settings.can_hash, &s->st) == 0) {
+	if (!consistent(s, &k)) {
+		/* the reason is said */
+	} else if (!probe) {
+		s->enforcing = true;
+	} else if (vb_selftest_policy(k.settings.can_hash, &s->st)) {
+		snprintf(s->reason, sizeof(s->reason), "the policy's canaries could not be run "
+			 "(%s, %s)", VB_CANARY_ID_FILE, VB_CANARY_HASH_FILE);
+	} else if (!s->st.enforcing) {
 		s->probed = true;
-		s->enforcing = s->st.enforcing;
-		if (!s->enforcing)
-			snprintf(s->reason, sizeof(s->reason),
-				 "a canary exec that must be refused was not (%s)",
-				 s->st.exec_errno ? strerror(s->st.exec_errno) : "it ran");
-	} else if (probe) {
-		snprintf(s->reason, sizeof(s->reason), "the canary exec could not be run");
+		snprintf(s->reason, sizeof(s->reason),
+			 "the policy in force did not refuse its canary exec (%s)",
+			 s->st.exec_errno ? strerror(s->st.exec_errno) : "it ran");
+	} else if (k.settings.can_hash && !s->st.hashing) {
+		s->probed = true;
+		snprintf(s->reason, sizeof(s->reason),
+			 "the active slot's content rules did not refuse the policy's content "
+			 "canary (%s): they are not the daemon's", s->st.hash_errno ?
+			 strerror(s->st.hash_errno) : "it ran");
+	} else {
+		s->probed = true;
+		s->enforcing = true;
 	}
 	vb_kernel_close(&k);
 }
-
 
 static void print_json(const struct status *s)
 {
@@ -114,6 +251,7 @@ static void print_json(const struct status *s)
 	for (int i = 0; i < VB_STAT_MAX; i++)
 		json_object_object_add(c, stat_names[i], json_object_new_int64(s->stats[i]));
 	json_object_object_add(o, "counters", c);
+	json_object_object_add(o, "self_protection", json_object_new_boolean(s->armed));
 	json_object_object_add(o, "daemon_pid", s->daemon_pid ?
 			       json_object_new_int(s->daemon_pid) : NULL);
 	puts(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY));
@@ -122,8 +260,12 @@ static void print_json(const struct status *s)
 
 static void print_text(const struct status *s)
 {
-	if (s->enforcing)
-		printf("enforcing:        yes (a canary exec was just refused with EPERM)\n");
+	if (s->enforcing && s->probed)
+		printf("enforcing:        yes (the policy in force just refused its canary exec "
+		       "with EPERM)\n");
+	else if (s->enforcing)
+		printf("enforcing:        yes (by the kernel's state; not proven by a canary exec: "
+		       "--no-probe)\n");
 	else
 		printf("enforcing:        NO: %s\n", s->reason);
 	if (!s->loaded)
@@ -151,6 +293,8 @@ static void print_text(const struct status *s)
 	       (unsigned long long)s->stats[VB_STAT_HASHED],
 	       (unsigned long long)s->stats[VB_STAT_CACHE_HIT],
 	       (unsigned long long)s->stats[VB_STAT_HASH_ERR]);
+	printf("self-protection:  %s (attempts refused: %llu)\n", s->armed ? "armed" :
+	       "NOT ARMED", (unsigned long long)s->stats[VB_STAT_TAMPER]);
 	if (s->daemon_pid)
 		printf("daemon:           running (pid %d)\n", s->daemon_pid);
 	else
