@@ -14,6 +14,8 @@ rc=$?
 VB_EXPECT_PATH=$path ./test_reload || rc=1
 VB_EXPECT_PATH=$path ./test_log || rc=1
 VB_EXPECT_PATH=$path ./test_module || rc=1
+# Last: it restarts the daemon on test.policy and attacks it.
+VB_EXPECT_PATH=$path ./test_tamper || rc=1
 echo "# denial log:"
 sed 's/^/#   /' /var/log/vendorban/denials.jsonl
 exit $rc

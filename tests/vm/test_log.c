@@ -111,16 +111,6 @@ static struct tally settle(long from, pid_t parent, long want)
 	return t;
 }
 
-static void stop_daemon(void)
-{
-	int pid = daemon_pid();
-
-	if (pid <= 0)
-		return;
-	kill(pid, SIGTERM);
-	for (int i = 0; i < 100 && !kill(pid, 0); i++)
-		usleep(100000);
-}
 
 static int start_daemon(void)
 {
@@ -143,7 +133,7 @@ FIXTURE_SETUP(log)
 	mkdir("/opt/acme", 0755);
 	ASSERT_EQ(0, copy_file(ALLOWED, VICTIM));
 	/* One daemon reads the events, on the policy whose path rule covers VICTIM. */
-	stop_daemon();
+	ASSERT_EQ(0, stop_daemon_with(SIGTERM));
 	ASSERT_EQ(0, start_daemon());
 }
 
@@ -159,7 +149,8 @@ TEST_F_TIMEOUT(log, burst_beyond_ring_buffer_is_counted_exactly, 180)
 	int pid = daemon_pid();
 
 	ASSERT_LT(0, pid);
-	ASSERT_EQ(0, kill(pid, SIGSTOP));
+	/* Stopping it is PID 1's to do; continuing it anyone's. */
+	ASSERT_EQ(0, init_kill(pid, SIGSTOP));
 	EXPECT_EQ(BURST, burst(BURST));
 	ASSERT_EQ(0, kill(pid, SIGCONT));
 	t = settle(from, getpid(), BURST);
@@ -185,7 +176,7 @@ TEST_F_TIMEOUT(log, kill9_during_burst_loses_nothing, 180)
 	if (child == 0)
 		_exit(burst(BURST / 3) == BURST / 3 ? 0 : 1);
 	usleep(300000);
-	ASSERT_EQ(0, kill(daemon_pid(), SIGKILL));
+	ASSERT_EQ(0, stop_daemon_with(SIGKILL));
 	ASSERT_EQ(child, waitpid(child, &status, 0));
 	EXPECT_EQ(0, WEXITSTATUS(status));	/* every exec refused while no daemon ran */
 	ASSERT_EQ(0, start_daemon());

@@ -219,13 +219,7 @@ TEST(daemon_enforces_module_policy)
 
 	ASSERT_EQ(0, write_module_policy(1, false));
 	/* One daemon reads the events: stop the one an earlier test left running. */
-	if (daemon_pid() > 0) {
-		int pid = daemon_pid();
-
-		kill(pid, SIGTERM);
-		for (int i = 0; i < 100 && !kill(pid, 0); i++)
-			usleep(100000);
-	}
+	ASSERT_EQ(0, stop_daemon_with(SIGTERM));
 	unlink(PIDFILE);
 	snprintf(cmd, sizeof(cmd),
 		 "/vb/vendorband --policy " MODULE_POLICY " --scan %s --no-syslog "

@@ -244,9 +244,7 @@ TEST(signed_policies_only_and_no_rollback)
 	int pid = daemon_pid();
 
 	ASSERT_LT(0, pid);
-	ASSERT_EQ(0, kill(pid, SIGTERM));
-	for (int i = 0; i < 100 && !kill(pid, 0); i++)
-		usleep(100000);
+	ASSERT_EQ(0, stop_daemon_with(SIGTERM));
 	ASSERT_EQ(0, install_signed("v20", true));
 	unlink("/run/vendorban/vendorband.pid");
 	ASSERT_EQ(0, system("/vb/vendorband --policy /vb/signed.policy --trusted-signer "

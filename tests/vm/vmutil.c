@@ -84,9 +84,17 @@ const char *field(struct json_object *o, const char *k)
 
 struct json_object *status_json(int *rc)
 {
-	char buf[8192];
+	return status_json_args("", rc);
+}
+
+struct json_object *status_json_args(const char *args, int *rc)
+{
+	char buf[8192], cmd[256];
 	size_t n;
-	FILE *f = popen("/vb/vendorban status --json", "r");
+	FILE *f;
+
+	snprintf(cmd, sizeof(cmd), "/vb/vendorban status --json %s", args);
+	f = popen(cmd, "r");
 
 	if (!f)
 		return NULL;
@@ -127,7 +135,8 @@ int status_policy_version(void)
 	struct json_object *o, *v;
 	int rc, ver = -1;
 
-	o = status_json(&rc);
+	/* The version is the kernel's active slot: no canary exec needed to read it. */
+	o = status_json_args("--no-probe", &rc);
 	if (o && json_object_object_get_ex(o, "policy_version", &v) && v)
 		ver = json_object_get_int(v);
 	json_object_put(o);
@@ -162,4 +171,43 @@ int progs_named(const char *name)
 		close(fd);
 	}
 	return n;
+}
+
+#define INIT_REQ	"/run/vb-init.req"
+#define INIT_RC		"/run/vb-init.rc"
+
+int init_kill(int pid, int sig)
+{
+	char req[64];
+	int rc = -1;
+
+	unlink(INIT_RC);
+	snprintf(req, sizeof(req), "%d %d\n", sig, pid);
+	if (write_text(INIT_REQ, req) || kill(1, SIGUSR1))
+		return -1;
+	for (int i = 0; i < 100; i++) {
+		FILE *f = fopen(INIT_RC, "r");
+
+		if (f) {
+			if (fscanf(f, "%d", &rc) != 1)
+				rc = -1;
+			fclose(f);
+			return rc;
+		}
+		usleep(50000);
+	}
+	return -1;
+}
+
+int stop_daemon_with(int sig)
+{
+	int pid = daemon_pid();
+
+	if (pid <= 0 || kill(pid, 0))
+		return 0;
+	if (init_kill(pid, sig))
+		return -1;
+	for (int i = 0; i < 100 && !kill(pid, 0); i++)
+		usleep(100000);
+	return kill(pid, 0) ? 0 : -1;
 }

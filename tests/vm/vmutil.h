@@ -54,10 +54,16 @@ bool record_is(struct json_object *rec, const char *op, const char *action);
 const char *field(struct json_object *o, const char *k);
 /* `vendorban status --json` and its exit status. */
 struct json_object *status_json(int *rc);
+struct json_object *status_json_args(const char *args, int *rc);
 int status_policy_version(void);
 int daemon_pid(void);
 bool file_contains(const char *path, const char *needle);
 int write_text(const char *path, const char *text);
+/* Have PID 1 send sig to pid (tests/vm/init): only it may stop the daemon. kill's exit status,
+ * or -1 if PID 1 did not answer. */
+int init_kill(int pid, int sig);
+/* Stop the daemon through PID 1 with sig and wait until it is gone (reaped). 0 or -1. */
+int stop_daemon_with(int sig);
 /* How many loaded BPF programs carry this name (15 characters at most). */
 int progs_named(const char *name);
 

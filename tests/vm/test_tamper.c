@@ -1,0 +1,413 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Tamper resistance (bpf/guard.bpf.h), inside the VM, as root, the way an operator would try it:
+ * bpftool on the pins, a small libbpf call, rm, mv, umount, kill, ptrace. Each attempt is refused
+ * with its exact errno and written into the chained log as an "operation":"tamper" record naming
+ * what was tried and by whom; each has an allowed twin (a read-only dump, the daemon's own
+ * reload, PID 1 stopping the daemon). Run last by tests/vm/payload.sh: it starts its own daemon
+ * on /vb/test.policy, and leaves one running.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/mount.h>
+#include <sys/ptrace.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <linux/bpf.h>
+#include <bpf/bpf.h>
+#include "kselftest_harness.h"
+#include "vendorban.h"
+#include "vmutil.h"
+
+#define PINS		"/sys/fs/bpf/vendorban"
+#define LINKS		PINS "/links"
+#define BPFTOOL		VB "bpftool"
+#define VICTIM		"/opt/acme/tamper-victim"
+
+static int start_daemon(void)
+{
+	unlink(PIDFILE);
+	if (system("/vb/vendorband --policy /vb/test.policy --scan /vb/scanned --no-syslog "
+		   "> /tmp/vendorband-tamper.log 2>&1 &"))
+		return -1;
+	for (int i = 0; i < 600 && !daemon_pid(); i++)
+		usleep(100000);
+	return daemon_pid() ? 0 : -1;
+}
+
+struct tamper_of {
+	const char *tried, *target;
+	int pid;		/* the actor: this process, or a child of it (ppid) */
+};
+
+static bool tamper_record(struct json_object *rec, void *arg)
+{
+	const struct tamper_of *w = arg;
+	char pid[16];
+
+	snprintf(pid, sizeof(pid), "%d", w->pid);
+	return !strcmp(field(rec, "operation") ?: "", "tamper") &&
+	       !strcmp(field(rec, "action") ?: "", "deny") &&
+	       !strcmp(field(rec, "errno") ?: "", "EPERM") &&
+	       !strcmp(field(rec, "tried") ?: "", w->tried) &&
+	       (!w->target || !strcmp(field(rec, "target") ?: "", w->target)) &&
+	       (!strcmp(field(rec, "pid") ?: "", pid) || !strcmp(field(rec, "ppid") ?: "", pid));
+}
+
+static long log_end(void)
+{
+	struct stat st;
+
+	return stat(LOG, &st) ? 0 : st.st_size;
+}
+
+static long test_start;	/* where the log ended when the test began */
+
+/* The record of a refused attempt by this process or one of its children, since the test
+ * began. */
+static bool recorded(const char *tried, const char *target)
+{
+	struct tamper_of w = { tried, target, getpid() };
+	struct json_object *rec = find_record_where(tamper_record, &w, test_start, 100);
+
+	json_object_put(rec);
+	return rec != NULL;
+}
+
+static int run(const char *cmd)
+{
+	int rc = system(cmd);
+
+	return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
+}
+
+static void still_enforcing(struct __test_metadata *_metadata)
+{
+	EXPECT_DENIED(probe_execve(VICTIM, NULL, NULL), "the banned path after the attempt");
+}
+
+FIXTURE(tamper) {
+	int pid;
+};
+
+FIXTURE_SETUP(tamper)
+{
+	mkdir("/opt", 0755);
+	mkdir("/opt/acme", 0755);
+	ASSERT_EQ(0, copy_file(ALLOWED, VICTIM));
+	if (daemon_pid() <= 0 || access(PINS "/settings", F_OK) ||
+	    !file_contains("/tmp/vendorband-tamper.log", "enforcing")) {
+		ASSERT_EQ(0, stop_daemon_with(SIGTERM));
+		ASSERT_EQ(0, start_daemon());
+	}
+	self->pid = daemon_pid();
+	ASSERT_LT(0, self->pid);
+	EXPECT_DENIED(probe_execve(VICTIM, NULL, NULL), "banned path before the attempt");
+	test_start = log_end();
+}
+
+FIXTURE_TEARDOWN(tamper)
+{
+}
+
+/* Every map, the outer slot maps and the guard's own included: no writable fd but the
+ * daemon's. A read-only one still opens and reads. */
+TEST_F(tamper, map_write_fds_refused_read_only_allowed)
+{
+	static const char *const maps[] = { "settings", "policy_state", "hash_slots", "path_slots",
+		"signer_slots", "module_slots", "slot_info", "verdict_cache", "canary_inodes",
+		"file_verdicts", "events", "guard", "guard_mark" };
+	LIBBPF_OPTS(bpf_obj_get_opts, ro, .file_flags = BPF_F_RDONLY);
+	char path[128];
+	__u32 zero = 0;
+	__u64 seq;
+	int fd;
+
+	for (size_t i = 0; i < sizeof(maps) / sizeof(maps[0]); i++) {
+		snprintf(path, sizeof(path), PINS "/%s", maps[i]);
+		errno = 0;
+		fd = bpf_obj_get(path);
+		EXPECT_EQ(-1, fd);
+		EXPECT_EQ(EPERM, errno) TH_LOG("writable fd to %s", maps[i]);
+		if (fd >= 0)
+			close(fd);
+		fd = bpf_obj_get_opts(path, &ro);
+		EXPECT_LE(0, fd) TH_LOG("read-only fd to %s: %s", maps[i], strerror(errno));
+		if (fd >= 0)
+			close(fd);
+	}
+	EXPECT_TRUE(recorded("map-write", "policy_state"));
+	fd = bpf_obj_get_opts(PINS "/policy_state", &ro);
+	ASSERT_LE(0, fd);
+	EXPECT_EQ(0, bpf_map_lookup_elem(fd, &zero, &seq));
+	EXPECT_LT(0, seq);
+	/* A read-only fd cannot write either. */
+	EXPECT_NE(0, bpf_map_update_elem(fd, &zero, &zero, BPF_ANY));
+	close(fd);
+	/* By id too: bpf_map_get_fd_by_id asks for a writable fd unless told otherwise. */
+	fd = bpf_obj_get_opts(PINS "/settings", &ro);
+	ASSERT_LE(0, fd);
+	{
+		struct bpf_map_info info = {};
+		__u32 len = sizeof(info);
+
+		ASSERT_EQ(0, bpf_obj_get_info_by_fd(fd, &info, &len));
+		close(fd);
+		errno = 0;
+		EXPECT_EQ(-1, bpf_map_get_fd_by_id(info.id));
+		EXPECT_EQ(EPERM, errno);
+	}
+	still_enforcing(_metadata);
+}
+
+/* What an operator would type: bpftool flipping the slot or emptying the cache is refused. */
+TEST_F(tamper, bpftool_update_refused)
+{
+	if (access(BPFTOOL, X_OK))
+		SKIP(return, "bpftool is not in the payload (the host has no /usr/sbin/bpftool)");
+	EXPECT_NE(0, run(BPFTOOL " map update pinned " PINS "/policy_state key 0 0 0 0 value "
+			 "0 0 0 0 0 0 0 0 2>/tmp/bpftool.err"));
+	EXPECT_TRUE(file_contains("/tmp/bpftool.err", "Operation not permitted"));
+	EXPECT_NE(0, run(BPFTOOL " map delete pinned " PINS "/verdict_cache key hex "
+			 "00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 2>/dev/null"));
+	EXPECT_TRUE(recorded("map-write", "policy_state"));
+	EXPECT_TRUE(recorded("map-write", "verdict_cache"));
+	still_enforcing(_metadata);
+}
+
+/* Its twin: reading. A bpftool that asks for a read-only fd to dump gets one. */
+TEST_F(tamper, bpftool_dump_allowed)
+{
+	if (access(BPFTOOL, X_OK))
+		SKIP(return, "bpftool is not in the payload (the host has no /usr/sbin/bpftool)");
+	if (run(BPFTOOL " map dump pinned " PINS "/slot_info > /tmp/bpftool.out "
+		"2>/tmp/bpftool.err") && file_contains("/tmp/bpftool.err", "bpf obj get") &&
+	    file_contains("/tmp/bpftool.err", "Operation not permitted"))
+		SKIP(return, "this bpftool opens pinned maps read-write even to dump or show them "
+		     "(no BPF_F_RDONLY), which the guard refuses like any write; read-only fds "
+		     "are allowed (map_write_fds_refused_read_only_allowed)");
+	EXPECT_TRUE(file_contains("/tmp/bpftool.out", "\"seq\"") ||
+		    file_contains("/tmp/bpftool.out", "key"));
+	EXPECT_EQ(0, run(BPFTOOL " map show pinned " PINS "/settings > /dev/null"));
+}
+
+/* No entry of the pin directories may go or come, the directories may not move, the bpffs may
+ * not be unmounted, and no link pin may even be looked up. */
+TEST_F(tamper, pins_cannot_be_removed_or_moved)
+{
+	char name[256] = "";
+	int fd;
+
+	errno = 0;
+	EXPECT_EQ(-1, unlink(PINS "/settings"));
+	EXPECT_EQ(EPERM, errno);
+	errno = 0;
+	EXPECT_EQ(-1, rename(PINS "/policy_state", PINS "/x"));
+	EXPECT_EQ(EPERM, errno);
+	errno = 0;
+	EXPECT_EQ(-1, rename(PINS, "/sys/fs/bpf/elsewhere"));
+	EXPECT_EQ(EPERM, errno);
+	errno = 0;
+	EXPECT_EQ(-1, mkdir(PINS "/decoy", 0700));
+	EXPECT_EQ(EPERM, errno);
+	errno = 0;
+	EXPECT_EQ(-1, umount2("/sys/fs/bpf", MNT_DETACH));
+	EXPECT_EQ(EPERM, errno);
+	EXPECT_NE(0, run("rm -rf " PINS " 2>/dev/null"));
+	EXPECT_EQ(0, access(PINS "/settings", F_OK));
+	/* A link's name can be read (readdir asks for MAY_READ only); opening it is the power
+	 * to detach, and is refused. */
+	{
+		DIR *d = opendir(LINKS);
+		struct dirent *de;
+
+		ASSERT_NE(NULL, d);
+		while ((de = readdir(d)) && de->d_name[0] == '.')
+			;
+		if (de)
+			snprintf(name, sizeof(name), "%s", de->d_name);
+		closedir(d);
+	}
+	ASSERT_NE(0, name[0]);
+	{
+		char path[512];
+
+		snprintf(path, sizeof(path), LINKS "/%s", name);
+		errno = 0;
+		fd = bpf_obj_get(path);
+		EXPECT_EQ(-1, fd);
+		EXPECT_EQ(EPERM, errno);
+	}
+	EXPECT_TRUE(recorded("pin-change", NULL));
+	EXPECT_TRUE(recorded("umount", NULL));
+	still_enforcing(_metadata);
+}
+
+/* Every link id of ours, found the way bpftool link show finds them. */
+TEST_F(tamper, link_fd_by_id_refused)
+{
+	LIBBPF_OPTS(bpf_obj_get_opts, ro, .file_flags = BPF_F_RDONLY);
+	struct vb_guard g = {};
+	__u32 zero = 0;
+	int fd;
+
+	fd = bpf_obj_get_opts(PINS "/guard", &ro);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, bpf_map_lookup_elem(fd, &zero, &g));
+	close(fd);
+	ASSERT_LT(0, g.n_links);
+	for (__u32 i = 0; i < g.n_links; i++) {
+		errno = 0;
+		fd = bpf_link_get_fd_by_id(g.link_ids[i]);
+		EXPECT_EQ(-1, fd) TH_LOG("link %u", g.link_ids[i]);
+		EXPECT_EQ(EPERM, errno);
+		if (fd >= 0)
+			close(fd);
+	}
+	EXPECT_TRUE(recorded("link-fd", NULL));
+	/* A program fd is no power over the hook: bpftool prog show still works. */
+	EXPECT_EQ(1, progs_named(lsm_path() ? "vb_lsm_bprm_che" : "vb_fr_file_open"));
+	still_enforcing(_metadata);
+}
+
+/* A program that names one of our maps could write it from the kernel: refused at load, even
+ * through a read-only fd. The same program over a map of its own loads. */
+TEST_F(tamper, program_using_our_map_refused)
+{
+	LIBBPF_OPTS(bpf_obj_get_opts, ro, .file_flags = BPF_F_RDONLY);
+	int ours, mine, prog;
+
+	ours = bpf_obj_get_opts(PINS "/policy_state", &ro);
+	ASSERT_LE(0, ours);
+	mine = bpf_map_create(BPF_MAP_TYPE_ARRAY, "mine", 4, 8, 1, NULL);
+	ASSERT_LE(0, mine);
+	for (int i = 0; i < 2; i++) {
+		struct bpf_insn insns[] = {
+			{ .code = BPF_LD | BPF_DW | BPF_IMM, .dst_reg = BPF_REG_1,
+			  .src_reg = BPF_PSEUDO_MAP_FD, .imm = i ? mine : ours },
+			{},
+			{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = 0 },
+			{ .code = BPF_JMP | BPF_EXIT },
+		};
+
+		errno = 0;
+		prog = bpf_prog_load(BPF_PROG_TYPE_SOCKET_FILTER, NULL, "GPL", insns, 4, NULL);
+		if (i) {
+			EXPECT_LE(0, prog) TH_LOG("own map: %s", strerror(errno));
+		} else {
+			EXPECT_EQ(-1, prog);
+			EXPECT_EQ(EPERM, errno);
+		}
+		if (prog >= 0)
+			close(prog);
+	}
+	close(ours);
+	close(mine);
+	EXPECT_TRUE(recorded("prog-load", "policy_state"));
+}
+
+/* Signals that kill or stop the daemon are PID 1's to send; harmless ones anyone's. */
+TEST_F(tamper, signals_refused_harmless_allowed)
+{
+	static const int fatal[] = { SIGKILL, SIGTERM, SIGINT, SIGQUIT, SIGSTOP, SIGTSTP, SIGUSR2,
+				     SIGABRT, SIGSEGV };
+
+	for (size_t i = 0; i < sizeof(fatal) / sizeof(fatal[0]); i++) {
+		errno = 0;
+		EXPECT_EQ(-1, kill(self->pid, fatal[i])) TH_LOG("signal %d", fatal[i]);
+		EXPECT_EQ(EPERM, errno);
+	}
+	errno = 0;
+	EXPECT_EQ(-1, syscall(SYS_tgkill, self->pid, self->pid, SIGKILL));
+	EXPECT_EQ(EPERM, errno);
+	EXPECT_EQ(0, kill(self->pid, 0));
+	EXPECT_EQ(0, kill(self->pid, SIGCONT));
+	EXPECT_TRUE(recorded("signal", NULL));
+	/* SIGHUP is a reload, which still works. */
+	EXPECT_EQ(0, run("/vb/vendorban reload > /tmp/reload.out 2>&1"));
+	EXPECT_EQ(self->pid, daemon_pid());
+	EXPECT_EQ(0, kill(self->pid, 0));
+	still_enforcing(_metadata);
+}
+
+/* Attaching to the daemon in any form is refused; a child of our own may be traced. */
+TEST_F(tamper, ptrace_and_fd_theft_refused)
+{
+	char mem[64];
+	int pidfd, fd, status;
+	pid_t child;
+
+	errno = 0;
+	EXPECT_EQ(-1, ptrace(PTRACE_ATTACH, self->pid, NULL, NULL));
+	EXPECT_EQ(EPERM, errno);
+	errno = 0;
+	EXPECT_EQ(-1, ptrace(PTRACE_SEIZE, self->pid, NULL, NULL));
+	EXPECT_EQ(EPERM, errno);
+	pidfd = syscall(SYS_pidfd_open, self->pid, 0);
+	ASSERT_LE(0, pidfd);
+	errno = 0;
+	fd = syscall(SYS_pidfd_getfd, pidfd, 3, 0);
+	EXPECT_EQ(-1, fd);
+	EXPECT_EQ(EPERM, errno);
+	close(pidfd);
+	/* proc_mem_open() turns every refusal of mm_access() into EACCES. */
+	snprintf(mem, sizeof(mem), "/proc/%d/mem", self->pid);
+	errno = 0;
+	fd = open(mem, O_RDWR);
+	EXPECT_EQ(-1, fd);
+	EXPECT_EQ(EACCES, errno);
+	EXPECT_TRUE(recorded("ptrace", NULL));
+
+	child = fork();
+	ASSERT_LE(0, child);
+	if (!child) {
+		pause();
+		_exit(0);
+	}
+	EXPECT_EQ(0, ptrace(PTRACE_ATTACH, child, NULL, NULL));
+	waitpid(child, &status, 0);
+	kill(child, SIGKILL);
+	waitpid(child, &status, 0);
+}
+
+/* status --no-probe tells the truth with a reason or says yes; status proves it by the policy's
+ * canaries. */
+TEST_F(tamper, status_says_enforcing_with_and_without_probe)
+{
+	EXPECT_EQ(0, run("/vb/vendorban status --no-probe > /tmp/status.out"));
+	EXPECT_TRUE(file_contains("/tmp/status.out", "enforcing:        yes"));
+	EXPECT_TRUE(file_contains("/tmp/status.out", "self-protection:  armed"));
+	EXPECT_EQ(0, run("/vb/vendorban status > /tmp/status.out"));
+	EXPECT_TRUE(file_contains("/tmp/status.out", "refused its canary exec"));
+}
+
+/* While no daemon lives only the registered vendorband may take over: a copy of it (another
+ * inode) may not, the original may. PID 1 stops the daemon, as systemd would, and the stop is
+ * in the log. */
+TEST_F_TIMEOUT(tamper, only_the_registered_daemon_takes_over, 120)
+{
+	ASSERT_EQ(0, copy_file(VB "vendorband", "/tmp/vendorband-copy"));
+	ASSERT_EQ(0, chmod("/tmp/vendorband-copy", 0755));
+	ASSERT_EQ(0, stop_daemon_with(SIGTERM));
+	EXPECT_TRUE(file_contains(LOG, "\"action\":\"stop\""));
+	still_enforcing(_metadata);
+	/* --disable is what a takeover does first: refused by the guard, nothing changes. */
+	EXPECT_NE(0, run("/tmp/vendorband-copy --disable > /tmp/copy.out 2>&1"));
+	EXPECT_TRUE(file_contains("/tmp/copy.out", "guard"));
+	EXPECT_EQ(0, access(PINS "/settings", F_OK));
+	still_enforcing(_metadata);
+	ASSERT_EQ(0, start_daemon());
+	EXPECT_TRUE(file_contains("/tmp/vendorband-tamper.log", "(taken over)"));
+	self->pid = daemon_pid();
+	still_enforcing(_metadata);
+	EXPECT_EQ(0, run("/vb/vendorban status > /dev/null"));
+}
+
+TEST_HARNESS_MAIN
