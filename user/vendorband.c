@@ -34,6 +34,7 @@
 #include "daemon/runstate.h"
 #include "daemon/selftest.h"
 #include "daemon/disable.h"
+#include "daemon/watch.h"
 
 #define VB_POLICY_DEFAULT	"/etc/vendorban/vendorban.policy"
 #define VB_POLL_MS		200
@@ -67,6 +68,8 @@ struct daemon {
 	char *scan_paths[VB_SCAN_PATHS_MAX];
 	size_t n_scan_paths;
 	__u64 rescan_ms;		/* scan again this often (0: only at reload, SIGUSR1) */
+	struct vb_watch watch;		/* the pins, the active slot, the links (daemon/watch.h) */
+	char watch_last[512];
 };
 
 static void collect_msg(int prio, const char *msg, void *arg)
@@ -332,6 +335,39 @@ static void record_stop(struct daemon *d)
 		 "goes on enforcing policy version %llu, unwatched", (int)stop_signal,
 		 (int)stop_sender, comm, (unsigned long long)d->policy->version);
 	log_record(d, o, msg, NULL);
+	json_object_put(o);
+}
+
+/* What the watch found: into the chained log, and for status in VB_WATCH_REPORT. */
+static void on_tamper(void *arg, const char *what, bool restored)
+{
+	struct daemon *d = arg;
+	struct json_object *o = daemon_record(d, "tamper");
+	char msg[512];
+	FILE *f;
+
+	json_object_object_add(o, "what", json_object_new_string(what));
+	json_object_object_add(o, "restored", json_object_new_boolean(restored));
+	snprintf(msg, sizeof(msg), "tampering seen: %s (%s)", what,
+		 restored ? "restored" : "NOT restored");
+	log_record(d, o, msg, NULL);
+	vb_err("%s", msg);
+	json_object_put(o);
+	d->watch.seen++;
+	d->watch.restored += restored;
+	snprintf(d->watch_last, sizeof(d->watch_last), "%s", msg);
+	o = json_object_new_object();
+	json_object_object_add(o, "seen", json_object_new_uint64(d->watch.seen));
+	json_object_object_add(o, "restored", json_object_new_uint64(d->watch.restored));
+	json_object_object_add(o, "last", json_object_new_string(d->watch_last));
+	json_object_object_add(o, "pid", json_object_new_int(getpid()));
+	f = fopen(VB_WATCH_REPORT ".tmp", "w");
+	if (f) {
+		fputs(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
+						     JSON_C_TO_STRING_NOSLASHESCAPE), f);
+		if (!fclose(f))
+			rename(VB_WATCH_REPORT ".tmp", VB_WATCH_REPORT);
+	}
 	json_object_put(o);
 }
 
@@ -878,6 +914,10 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	watch_policy(&d);
+	if (vb_watch_start(&d.watch, &d.k))
+		vb_warn("cannot watch the pins under %s: tampering the guard cannot refuse goes "
+			"unseen", VB_PIN_DIR);
+	unlink(VB_WATCH_REPORT);
 	write_reload_report(&d, true, NULL);
 	write_pidfile();
 	last_scan_ms = now_ms();
@@ -891,6 +931,7 @@ int main(int argc, char **argv)
 		vb_denylog_flush(&d.log);
 		report_drops(&d);
 		check_policy_changed(&d);
+		vb_watch_check(&d.watch, &d.k, d.ectx.policy_seq, now_ms(), on_tamper, &d);
 		if (reload_requested) {
 			reload_requested = 0;
 			reload(&d);
@@ -912,6 +953,7 @@ int main(int argc, char **argv)
 		(unsigned long long)d.policy->version);
 	unlink(VB_PIDFILE);
 	unlink(VB_INSTALLED);
+	vb_watch_stop(&d.watch);
 	vb_kernel_close(&d.k);
 	vb_denylog_close(&d.log);
 	vb_forward_close(&d.fwd);

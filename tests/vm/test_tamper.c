@@ -377,6 +377,45 @@ TEST_F(tamper, ptrace_and_fd_theft_refused)
 	waitpid(child, &status, 0);
 }
 
+static bool watch_record(struct json_object *rec, void *arg)
+{
+	return !strcmp(field(rec, "action") ?: "", "tamper") &&
+	       !strcmp(field(rec, "what") ?: "", arg) &&
+	       !strcmp(field(rec, "restored") ?: "", "true");
+}
+
+static bool pins_back(void)
+{
+	for (int i = 0; i < 100; i++) {
+		if (!access(PINS "/settings", F_OK))
+			return true;
+		usleep(100000);
+	}
+	return false;
+}
+
+/* A mount over the pins, or a fresh bpffs over /sys/fs/bpf, is no write the guard sees: it
+ * hides the pins from status and from the next daemon. The daemon's watch takes it off. */
+TEST_F(tamper, pins_hidden_by_a_mount_are_uncovered)
+{
+	struct json_object *rec;
+
+	ASSERT_EQ(0, mount("none", PINS, "tmpfs", 0, NULL));
+	EXPECT_TRUE(pins_back());
+	rec = find_record_where(watch_record, "the pins were hidden by a mount", test_start, 100);
+	EXPECT_NE(NULL, rec);
+	json_object_put(rec);
+	test_start = log_end();
+	ASSERT_EQ(0, mount("bpf", "/sys/fs/bpf", "bpf", 0, NULL));
+	EXPECT_TRUE(pins_back());
+	rec = find_record_where(watch_record, "the pins were hidden by a mount", test_start, 100);
+	EXPECT_NE(NULL, rec);
+	json_object_put(rec);
+	still_enforcing(_metadata);
+	EXPECT_EQ(0, run("/vb/vendorban status > /tmp/status.out"));
+	EXPECT_TRUE(file_contains("/tmp/status.out", "tampering seen:"));
+}
+
 /* status --no-probe tells the truth with a reason or says yes; status proves it by the policy's
  * canaries. */
 TEST_F(tamper, status_says_enforcing_with_and_without_probe)

@@ -17,6 +17,7 @@
 #include "daemon/selftest.h"
 #include "kernel/guard.h"
 #include "log/denylog.h"
+#include "daemon/watch.h"
 #include <bpf/bpf.h>
 
 struct status {
@@ -29,6 +30,8 @@ struct status {
 	struct vb_guard guard;
 	__u64 seq, stats[VB_STAT_MAX];
 	int daemon_pid;
+	__u64 watch_seen, watch_restored;	/* what the daemon's watch found and undid */
+	char watch_last[512];
 };
 
 static const char *const stat_names[VB_STAT_MAX] = {
@@ -166,7 +169,24 @@ static bool consistent(struct status *s, struct vb_kernel *k)
 	inst = read_json(VB_INSTALLED);
 	ok = slot_is_installed(s, inst) && log_healthy(s, inst);
 	json_object_put(inst);
+	if (ok && s->watch_seen > s->watch_restored)
+		return WHY(s, "the daemon saw tampering it could not undo (%.400s)", s->watch_last);
 	return ok;
+}
+
+/* What the running daemon's watch found (daemon/watch.h); a report by another pid is stale. */
+static void read_watch(struct status *s)
+{
+	struct json_object *w = read_json(VB_WATCH_REPORT);
+	const char *last;
+
+	if (w && s->daemon_pid && (int)json_u64(w, "pid") == s->daemon_pid) {
+		s->watch_seen = json_u64(w, "seen");
+		s->watch_restored = json_u64(w, "restored");
+		last = json_str(w, "last");
+		snprintf(s->watch_last, sizeof(s->watch_last), "%s", last ? last : "");
+	}
+	json_object_put(w);
 }
 
 static void gather(struct status *s, bool probe)
@@ -176,6 +196,7 @@ static void gather(struct status *s, bool probe)
 
 	s->lsm_active = vb_bpf_lsm_active(s->lsm, sizeof(s->lsm));
 	s->daemon_pid = vb_daemon_pid();
+	read_watch(s);
 	err = vb_kernel_open_pinned_ro(&k);
 	if (err) {
 		snprintf(s->reason, sizeof(s->reason), err == -ENOENT ?
@@ -252,6 +273,11 @@ static void print_json(const struct status *s)
 		json_object_object_add(c, stat_names[i], json_object_new_int64(s->stats[i]));
 	json_object_object_add(o, "counters", c);
 	json_object_object_add(o, "self_protection", json_object_new_boolean(s->armed));
+	json_object_object_add(o, "tampering_seen", json_object_new_uint64(s->watch_seen));
+	json_object_object_add(o, "tampering_restored",
+			       json_object_new_uint64(s->watch_restored));
+	json_object_object_add(o, "tampering_last", s->watch_seen ?
+			       json_object_new_string(s->watch_last) : NULL);
 	json_object_object_add(o, "daemon_pid", s->daemon_pid ?
 			       json_object_new_int(s->daemon_pid) : NULL);
 	puts(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY));
@@ -295,6 +321,10 @@ static void print_text(const struct status *s)
 	       (unsigned long long)s->stats[VB_STAT_HASH_ERR]);
 	printf("self-protection:  %s (attempts refused: %llu)\n", s->armed ? "armed" :
 	       "NOT ARMED", (unsigned long long)s->stats[VB_STAT_TAMPER]);
+	if (s->watch_seen)
+		printf("tampering seen:   %llu by the daemon, %llu restored; last: %s\n",
+		       (unsigned long long)s->watch_seen, (unsigned long long)s->watch_restored,
+		       s->watch_last);
 	if (s->daemon_pid)
 		printf("daemon:           running (pid %d)\n", s->daemon_pid);
 	else

@@ -37,6 +37,11 @@ static const char *const map_names[VB_MAP_MAX] = {
 	[VB_MAP_GUARD_MARK] = "guard_mark",
 };
 
+const char *vb_map_name(enum vb_map_id id)
+{
+	return id < VB_MAP_MAX ? map_names[id] : NULL;
+}
+
 const char *vb_path_name(enum vb_path path)
 {
 	switch (path) {

@@ -58,6 +58,7 @@ struct vb_kernel {
 };
 
 const char *vb_path_name(enum vb_path path);	/* "lsm", "fmod_ret", "none" */
+const char *vb_map_name(enum vb_map_id id);	/* its pin's name under VB_PIN_DIR */
 
 /* Open the maps a daemon pinned, for writing (the daemon). -ENOENT if there are none, -EPERM if
  * the guard refuses (a daemon lives, or this is not the registered vendorband). */
