@@ -228,7 +228,7 @@ static int check_rollback_at_start(struct daemon *d, const struct vb_policy *p)
 
 	if (!d->n_signers)
 		return 0;
-	if (!vb_kernel_open_pinned(&k)) {
+	if (!vb_kernel_open_pinned_ro(&k)) {
 		if (vb_rules_active(&k, &info, &seq))
 			memset(&info, 0, sizeof(info));
 		vb_kernel_close(&k);
@@ -525,6 +525,20 @@ static int enable_and_verify(struct daemon *d, struct vb_policy *p, struct vb_se
 	return 0;
 }
 
+/* The kernel keeps which trust store the programs enforce policies of: a root shell cannot
+ * take them over with another one (or none) and load its own policy. */
+static int set_signer(struct daemon *d, struct vb_kernel *k)
+{
+	__u8 digest[VB_SHA256_LEN];
+	int err = vb_trust_digest(&d->trust, digest);
+
+	if (!err)
+		err = vb_guard_set_signer(k, digest);
+	if (err)
+		vb_err("cannot record the trusted signers in the kernel: %s", strerror(-err));
+	return err;
+}
+
 static int start_fresh(struct daemon *d, struct vb_policy *p, const struct vb_canaries *canary)
 {
 	enum vb_path paths[2];
@@ -551,6 +565,8 @@ static int start_fresh(struct daemon *d, struct vb_policy *p, const struct vb_ca
 			vb_info("attached; installing the policy and running the self-test");
 			d->k.canary = *canary;
 			err = vb_guard_claim(&d->k);
+			if (!err && d->n_signers)
+				err = set_signer(d, &d->k);
 		}
 		if (!err)
 			err = enable_and_verify(d, p, &st);
@@ -583,6 +599,18 @@ static int start(struct daemon *d, struct vb_policy *p)
 	err = vb_guard_take_over(&old, VB_TAKEOVER_WAIT_MS);
 	if (err && err != -ENOENT)
 		return err;
+	/* Loaded for signed policies only: only that trust store may take over (or replace). */
+	if (!err) {
+		err = vb_guard_check_signer(&old, d->n_signers ? &d->trust : NULL);
+		if (err) {
+			vb_kernel_close(&old);
+			return err;
+		}
+		if (d->n_signers && (err = set_signer(d, &old))) {
+			vb_kernel_close(&old);
+			return err;
+		}
+	}
 	if (!err && old.settings.object_id == vb_object_id() && old.settings.enabled &&
 	    (d->want_path == VB_PATH_NONE || d->want_path == old.settings.path) &&
 	    vb_kernel_missing_links(old.settings.path, missing, sizeof(missing)) == 0) {
@@ -726,6 +754,7 @@ enum {
 	OPT_NO_AUDIT,
 	OPT_RESCAN,
 	OPT_DISABLE,
+	OPT_ORDER,
 };
 
 static void usage(FILE *f)
@@ -756,6 +785,9 @@ static void usage(FILE *f)
 		"      --disable                stop enforcing on purpose (what 'vendorban disable'\n"
 		"                               runs): with no daemon running, record it in the log,\n"
 		"                               then detach the programs\n"
+		"      --order FILE             with --disable, where the programs enforce signed\n"
+		"                               policies: a disable order signed like a policy\n"
+		"                               (FILE.sig), not older than the policy in force\n"
 		"  -h, --help\n");
 }
 
@@ -775,6 +807,7 @@ int main(int argc, char **argv)
 		{ "trusted-signer", required_argument, NULL, 'T' },
 		{ "scan", required_argument, NULL, 'D' },
 		{ "disable", no_argument, NULL, OPT_DISABLE },
+		{ "order", required_argument, NULL, OPT_ORDER },
 		{ "help", no_argument, NULL, 'h' },
 		{},
 	};
@@ -789,6 +822,7 @@ int main(int argc, char **argv)
 	struct vb_policy *p;
 	int c, use_syslog = 1, err;
 	bool scan_given = false, disable = false;
+	const char *order = NULL;
 	__u64 last_scan_ms;
 
 	while ((c = getopt_long(argc, argv, "p:l:h", opts, NULL)) != -1) {
@@ -819,6 +853,9 @@ int main(int argc, char **argv)
 			break;
 		case OPT_DISABLE:
 			disable = true;
+			break;
+		case OPT_ORDER:
+			order = optarg;
 			break;
 		case OPT_RESCAN: {
 			uint64_t secs;
@@ -873,13 +910,17 @@ int main(int argc, char **argv)
 		vb_err("must run as root (it loads BPF programs)");
 		return 1;
 	}
-	if (disable)
-		return vb_disable(log_path, &log_opts);
 	gethostname(d.ectx.host, sizeof(d.ectx.host) - 1);
 	d.ectx.scanned_path = scanned_path;
 	d.ectx.scanned_arg = &d;
 	if (d.n_signers && vb_trust_load(&d.trust, d.signer_files, d.n_signers))
 		return 1;
+	if (disable) {
+		struct vb_disable_opts dopts = { log_path, &log_opts,
+						 d.n_signers ? &d.trust : NULL, order };
+
+		return vb_disable(&dopts);
+	}
 	p = NULL;
 	if (load_policy(&d, d.policy_path, &p) || check_rollback_at_start(&d, p))
 		return 1;
@@ -897,6 +938,11 @@ int main(int argc, char **argv)
 	}
 
 	err = start(&d, p);
+	if (err == -EKEYREJECTED || err == -EPERM) {
+		vb_err("refusing to take over: the programs in the kernel go on enforcing the policy "
+		       "in force, unchanged");
+		return 1;
+	}
 	if (err) {
 		vb_err("NOT ENFORCING: cannot make this kernel deny anything (%s). Check that the "
 		       "kernel has CONFIG_BPF_LSM=y and BTF, and see the messages above.",

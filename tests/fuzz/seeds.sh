@@ -25,6 +25,8 @@ seed fuzz_ima "$fx"/ima*.sig "$fx"/ima*.bin
 # PE files are made by the Authenticode test (tests/fixtures/mkpe.c) where it runs.
 seed fuzz_pe "$top"/build/fixtures/pe/*
 seed fuzz_pkgdb "$top"/build/fixtures/pkgdb/*/var/lib/dpkg/status "$top"/build/fixtures/pkgdb/*/var/lib/dpkg/info/*.list
+mkdir -p "$out/fuzz_order"
+printf 'vendorban-disable 1\nhost *\nversion 21\n' > "$out/fuzz_order/order"
 # A denial record as the daemon writes it (docs/denial-log.md).
 mkdir -p "$out/fuzz_log_record"
 cat > "$out/fuzz_log_record/record.jsonl" <<'REC'

@@ -260,6 +260,39 @@ TEST_F(sig, good_trust_ca)
 	EXPECT_STREQ("", self->why);
 }
 
+/* A disable order (policy/order.h) is signed and verified like a policy; text that is neither
+ * a policy nor an order is not signed. */
+TEST_F(sig, disable_order_signed_like_a_policy)
+{
+	static const char order[] = "vendorban-disable 1\nhost *\nversion 3\n";
+	static const char broken[] = "vendorban-disable 1\nhost *\n";
+
+	ASSERT_EQ(0, write_file(P(self, "x.policy"), order, strlen(order)));
+	ASSERT_EQ(0, SIGN_AS("signer"));
+	ASSERT_EQ(0, verify(self));
+	EXPECT_STREQ("CN=Policy Signer", self->signer);
+	ASSERT_EQ(0, write_file(P(self, "x.policy"), broken, strlen(broken)));
+	unlink(P(self, "x.policy.sig"));
+	EXPECT_NE(0, SIGN_AS("signer"));
+	EXPECT_NE(0, access(P(self, "x.policy.sig"), F_OK));
+}
+
+/* The trust store's name in the kernel: the same certificates in any order are the same store,
+ * another certificate another one. */
+TEST_F(sig, trust_digest_names_the_store)
+{
+	__u8 a[32], b[32], c[32];
+
+	ASSERT_EQ(0, trust(self, "mallory.pem", "signer.pem"));
+	ASSERT_EQ(0, vb_trust_digest(&self->trust, a));
+	ASSERT_EQ(0, trust(self, "signer.pem", "mallory.pem"));
+	ASSERT_EQ(0, vb_trust_digest(&self->trust, b));
+	EXPECT_EQ(0, memcmp(a, b, sizeof(a)));
+	ASSERT_EQ(0, trust(self, "signer.pem", NULL));
+	ASSERT_EQ(0, vb_trust_digest(&self->trust, c));
+	EXPECT_NE(0, memcmp(a, c, sizeof(a)));
+}
+
 TEST_F(sig, good_trust_signer_cert_only)
 {
 	ASSERT_EQ(0, trust(self, "signer.pem", NULL));

@@ -73,4 +73,22 @@ POLICY
 		"$out/signed/v$v.policy" > /dev/null
 done
 sed -i 's|^\tpath /opt/reload/|\tpath /opt/reload/x|' "$out/signed/v22.policy"
+# Disable orders for the programs the signed daemon leaves (policy 21 in force): accepted (21,
+# for this host), refused (20: older; another host; unsigned), and another trust store with a
+# policy of its own, which may not take over.
+order() { printf 'vendorban-disable 1\nhost %s\nversion %s\n' "$1" "$2" > "$out/signed/$3.order"; }
+order vbtest 21 disable-v21
+order vbtest 20 disable-v20
+order elsewhere 21 disable-otherhost
+order vbtest 21 disable-unsigned
+for o in disable-v21 disable-v20 disable-otherhost; do
+	"$b/vendorban" policy sign --key "$keys/signer.key" --cert "$out/signer.pem" \
+		"$out/signed/$o.order" > /dev/null
+done
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 30 \
+	-subj "/O=vendorban tests/CN=another signer" -addext keyUsage=digitalSignature \
+	-keyout "$keys/other.key" -out "$out/other.pem" 2>/dev/null
+sed 's/^version 21$/version 30/' "$out/signed/v21.policy" > "$out/signed/other.policy"
+"$b/vendorban" policy sign --key "$keys/other.key" --cert "$out/other.pem" \
+	"$out/signed/other.policy" > /dev/null
 rm -rf "$keys"

@@ -296,4 +296,66 @@ TEST(signed_policies_only_and_no_rollback)
 	EXPECT_EQ(21, status_policy_version());
 }
 
+static int disable_with(const char *args)
+{
+	char cmd[512];
+
+	snprintf(cmd, sizeof(cmd), "/vb/vendorban disable --yes %s > /tmp/disable.out 2>&1", args);
+	return WEXITSTATUS(system(cmd));
+}
+
+static bool disable_record(struct json_object *rec, void *arg)
+{
+	struct json_object *o, *v;
+
+	return !strcmp(field(rec, "action") ?: "", "disable") &&
+	       json_object_object_get_ex(rec, "order", &o) && o &&
+	       json_object_object_get_ex(o, "version", &v) && json_object_get_int(v) == 21;
+}
+
+/* The programs were loaded for signed policies only: no other trust store (or none) may take
+ * them over, and stopping enforcement needs an order signed the same way, for this host, never
+ * older than the policy in force. Leaves vendorban disabled for test_log. */
+TEST(signed_disable_order_not_older_than_the_policy)
+{
+	const char *victim = lsm_path() ? BANNED : PATH_BANNED;
+	struct json_object *rec;
+
+	ASSERT_EQ(21, status_policy_version());
+	ASSERT_EQ(0, stop_daemon_with(SIGTERM));
+	EXPECT_DENIED(probe_execve(victim, NULL, NULL), "signed policy, daemon stopped");
+
+	EXPECT_EQ(1, WEXITSTATUS(system("/vb/vendorband --policy /vb/test.policy --no-syslog "
+					"> /tmp/vb-unsigned.log 2>&1")));
+	EXPECT_TRUE(file_contains("/tmp/vb-unsigned.log", "has no --trusted-signer"));
+	EXPECT_EQ(1, WEXITSTATUS(system("/vb/vendorband --policy /vb/signed/other.policy "
+					"--trusted-signer /vb/other.pem --no-syslog "
+					"> /tmp/vb-other.log 2>&1")));
+	EXPECT_TRUE(file_contains("/tmp/vb-other.log", "are another store"));
+	EXPECT_EQ(21, status_policy_version());
+
+	EXPECT_EQ(1, disable_with(""));
+	EXPECT_TRUE(file_contains("/tmp/disable.out", "needs a signed order"));
+	EXPECT_EQ(1, disable_with("--order /vb/signed/disable-v20.order "
+				  "--trusted-signer /vb/signer.pem"));
+	EXPECT_TRUE(file_contains("/tmp/disable.out", "older than the policy in force"));
+	EXPECT_EQ(1, disable_with("--order /vb/signed/disable-otherhost.order "
+				  "--trusted-signer /vb/signer.pem"));
+	EXPECT_TRUE(file_contains("/tmp/disable.out", "is for host elsewhere"));
+	EXPECT_EQ(1, disable_with("--order /vb/signed/disable-unsigned.order "
+				  "--trusted-signer /vb/signer.pem"));
+	EXPECT_TRUE(file_contains("/tmp/disable.out", "not signed"));
+	EXPECT_EQ(1, disable_with("--order /vb/signed/disable-v21.order "
+				  "--trusted-signer /vb/other.pem"));
+	EXPECT_TRUE(file_contains("/tmp/disable.out", "are another store"));
+	EXPECT_DENIED(probe_execve(victim, NULL, NULL), "after every refused disable");
+
+	EXPECT_EQ(0, disable_with("--order /vb/signed/disable-v21.order "
+				  "--trusted-signer /vb/signer.pem"));
+	rec = find_record_where(disable_record, NULL, 0, 50);
+	EXPECT_NE(NULL, rec);
+	json_object_put(rec);
+	EXPECT_RAN(probe_execve(victim, NULL, NULL), "after the signed disable");
+}
+
 TEST_HARNESS_MAIN

@@ -9,6 +9,8 @@
 #include "cli/cli.h"
 #include "util/msg.h"
 
+#define VB_DISABLE_MAX_ARGS	40	/* options passed on to vendorband --disable */
+
 /* vendorband beside this program, else the one on PATH. */
 static void daemon_binary(char *buf, size_t len)
 {
@@ -26,16 +28,17 @@ static void daemon_binary(char *buf, size_t len)
 
 int do_disable(int argc, char **argv)
 {
-	char *args[6] = { NULL, "--disable" }, bin[PATH_MAX + 16];
+	char *args[VB_DISABLE_MAX_ARGS + 3] = { NULL, "--disable" }, bin[PATH_MAX + 16];
 	int n = 2;
 
-	if ((argc != 2 && argc != 4) || strcmp(argv[1], "--yes") ||
-	    (argc == 4 && strcmp(argv[2], "--log"))) {
-		fprintf(stderr, "usage: vendorban disable --yes [--log FILE]\n"
+	if (argc < 2 || strcmp(argv[1], "--yes") || argc - 2 > VB_DISABLE_MAX_ARGS) {
+		fprintf(stderr, "usage: vendorban disable --yes [--log FILE] [--order FILE "
+			"--trusted-signer CERT...]\n"
 			"  Detaches vendorban from the kernel: banned software can run again.\n"
 			"  Stop vendorband first (systemctl stop vendorband). The disable is\n"
-			"  written into the denial log (default " "/var/log/vendorban/denials.jsonl"
-			") first.\n");
+			"  written into the denial log first. Where vendorband enforces signed\n"
+			"  policies only, it needs a disable order signed the same way, for this\n"
+			"  host, not older than the policy in force (README: Stopping enforcement).\n");
 		return 2;
 	}
 	if (geteuid()) {
@@ -43,11 +46,10 @@ int do_disable(int argc, char **argv)
 		return 2;
 	}
 	/* Only the vendorband that loaded the programs may change them (bpf/guard.bpf.h): it
-	 * does the work, and records it in the chained log before enforcement stops. */
-	if (argc == 4) {
-		args[n++] = "--log";
-		args[n++] = argv[3];
-	}
+	 * checks the order, and records the disable in the chained log before enforcement
+	 * stops. Its options are passed on as they are. */
+	for (int i = 2; i < argc; i++)
+		args[n++] = argv[i];
 	daemon_binary(bin, sizeof(bin));
 	args[0] = bin;
 	fflush(NULL);

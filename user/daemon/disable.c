@@ -2,6 +2,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -13,6 +14,8 @@
 #include "kernel/guard.h"
 #include "kernel/rules.h"
 #include "log/event.h"
+#include "policy/order.h"
+#include "util/readfile.h"
 #include "util/hex.h"
 #include "util/msg.h"
 
@@ -70,9 +73,46 @@ static int wait_progs_gone(const __u32 *ids, int n)
 	return -ETIMEDOUT;
 }
 
-/* Into the chain before anything stops: who, and which policy stops being enforced. */
+/* Under signed policies, a disable needs an order signed by the same trust store, for this
+ * host, never older than the policy in force. */
+static int check_order(struct vb_kernel *k, const struct vb_disable_opts *o, __u64 in_force,
+		       struct vb_order *order, char *signer, size_t signer_len)
+{
+	char why[VB_WHY_MAX], host[256] = "", sig[4096];
+	size_t len;
+	char *buf;
+	int err;
+
+	if (!o->order) {
+		vb_err("these programs enforce signed policies only: a disable needs a signed "
+		       "order (vendorban disable --yes --order FILE --trusted-signer CERT)");
+		return -EPERM;
+	}
+	err = vb_read_file(o->order, VB_ORDER_MAX_SIZE, &buf, &len);
+	if (err) {
+		vb_err("cannot read the disable order %s: %s", o->order, strerror(-err));
+		return err;
+	}
+	/* The bytes verified are the bytes parsed. */
+	snprintf(sig, sizeof(sig), "%s" VB_SIG_SUFFIX, o->order);
+	err = vb_policy_verify_buf(o->trust, o->order, buf, len, sig, signer, signer_len, why,
+				   sizeof(why));
+	if (!err)
+		err = vb_order_parse(buf, len, order, why, sizeof(why));
+	gethostname(host, sizeof(host) - 1);
+	if (!err)
+		err = vb_order_check(order, host, in_force, why, sizeof(why));
+	if (err)
+		vb_err("disable order %s refused: %s", o->order, why);
+	free(buf);
+	return err;
+}
+
+/* Into the chain before anything stops: who, which policy stops being enforced, on whose
+ * order. */
 static int record_disable(struct vb_kernel *k, const char *log_path,
-			  const struct vb_denylog_opts *log_opts)
+			  const struct vb_denylog_opts *log_opts, const struct vb_order *order,
+			  const char *order_path, const char *signer)
 {
 	struct json_object *o = json_object_new_object();
 	struct vb_slot_info info = {};
@@ -101,6 +141,15 @@ static int record_disable(struct vb_kernel *k, const char *log_path,
 		json_object_object_add(o, "policy_version", json_object_new_uint64(info.version));
 		json_object_object_add(o, "policy_sha256", json_object_new_string(digest));
 	}
+	if (order) {
+		struct json_object *or = json_object_new_object();
+
+		json_object_object_add(or, "file", json_object_new_string(order_path));
+		json_object_object_add(or, "version", json_object_new_uint64(order->version));
+		json_object_object_add(or, "host", json_object_new_string(order->host));
+		json_object_object_add(or, "signer", json_object_new_string(signer));
+		json_object_object_add(o, "order", or);
+	}
 	err = vb_denylog_append(&log, json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
 					JSON_C_TO_STRING_NOSLASHESCAPE));
 	if (!err)
@@ -110,11 +159,17 @@ static int record_disable(struct vb_kernel *k, const char *log_path,
 	return err;
 }
 
-int vb_disable(const char *log_path, const struct vb_denylog_opts *log_opts)
+int vb_disable(const struct vb_disable_opts *o)
 {
+	char signer[VB_SUBJECT_MAX] = "";
+	struct vb_slot_info info = {};
+	struct vb_order order, *ordered = NULL;
 	__u32 ids[VB_MAX_LINKS];
+	struct vb_guard g;
 	struct vb_kernel k;
+	__u8 none[VB_SHA256_LEN] = {};
 	int pid, err, n;
+	__u64 seq;
 
 	/* The daemon holds the programs too: unpinning under it would leave them attached while
 	 * we report them gone (and its guard refuses it). */
@@ -134,9 +189,22 @@ int vb_disable(const char *log_path, const struct vb_denylog_opts *log_opts)
 		       strerror(-err));
 		return 1;
 	}
-	err = record_disable(&k, log_path, log_opts);
+	err = vb_guard_read(&k, &g);
+	if (!err && memcmp(g.signer, none, sizeof(none))) {
+		vb_rules_active(&k, &info, &seq);
+		err = vb_guard_check_signer(&k, o->trust);
+		if (!err)
+			err = check_order(&k, o, info.version, &order, signer, sizeof(signer));
+		ordered = &order;
+	}
 	if (err) {
-		vb_err("cannot record the disable in %s (%s): nothing was changed", log_path,
+		vb_err("disable refused: nothing was changed");
+		vb_kernel_close(&k);
+		return 1;
+	}
+	err = record_disable(&k, o->log_path, o->log_opts, ordered, o->order, signer);
+	if (err) {
+		vb_err("cannot record the disable in %s (%s): nothing was changed", o->log_path,
 		       strerror(-err));
 		vb_kernel_close(&k);
 		return 1;

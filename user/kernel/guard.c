@@ -9,6 +9,7 @@
 #include "vendorban.skel.h"
 #include "kernel/guard.h"
 #include "kernel/rules.h"
+#include "util/hex.h"
 #include "util/msg.h"
 
 int vb_guard_read(struct vb_kernel *k, struct vb_guard *g)
@@ -74,6 +75,38 @@ int vb_guard_take_over(struct vb_kernel *k, int wait_ms)
 			vb_kernel_close(k);
 	}
 	return err;
+}
+
+int vb_guard_set_signer(struct vb_kernel *k, const __u8 digest[VB_SHA256_LEN])
+{
+	struct vb_guard g;
+	int err = vb_guard_read(k, &g);
+
+	if (!err) {
+		memcpy(g.signer, digest, sizeof(g.signer));
+		err = guard_write(k, &g);
+	}
+	return err;
+}
+
+int vb_guard_check_signer(struct vb_kernel *k, const struct vb_trust *trust)
+{
+	__u8 none[VB_SHA256_LEN] = {}, mine[VB_SHA256_LEN] = {};
+	char hex[2 * VB_SHA256_LEN + 1];
+	struct vb_guard g;
+	int err = vb_guard_read(k, &g);
+
+	if (err)
+		return err;
+	if (!memcmp(g.signer, none, sizeof(none)))
+		return 0;
+	if (trust && !vb_trust_digest(trust, mine) && !memcmp(g.signer, mine, sizeof(mine)))
+		return 0;
+	vb_hex(g.signer, VB_SHA256_LEN, hex);
+	vb_err("the programs in the kernel were loaded to enforce only policies signed by the "
+	       "trust store %.16s...; %s", hex, trust ? "these --trusted-signer certificates are "
+	       "another store" : "this vendorband has no --trusted-signer");
+	return -EKEYREJECTED;
 }
 
 int vb_guard_link_ids(struct vb_kernel *k, __u32 *ids, int max)

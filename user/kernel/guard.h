@@ -4,6 +4,7 @@
 #define VB_GUARD_H
 
 #include "kernel/attach.h"
+#include "policy/sig.h"
 
 /* Mark this process as the daemon of k's programs: a task-storage mark keyed by a pidfd of
  * itself, and guard.daemon_tgid. The kernel allows it only while no marked daemon lives, to the
@@ -21,6 +22,11 @@ int vb_guard_arm(struct vb_kernel *k);
  * vendorband. -ENOENT: nothing is pinned. */
 int vb_guard_take_over(struct vb_kernel *k, int wait_ms);
 int vb_guard_read(struct vb_kernel *k, struct vb_guard *g);
+/* The programs in k enforce only policies signed by the trust store named in guard.signer:
+ * 0 if trust (NULL: none) is that store, or if they have none; -EKEYREJECTED, said, if not. */
+int vb_guard_check_signer(struct vb_kernel *k, const struct vb_trust *trust);
+/* Keep the digest of the trust store the programs enforce policies of (vb_trust_digest). */
+int vb_guard_set_signer(struct vb_kernel *k, const __u8 digest[VB_SHA256_LEN]);
 /* The ids of the links k holds (a fresh load), or 0 if it holds none (a takeover). */
 int vb_guard_link_ids(struct vb_kernel *k, __u32 *ids, int max);
 

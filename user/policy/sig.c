@@ -26,6 +26,7 @@
 #include "util/msg.h"
 #include "policy/policy.h"
 #include "policy/sig.h"
+#include "policy/order.h"
 #include "util/readfile.h"
 
 
@@ -671,6 +672,35 @@ fail:
 	return err;
 }
 
+static int cmp_digest(const void *a, const void *b)
+{
+	return memcmp(a, b, 32);
+}
+
+int vb_trust_digest(const struct vb_trust *t, uint8_t out[32])
+{
+	STACK_OF(X509_OBJECT) *objs = X509_STORE_get0_objects(t->store);
+	int n = sk_X509_OBJECT_num(objs), k = 0;
+	uint8_t (*d)[32] = calloc(n > 0 ? n : 1, 32);
+
+	if (!d)
+		return -ENOMEM;
+	for (int i = 0; i < n; i++) {
+		X509 *x = X509_OBJECT_get0_X509(sk_X509_OBJECT_value(objs, i));
+		unsigned char *der = NULL;
+		int len = x ? i2d_X509(x, &der) : -1;
+
+		if (len > 0)
+			EVP_Digest(der, len, d[k++], NULL, EVP_sha256(), NULL);
+		OPENSSL_free(der);
+	}
+	/* The same certificates in any order, from any files, are the same trust. */
+	qsort(d, k, 32, cmp_digest);
+	EVP_Digest(d, (size_t)k * 32, out, NULL, EVP_sha256(), NULL);
+	free(d);
+	return k ? 0 : -ENOENT;
+}
+
 int vb_policy_sign(const char *policy_path, const char *key_pem, const char *cert_pem,
 		   const char *sig_out)
 {
@@ -691,9 +721,20 @@ int vb_policy_sign(const char *policy_path, const char *key_pem, const char *cer
 		vb_err("%s", why);
 		return err;
 	}
-	/* Sign the bytes that were checked, not a second read of the file. */
+	/* Sign the bytes that were checked, not a second read of the file. A disable order
+	 * (policy/order.h) is signed the same way. */
 	err = vb_policy_parse(policy_path, buf, len, &pol, &diag);
-	if (err) {
+	if (err && err != -ENOMEM && len >= sizeof(VB_ORDER_MAGIC) - 1 &&
+	    !memcmp(buf, VB_ORDER_MAGIC, sizeof(VB_ORDER_MAGIC) - 1)) {
+		struct vb_order order;
+
+		err = vb_order_parse(buf, len, &order, why, sizeof(why));
+		if (err)
+			vb_err("%s: refusing to sign a disable order that does not parse: %s",
+			       policy_path, why);
+		if (err)
+			goto out;
+	} else if (err) {
 		vb_diag_log(&diag, policy_path);
 		vb_err("%s: refusing to sign a policy that does not parse", policy_path);
 		goto out;

@@ -39,6 +39,10 @@ int vb_trust_load(struct vb_trust *t, const char *const *cert_files, int n);
 int vb_trust_load_why(struct vb_trust *t, const char *const *cert_files, int n, char *why,
 		      size_t why_len);
 void vb_trust_free(struct vb_trust *t);
+/* SHA-256 over the sorted SHA-256 digests of the trusted certificates (DER): names the trust
+ * store, so the kernel can keep what the programs were loaded for (guard.signer). 0, or
+ * -ENOENT for an empty store. */
+int vb_trust_digest(const struct vb_trust *t, uint8_t out[32]);
 
 /*
  * Verify the detached signature sig_path (NULL: policy_path + ".sig") over policy_path.
