@@ -27,6 +27,7 @@
 #include "kernel/facts.h"
 #include "util/msg.h"
 #include "util/hex.h"
+#include "util/writefile.h"
 #include "policy/policy.h"
 #include "policy/sig.h"
 #include "kernel/rules.h"
@@ -77,11 +78,19 @@ static void collect_msg(int prio, const char *msg, void *arg)
 	json_object_array_add(arg, json_object_new_string(msg));
 }
 
+/* What the daemon tells the CLI, as a file under VB_RUN_DIR; takes o. */
+static void write_run_file(const char *path, struct json_object *o)
+{
+	mkdir(VB_RUN_DIR, 0755);
+	vb_write_file_atomic(path, json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
+					JSON_C_TO_STRING_NOSLASHESCAPE));
+	json_object_put(o);
+}
+
 /* For `vendorban reload`: the outcome of the last load, and every reason, as one file. */
 static void write_reload_report(struct daemon *d, bool ok, struct json_object *msgs)
 {
 	struct json_object *o = json_object_new_object();
-	FILE *f;
 
 	json_object_object_add(o, "attempt", json_object_new_int64(d->reload_attempts));
 	json_object_object_add(o, "ok", json_object_new_boolean(ok));
@@ -89,15 +98,7 @@ static void write_reload_report(struct daemon *d, bool ok, struct json_object *m
 	json_object_object_add(o, "version_in_force", json_object_new_uint64(d->policy->version));
 	json_object_object_add(o, "messages", msgs ? json_object_get(msgs) :
 			       json_object_new_array());
-	mkdir(VB_RUN_DIR, 0755);
-	f = fopen(VB_RELOAD_REPORT ".tmp", "w");
-	if (f) {
-		fputs(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
-						     JSON_C_TO_STRING_NOSLASHESCAPE), f);
-		if (!fclose(f))
-			rename(VB_RELOAD_REPORT ".tmp", VB_RELOAD_REPORT);
-	}
-	json_object_put(o);
+	write_run_file(VB_RELOAD_REPORT, o);
 }
 
 /* For status: what this daemon put in force, to compare with the kernel's active slot. */
@@ -107,7 +108,6 @@ static void write_installed(struct daemon *d)
 	struct vb_slot_info info;
 	char digest[65];
 	__u64 seq;
-	FILE *f;
 
 	if (vb_rules_active(&d->k, &info, &seq)) {
 		json_object_put(o);
@@ -119,15 +119,7 @@ static void write_installed(struct daemon *d)
 	json_object_object_add(o, "version", json_object_new_uint64(info.version));
 	json_object_object_add(o, "sha256", json_object_new_string(digest));
 	json_object_object_add(o, "log", json_object_new_string(d->log.path));
-	mkdir(VB_RUN_DIR, 0755);
-	f = fopen(VB_INSTALLED ".tmp", "w");
-	if (f) {
-		fputs(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
-						     JSON_C_TO_STRING_NOSLASHESCAPE), f);
-		if (!fclose(f))
-			rename(VB_INSTALLED ".tmp", VB_INSTALLED);
-	}
-	json_object_put(o);
+	write_run_file(VB_INSTALLED, o);
 }
 
 static volatile sig_atomic_t stop_requested, reload_requested, rescan_requested;
@@ -344,7 +336,6 @@ static void on_tamper(void *arg, const char *what, bool restored)
 	struct daemon *d = arg;
 	struct json_object *o = daemon_record(d, "tamper");
 	char msg[512];
-	FILE *f;
 
 	json_object_object_add(o, "what", json_object_new_string(what));
 	json_object_object_add(o, "restored", json_object_new_boolean(restored));
@@ -361,14 +352,7 @@ static void on_tamper(void *arg, const char *what, bool restored)
 	json_object_object_add(o, "restored", json_object_new_uint64(d->watch.restored));
 	json_object_object_add(o, "last", json_object_new_string(d->watch_last));
 	json_object_object_add(o, "pid", json_object_new_int(getpid()));
-	f = fopen(VB_WATCH_REPORT ".tmp", "w");
-	if (f) {
-		fputs(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
-						     JSON_C_TO_STRING_NOSLASHESCAPE), f);
-		if (!fclose(f))
-			rename(VB_WATCH_REPORT ".tmp", VB_WATCH_REPORT);
-	}
-	json_object_put(o);
+	write_run_file(VB_WATCH_REPORT, o);
 }
 
 /* Events the kernel could not send are counted there; say so in the log itself. */
@@ -720,15 +704,11 @@ static void check_policy_changed(struct daemon *d)
 
 static void write_pidfile(void)
 {
-	FILE *f;
+	char pid[32];
 
 	mkdir(VB_RUN_DIR, 0755);
-	f = fopen(VB_PIDFILE ".tmp", "w");
-	if (!f)
-		return;
-	fprintf(f, "%d\n", getpid());
-	fclose(f);
-	rename(VB_PIDFILE ".tmp", VB_PIDFILE);
+	snprintf(pid, sizeof(pid), "%d\n", getpid());
+	vb_write_file_atomic(VB_PIDFILE, pid);
 }
 
 /* The default places a vendor's files live, those of them this host has. */

@@ -114,13 +114,7 @@ static struct tally settle(long from, pid_t parent, long want)
 
 static int start_daemon(void)
 {
-	unlink(PIDFILE);
-	if (system("/vb/vendorband --policy /vb/test.policy --no-syslog "
-		   "> /tmp/vendorband-log.log 2>&1 &"))
-		return -1;
-	for (int i = 0; i < 600 && !daemon_pid(); i++)
-		usleep(100000);
-	return daemon_pid() ? 0 : -1;
+	return start_daemon_with("--policy /vb/test.policy", "/tmp/vendorband-log.log");
 }
 
 FIXTURE(log) {

@@ -52,13 +52,7 @@ static int write_policy(unsigned int version, const char *audited_opt)
 
 static int start_daemon(void)
 {
-	unlink("/run/vendorban/vendorband.pid");
-	if (system("/vb/vendorband --policy " RELOAD_POLICY " --no-syslog "
-		   "> /tmp/vendorband-reload.log 2>&1 &"))
-		return -1;
-	for (int i = 0; i < 600 && !daemon_pid(); i++)
-		usleep(100000);
-	return daemon_pid() ? 0 : -1;
+	return start_daemon_with("--policy " RELOAD_POLICY, "/tmp/vendorband-reload.log");
 }
 
 static int reload_to(unsigned int version, const char *audited_opt)
@@ -318,6 +312,19 @@ static bool disable_record(struct json_object *rec, void *arg)
  * older than the policy in force. Leaves vendorban disabled for test_log. */
 TEST(signed_disable_order_not_older_than_the_policy)
 {
+	static const struct {
+		const char *args, *why;
+	} refused[] = {
+		{ "", "needs a signed order" },
+		{ "--order /vb/signed/disable-v20.order --trusted-signer /vb/signer.pem",
+		  "older than the policy in force" },
+		{ "--order /vb/signed/disable-otherhost.order --trusted-signer /vb/signer.pem",
+		  "is for host elsewhere" },
+		{ "--order /vb/signed/disable-unsigned.order --trusted-signer /vb/signer.pem",
+		  "not signed" },
+		{ "--order /vb/signed/disable-v21.order --trusted-signer /vb/other.pem",
+		  "are another store" },
+	};
 	const char *victim = lsm_path() ? BANNED : PATH_BANNED;
 	struct json_object *rec;
 
@@ -334,20 +341,10 @@ TEST(signed_disable_order_not_older_than_the_policy)
 	EXPECT_TRUE(file_contains("/tmp/vb-other.log", "are another store"));
 	EXPECT_EQ(21, status_policy_version());
 
-	EXPECT_EQ(1, disable_with(""));
-	EXPECT_TRUE(file_contains("/tmp/disable.out", "needs a signed order"));
-	EXPECT_EQ(1, disable_with("--order /vb/signed/disable-v20.order "
-				  "--trusted-signer /vb/signer.pem"));
-	EXPECT_TRUE(file_contains("/tmp/disable.out", "older than the policy in force"));
-	EXPECT_EQ(1, disable_with("--order /vb/signed/disable-otherhost.order "
-				  "--trusted-signer /vb/signer.pem"));
-	EXPECT_TRUE(file_contains("/tmp/disable.out", "is for host elsewhere"));
-	EXPECT_EQ(1, disable_with("--order /vb/signed/disable-unsigned.order "
-				  "--trusted-signer /vb/signer.pem"));
-	EXPECT_TRUE(file_contains("/tmp/disable.out", "not signed"));
-	EXPECT_EQ(1, disable_with("--order /vb/signed/disable-v21.order "
-				  "--trusted-signer /vb/other.pem"));
-	EXPECT_TRUE(file_contains("/tmp/disable.out", "are another store"));
+	for (size_t i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
+		EXPECT_EQ(1, disable_with(refused[i].args)) TH_LOG("%s", refused[i].args);
+		EXPECT_TRUE(file_contains("/tmp/disable.out", refused[i].why));
+	}
 	EXPECT_DENIED(probe_execve(victim, NULL, NULL), "after every refused disable");
 
 	EXPECT_EQ(0, disable_with("--order /vb/signed/disable-v21.order "

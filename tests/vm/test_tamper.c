@@ -33,13 +33,8 @@
 
 static int start_daemon(void)
 {
-	unlink(PIDFILE);
-	if (system("/vb/vendorband --policy /vb/test.policy --scan /vb/scanned --no-syslog "
-		   "> /tmp/vendorband-tamper.log 2>&1 &"))
-		return -1;
-	for (int i = 0; i < 600 && !daemon_pid(); i++)
-		usleep(100000);
-	return daemon_pid() ? 0 : -1;
+	return start_daemon_with("--policy /vb/test.policy --scan /vb/scanned",
+				 "/tmp/vendorband-tamper.log");
 }
 
 struct tamper_of {

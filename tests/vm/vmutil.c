@@ -211,3 +211,16 @@ int stop_daemon_with(int sig)
 		usleep(100000);
 	return kill(pid, 0) ? 0 : -1;
 }
+
+int start_daemon_with(const char *args, const char *log)
+{
+	char cmd[512];
+
+	unlink(PIDFILE);
+	snprintf(cmd, sizeof(cmd), "/vb/vendorband %s --no-syslog > %s 2>&1 &", args, log);
+	if (system(cmd))
+		return -1;
+	for (int i = 0; i < 600 && !daemon_pid(); i++)
+		usleep(100000);
+	return daemon_pid() ? 0 : -1;
+}

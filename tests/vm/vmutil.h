@@ -64,6 +64,9 @@ int write_text(const char *path, const char *text);
 int init_kill(int pid, int sig);
 /* Stop the daemon through PID 1 with sig and wait until it is gone (reaped). 0 or -1. */
 int stop_daemon_with(int sig);
+/* Start vendorband ARGS --no-syslog in the background, its output in log, and wait up to 60 s
+ * for its pidfile. 0 or -1. */
+int start_daemon_with(const char *args, const char *log);
 /* How many loaded BPF programs carry this name (15 characters at most). */
 int progs_named(const char *name);
 
