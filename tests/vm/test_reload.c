@@ -67,7 +67,21 @@ static int reload_to(unsigned int version, const char *audited_opt)
 	return -1;
 }
 
-TEST(daemon_starts_on_reload_policy)
+/* One fixture for every test, so that they run in the order written: each goes on from the
+ * state the one before left (the daemon, its policy, signed or not). */
+FIXTURE(reload) {
+	int unused;
+};
+
+FIXTURE_SETUP(reload)
+{
+}
+
+FIXTURE_TEARDOWN(reload)
+{
+}
+
+TEST_F(reload, daemon_starts_on_reload_policy)
 {
 	mkdir("/opt", 0755);
 	mkdir("/opt/reload", 0755);
@@ -78,7 +92,7 @@ TEST(daemon_starts_on_reload_policy)
 }
 
 /* A vendor that enforces, with one rule being watched before it blocks. */
-TEST(per_rule_audit_mode)
+TEST_F(reload, per_rule_audit_mode)
 {
 	struct json_object *rec;
 
@@ -133,19 +147,7 @@ static void exec_loop(volatile int *stop, struct loop_result *out)
 
 /* Twelve reloads, each rehashing what the loop execs, under TCG on a shared host: more than the
  * harness's default 30 s when the host is busy. */
-FIXTURE(loop) {
-	int unused;
-};
-
-FIXTURE_SETUP(loop)
-{
-}
-
-FIXTURE_TEARDOWN(loop)
-{
-}
-
-TEST_F_TIMEOUT(loop, reload_under_exec_loop_is_atomic, 150)
+TEST_F_TIMEOUT(reload, reload_under_exec_loop_is_atomic, 150)
 {
 	struct loop_result *res;
 	volatile int *stop;
@@ -182,7 +184,7 @@ TEST_F_TIMEOUT(loop, reload_under_exec_loop_is_atomic, 150)
 }
 
 /* What configuration management does: write the file into place, send no signal. */
-TEST(dropped_in_policy_is_picked_up_without_a_signal)
+TEST_F(reload, dropped_in_policy_is_picked_up_without_a_signal)
 {
 	const char *victim = lsm_path() ? BANNED : PATH_BANNED;
 	int i;
@@ -196,7 +198,7 @@ TEST(dropped_in_policy_is_picked_up_without_a_signal)
 }
 
 /* The operator's command: it waits for the outcome and prints the reasons of a refusal. */
-TEST(reload_command_reports_the_outcome)
+TEST_F(reload, reload_command_reports_the_outcome)
 {
 	FILE *f;
 	int rc;
@@ -247,7 +249,7 @@ static void expect_still_v20(struct __test_metadata *_metadata, const char *why)
 	EXPECT_RAN(probe_execve(ALLOWED, NULL, NULL), why);
 }
 
-TEST(signed_policies_only_and_no_rollback)
+TEST_F(reload, signed_policies_only_and_no_rollback)
 {
 	int pid = daemon_pid();
 
@@ -310,12 +312,13 @@ static bool disable_record(struct json_object *rec, void *arg)
 /* The programs were loaded for signed policies only: no other trust store (or none) may take
  * them over, and stopping enforcement needs an order signed the same way, for this host, never
  * older than the policy in force. Leaves vendorban disabled for test_log. */
-TEST(signed_disable_order_not_older_than_the_policy)
+TEST_F(reload, signed_disable_order_not_older_than_the_policy)
 {
 	static const struct {
 		const char *args, *why;
 	} refused[] = {
-		{ "", "needs a signed order" },
+		{ "", "has no --trusted-signer" },
+		{ "--trusted-signer /vb/signer.pem", "needs a signed order" },
 		{ "--order /vb/signed/disable-v20.order --trusted-signer /vb/signer.pem",
 		  "older than the policy in force" },
 		{ "--order /vb/signed/disable-otherhost.order --trusted-signer /vb/signer.pem",
@@ -343,7 +346,8 @@ TEST(signed_disable_order_not_older_than_the_policy)
 
 	for (size_t i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
 		EXPECT_EQ(1, disable_with(refused[i].args)) TH_LOG("%s", refused[i].args);
-		EXPECT_TRUE(file_contains("/tmp/disable.out", refused[i].why));
+		EXPECT_TRUE(file_contains("/tmp/disable.out", refused[i].why))
+			TH_LOG("'%s' did not say '%s'", refused[i].args, refused[i].why);
 	}
 	EXPECT_DENIED(probe_execve(victim, NULL, NULL), "after every refused disable");
 
