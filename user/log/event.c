@@ -236,6 +236,10 @@ struct json_object *vb_event_json(const struct vb_event_ctx *ctx, const struct v
 		add_str(o, "sha256", NULL);
 	}
 	add_str(o, "match", vb_match_name(e->match));
+	/* Which way a path rule matched: by the identity of the directory it names (whatever the
+	 * caller called the file: a bind mount, a chroot, another mount namespace), or by name. */
+	if (e->match == VB_MATCH_PATH && e->op != VB_OP_SELFTEST)
+		add_str(o, "path_match", (e->flags & VB_EV_F_PATH_IDENT) ? "identity" : "name");
 	json_object_object_add(o, "cached", json_object_new_boolean(!!(e->flags & VB_EV_F_CACHED)));
 	add_str(o, "vendor", v ? v->id : NULL);
 	add_str(o, "vendor_name", v ? v->name : NULL);
