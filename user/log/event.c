@@ -52,6 +52,8 @@ const char *vb_match_name(__u8 match)
 		return "module-name";
 	case VB_MATCH_UNSIGNED:
 		return "unsigned";
+	case VB_MATCH_COMPRESSED:
+		return "compressed-unvetted";
 	case VB_MATCH_BUFFER_LOAD:
 		return "init-module";
 	default:
