@@ -16,6 +16,7 @@
 #include "log/logtime.h"
 #include "log/reader.h"
 #include "log/rotate.h"
+#include "util/atomic.h"
 #include "util/msg.h"
 
 /* Where to look back for the last whole record at start: many records' worth. Past it (a
@@ -402,9 +403,9 @@ int vb_denylog_append(struct vb_denylog *l, const char *obj)
 
 static int write_head(struct vb_denylog *l, bool force)
 {
-	char hex[VB_CHAIN_HEX_LEN + 1], tmp[4200], now[VB_TIME_LEN], text[1024];
+	char hex[VB_CHAIN_HEX_LEN + 1], now[VB_TIME_LEN], text[1024];
 	int64_t t = vb_time_now_us();
-	int fd, n, err = 0;
+	int n, err;
 
 	if (!l->head[0] || l->chain.seq == l->head_seq)
 		return 0;
@@ -418,23 +419,13 @@ static int write_head(struct vb_denylog *l, bool force)
 		     PRIu64 ",\"write_errors\":%" PRIu64 ",\"lost\":%" PRIu64 ",\"rotations\":%"
 		     PRIu64 "}\n", l->chain.seq, hex, now, l->records, l->write_errors, l->lost,
 		     l->rotations);
-	snprintf(tmp, sizeof(tmp), "%s.tmp", l->head);
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
-	if (fd < 0)
-		return -errno;
-	/* Synced before the rename: after a crash the head is an older one, never a torn one. */
-	if (write(fd, text, n) != n || fdatasync(fd))
-		err = errno ? -errno : -EIO;
-	close(fd);
-	if (!err && rename(tmp, l->head))
-		err = -errno;
-	if (err) {
-		unlink(tmp);
-	} else {
-		l->head_seq = l->chain.seq;
-		l->head_written_us = t;
-	}
-	return err;
+	/* Atomic: after a crash the head is an older one, never a torn one. */
+	err = vb_atomic_write(l->head, text, n, 0640);
+	if (err)
+		return err;
+	l->head_seq = l->chain.seq;
+	l->head_written_us = t;
+	return 0;
 }
 
 static int flush(struct vb_denylog *l, bool head_now)
