@@ -25,6 +25,8 @@
 #include "log/logtime.h"
 #include "log/event.h"
 #include "kernel/facts.h"
+#include "util/atomic.h"
+#include "util/hex.h"
 #include "util/msg.h"
 #include "policy/policy.h"
 #include "policy/sig.h"
@@ -38,6 +40,7 @@
 #define VB_VERSION_FLOOR	VB_STATE_DIR "/policy-version"	/* survives reboots */
 #define VB_MAX_SIGNERS		16
 #define VB_SETTLE_MS		500	/* quiet time after a policy file changes before reloading */
+#define VB_FLOOR_DIGEST_LEN	32	/* SHA-256, struct vb_policy's digest */
 
 struct daemon {
 	struct vb_kernel k;
@@ -75,7 +78,8 @@ static void collect_msg(int prio, const char *msg, void *arg)
 static void write_reload_report(struct daemon *d, bool ok, struct json_object *msgs)
 {
 	struct json_object *o = json_object_new_object();
-	FILE *f;
+	const char *text;
+	int err;
 
 	json_object_object_add(o, "attempt", json_object_new_int64(d->reload_attempts));
 	json_object_object_add(o, "ok", json_object_new_boolean(ok));
@@ -83,14 +87,13 @@ static void write_reload_report(struct daemon *d, bool ok, struct json_object *m
 	json_object_object_add(o, "version_in_force", json_object_new_uint64(d->policy->version));
 	json_object_object_add(o, "messages", msgs ? json_object_get(msgs) :
 			       json_object_new_array());
+	text = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
+					      JSON_C_TO_STRING_NOSLASHESCAPE);
 	mkdir(VB_RUN_DIR, 0755);
-	f = fopen(VB_RELOAD_REPORT ".tmp", "w");
-	if (f) {
-		fputs(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
-						     JSON_C_TO_STRING_NOSLASHESCAPE), f);
-		if (!fclose(f))
-			rename(VB_RELOAD_REPORT ".tmp", VB_RELOAD_REPORT);
-	}
+	err = vb_atomic_write(VB_RELOAD_REPORT, text, strlen(text), 0644);
+	if (err)
+		vb_err("cannot write %s: %s (`vendorban reload` cannot tell how the load went)",
+		       VB_RELOAD_REPORT, strerror(-err));
 	json_object_put(o);
 }
 
@@ -128,33 +131,59 @@ static int load_policy(struct daemon *d, const char *path, struct vb_policy **ou
 	return err;
 }
 
-static __u64 read_version_floor(void)
+/*
+ * The rollback floor: "VERSION DIGEST", the newest policy enforced here, kept across reboots.
+ * The digest lets that same policy be loaded again (after a reboot, or a reload whose install
+ * failed after its floor was written); a floor without one (older files) admits only newer.
+ */
+static __u64 read_version_floor(__u8 *digest, bool *has_digest)
 {
+	char hex[2 * VB_FLOOR_DIGEST_LEN + 2] = "";
 	unsigned long long v = 0;
-	FILE *f = fopen(VB_VERSION_FLOOR, "r");
+	FILE *f;
+	int n;
 
-	if (f) {
-		if (fscanf(f, "%llu", &v) != 1)
-			v = 0;
-		fclose(f);
-	}
+	*has_digest = false;
+	f = fopen(VB_VERSION_FLOOR, "r");
+	if (!f)
+		return 0;
+	n = fscanf(f, "%llu %65s", &v, hex);
+	if (n < 1)
+		v = 0;
+	else if (n == 2 && vb_unhex(hex, digest, VB_FLOOR_DIGEST_LEN) == VB_FLOOR_DIGEST_LEN)
+		*has_digest = true;
+	fclose(f);
 	return v;
 }
 
-static void write_version_floor(__u64 version)
+_Static_assert(VB_FLOOR_DIGEST_LEN == sizeof(((struct vb_policy *)0)->digest),
+	       "the floor holds a policy's digest");
+
+static int write_version_floor(const struct vb_policy *p)
 {
-	FILE *f;
+	char hex[2 * VB_FLOOR_DIGEST_LEN + 1], text[128];
+	int n;
 
 	if (mkdir(VB_STATE_DIR, 0700) && errno != EEXIST)
-		return;
-	f = fopen(VB_VERSION_FLOOR ".tmp", "w");
-	if (!f)
-		return;
-	fprintf(f, "%llu\n", (unsigned long long)version);
-	if (!fflush(f) && !fsync(fileno(f)) && !fclose(f))
-		rename(VB_VERSION_FLOOR ".tmp", VB_VERSION_FLOOR);
-	else
-		fclose(f);
+		return -errno;
+	vb_hex(p->digest, VB_FLOOR_DIGEST_LEN, hex);
+	n = snprintf(text, sizeof(text), "%llu %s\n", (unsigned long long)p->version, hex);
+	return vb_atomic_write(VB_VERSION_FLOOR, text, n, 0644);
+}
+
+/* Record p as the rollback floor. 0 or -errno, said here: a floor that silently stays behind
+ * lets an older signed policy back in after a reboot. */
+static int record_floor(struct daemon *d, const struct vb_policy *p)
+{
+	int err;
+
+	if (!d->n_signers)
+		return 0;
+	err = write_version_floor(p);
+	if (err)
+		vb_err("cannot record policy version %llu as the rollback floor in %s: %s",
+		       (unsigned long long)p->version, VB_VERSION_FLOOR, strerror(-err));
+	return err;
 }
 
 /* No rollback where policies are signed: an older signed policy is still validly signed.
@@ -162,14 +191,17 @@ static void write_version_floor(__u64 version)
 static int check_rollback(struct daemon *d, const struct vb_policy *p, __u64 version,
 			  const __u8 *digest)
 {
+	__u8 floor_digest[VB_FLOOR_DIGEST_LEN];
+	bool floor_has_digest;
 	char why[256];
-	__u64 floor = read_version_floor();
+	__u64 floor;
 
 	if (!d->n_signers)
 		return 0;
+	floor = read_version_floor(floor_digest, &floor_has_digest);
 	if (floor > version) {
 		version = floor;
-		digest = NULL;
+		digest = floor_has_digest ? floor_digest : NULL;
 	}
 	if (p->version == version && digest && !memcmp(p->digest, digest, sizeof(p->digest)))
 		return 0;
@@ -343,8 +375,6 @@ static void now_in_force(struct daemon *d, struct vb_policy *p)
 	d->ectx.policy_seq = __atomic_load_n(&d->k.state->seq, __ATOMIC_ACQUIRE);
 	d->ectx.policy_seq_early = 0;
 	d->policy = p;
-	if (d->n_signers)
-		write_version_floor(p->version);
 }
 
 static int install(struct daemon *d, struct vb_policy *p)
@@ -491,8 +521,14 @@ static void reload(struct daemon *d)
 	d->reload_attempts++;
 	vb_msg_sink(collect_msg, msgs);
 	vb_info("reloading %s", d->policy_path);
+	/*
+	 * The floor is written before the kernel gets the policy, and a floor that cannot be
+	 * written refuses the reload: a policy enforced without its floor on disk would, after a
+	 * reboot, let an older signed one back in. The one in force stays, with its floor.
+	 */
 	if (load_policy(d, d->policy_path, &p) ||
-	    check_rollback(d, p, d->policy->version, d->policy->digest)) {
+	    check_rollback(d, p, d->policy->version, d->policy->digest) ||
+	    record_floor(d, p)) {
 		vb_err("reload refused: the policy in force stays (version %llu)",
 		       (unsigned long long)d->policy->version);
 		vb_policy_free(p);
@@ -564,15 +600,15 @@ static void check_policy_changed(struct daemon *d)
 
 static void write_pidfile(void)
 {
-	FILE *f;
+	char text[32];
+	int n, err;
 
+	n = snprintf(text, sizeof(text), "%d\n", getpid());
 	mkdir(VB_RUN_DIR, 0755);
-	f = fopen(VB_PIDFILE ".tmp", "w");
-	if (!f)
-		return;
-	fprintf(f, "%d\n", getpid());
-	fclose(f);
-	rename(VB_PIDFILE ".tmp", VB_PIDFILE);
+	err = vb_atomic_write(VB_PIDFILE, text, n, 0644);
+	if (err)
+		vb_err("cannot write %s: %s (the CLI will not find this daemon)", VB_PIDFILE,
+		       strerror(-err));
 }
 
 /* The default places a vendor's files live, those of them this host has. */
@@ -761,6 +797,11 @@ int main(int argc, char **argv)
 		       strerror(-err));
 		return 1;
 	}
+	/* Enforced even so: refusing to run would leave the host with no enforcement, or with a
+	 * policy the operator has replaced. The error says that a reboot could go back. */
+	if (record_floor(&d, d.policy))
+		vb_err("until the floor is recorded, a restart after a reboot would accept a "
+		       "signed policy older than version %llu", (unsigned long long)d.policy->version);
 	vb_info("enforcing: path %s%s, content hashing in kernel: %s, policy %s version %llu",
 		vb_path_name(d.k.settings.path), d.k.took_over ? " (taken over)" : "",
 		d.k.settings.can_hash ? "yes" : "no", d.policy_path,
