@@ -11,6 +11,7 @@
 #include <openssl/evp.h>
 #include "scan/cache.h"
 #include "util/atomic.h"
+#include "util/readfile.h"
 
 #define CACHE_MAGIC	"VBSCACHE"
 #define EMPTY_STRS	3		/* offset 0 of every blob: "\0\0\0", shared by most files */
@@ -166,39 +167,9 @@ static int check_file(struct vb_scan_cache *c, const uint8_t *buf, size_t len, c
 	return 0;
 }
 
-/* The whole file, or -errno. Larger than any valid cache: -EFBIG. */
-static int read_all(int fd, uint8_t **out, size_t *len)
-{
-	const size_t max = sizeof(struct cache_hdr) +
-			   (size_t)VB_SCAN_CACHE_MAX * sizeof(struct cache_rec) +
-			   VB_SCAN_CACHE_BLOB_MAX;
-	struct stat st;
-	uint8_t *buf;
-	size_t got = 0;
-	ssize_t n;
-
-	if (fstat(fd, &st))
-		return -errno;
-	if ((uint64_t)st.st_size > max)
-		return -EFBIG;
-	/* malloc's alignment keeps the records after the 64-byte header aligned. */
-	buf = malloc(st.st_size ? st.st_size : 1);
-	if (!buf)
-		return -ENOMEM;
-	while (got < (size_t)st.st_size) {
-		n = read(fd, buf + got, st.st_size - got);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			free(buf);
-			return n < 0 ? -errno : -EIO;	/* shrank while read */
-		}
-		got += n;
-	}
-	*out = buf;
-	*len = got;
-	return 0;
-}
+/* Larger than this is no cache of ours. */
+#define CACHE_FILE_MAX	(sizeof(struct cache_hdr) + \
+			 (size_t)VB_SCAN_CACHE_MAX * sizeof(struct cache_rec) + VB_SCAN_CACHE_BLOB_MAX)
 
 int vb_scan_cache_open(const char *path, struct vb_scan_cache **out, char *why, size_t why_len)
 {
@@ -246,7 +217,11 @@ int vb_scan_cache_open(const char *path, struct vb_scan_cache **out, char *why, 
 		snprintf(why, why_len, "owned by uid %u with mode %04o: only its owner or root "
 			 "may be able to write it", st.st_uid, st.st_mode & 07777);
 	} else {
-		err = read_all(fd, &c->file, &len);
+		char *file;
+
+		/* malloc's alignment keeps the records after the 64-byte header aligned. */
+		err = vb_read_fd(fd, CACHE_FILE_MAX, &file, &len);
+		c->file = (uint8_t *)file;
 		if (err == -EFBIG) {
 			snprintf(why, why_len, "larger than any scan cache");
 			err = 0;
