@@ -1,0 +1,92 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Inside the policy parser: what its files share, and nothing anyone else should use (the
+ * public interface is policy.h). One struct parser carries a parse from the first line to the
+ * checks at the end; the files each do one step of it.
+ */
+#ifndef VB_POLICY_PARSER_H
+#define VB_POLICY_PARSER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "policy/policy.h"
+
+/* Parse time only: "inherit". Resolved before a policy is handed out. */
+#define VB_MODE_UNSET		0xff
+/* User text quoted in a message is cut to this many bytes: a message is one terminal line. */
+#define SHOW_MAX		64
+#define SHOW_BUF		(SHOW_MAX * 4 + 4)
+#define MSG_MAX			1024
+
+/*
+ * Duplicate checks must stay O(1) per rule: a policy may list a million hashes. The index holds
+ * element numbers (into rules[] or vendors[]), not pointers, because those arrays move when
+ * they grow.
+ */
+enum index_kind {
+	IDX_SHA256,
+	IDX_PATH,
+	IDX_RULE_ID,
+	IDX_VENDOR_ID,
+	IDX_COUNT,
+};
+
+struct index_slot {
+	uint64_t hash;
+	size_t ref;			/* element number + 1; 0: empty slot */
+};
+
+struct index {
+	struct index_slot *slots;
+	size_t cap;			/* a power of two, or 0 */
+	size_t n;
+};
+
+struct token {
+	const char *s;			/* bare words point into the line, quoted ones into buf */
+	size_t len;
+	unsigned int col;		/* 1-based byte column of the token's first byte */
+	bool quoted;
+	char buf[VB_POLICY_MAX_LINE];
+};
+
+struct lexer {
+	const char *line;		/* without the line end */
+	size_t len;
+	size_t pos;
+	unsigned int lineno;
+};
+
+/* What the parser needs to know about a vendor block beyond struct vb_vendor. */
+struct vendor_state {
+	unsigned int id_col;
+	unsigned int mode_line;		/* 0: no "mode" line in the block yet */
+	unsigned int n_kind[VB_RULE_MODULE + 1];	/* rule lines of each kind, for generated ids */
+	unsigned int n_rule_lines;	/* any identity line, valid or not */
+	bool bad_id;			/* no usable id: messages about the block would be noise */
+	bool dup_id;			/* its generated rule ids collide with the first one's */
+};
+
+struct parser {
+	const char *name;
+	struct vb_policy *pol;
+	struct vb_diag *diag;
+	size_t diag_first;		/* diag->n when this parse started */
+	unsigned int diag_pos[VB_DIAG_MAX][2];	/* line, col of each message this parse kept */
+	size_t n_errors;
+	bool oom;
+	unsigned int version_line;
+	unsigned int mode_line;
+	unsigned int first_vendor_line;
+	size_t cap_vendors;
+	size_t cap_vstate;
+	size_t cap_rules;
+	struct vendor_state *vstate;	/* parallel to pol->vendors */
+	struct index idx[IDX_COUNT];
+	char show[3][SHOW_BUF];
+	struct token tok[3];		/* keyword, value, option: all a line needs at once */
+};
+
+#endif /* VB_POLICY_PARSER_H */
