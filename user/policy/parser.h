@@ -89,4 +89,20 @@ struct parser {
 	struct token tok[3];		/* keyword, value, option: all a line needs at once */
 };
 
+/* diag.c */
+/* One message into d ("FILE: error: TEXT" when line is 0); -ENOMEM, or 0 even when only counted. */
+int diag_add(struct vb_diag *d, bool warning, const char *file, unsigned int line,
+	     unsigned int col, const char *text);
+/* An error refuses the policy. */
+__attribute__((format(printf, 4, 5)))
+void error_at(struct parser *ps, unsigned int line, unsigned int col, const char *fmt, ...);
+/* The policy is still accepted: a warning names a rule that can never decide anything. */
+__attribute__((format(printf, 4, 5)))
+void warning_at(struct parser *ps, unsigned int line, unsigned int col, const char *fmt, ...);
+/* This parse's messages in line and column order. */
+void sort_diags(struct parser *ps);
+/* User text as a message may quote it; the result lives in ps->show[slot] (slot 0 to 2). */
+const char *show(struct parser *ps, int slot, const char *s, size_t len);
+const char *show_tok(struct parser *ps, int slot, const struct token *t);
+
 #endif /* VB_POLICY_PARSER_H */

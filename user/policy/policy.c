@@ -12,7 +12,6 @@
 #endif
 #include <errno.h>
 #include <fcntl.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,7 +28,6 @@
 #include "policy/parser.h"
 #include "util/readfile.h"
 #include "util/fnv.h"
-#include "util/msg.h"
 #include "identify/certfile.h"
 #include "identify/dn.h"
 #include "identify/evidence.h"
@@ -37,83 +35,6 @@
 static const char id_help[] = "use 1 to 63 of A-Z a-z 0-9 _ . -";
 static const char too_large_msg[] = "policy is larger than the limit of 67108864 bytes";
 _Static_assert(VB_POLICY_MAX_SIZE == 67108864, "too_large_msg states the limit");
-
-static int diag_add(struct vb_diag *d, bool warning, const char *file, unsigned int line,
-		    unsigned int col, const char *text)
-{
-	const char *sev = warning ? "warning" : "error";
-	char *msg;
-	int ret;
-
-	if (!d)
-		return 0;
-	d->n_total++;
-	if (!warning)
-		d->n_errors++;
-	if (d->n >= VB_DIAG_MAX)
-		return 0;
-	if (line)
-		ret = asprintf(&msg, "%s:%u:%u: %s: %s", file, line, col, sev, text);
-	else
-		ret = asprintf(&msg, "%s: %s: %s", file, sev, text);
-	if (ret < 0)
-		return -ENOMEM;
-	d->warning[d->n] = warning;
-	d->msgs[d->n++] = msg;
-	return 0;
-}
-
-static void vreport_at(struct parser *ps, bool warning, unsigned int line, unsigned int col,
-		       const char *fmt, va_list ap)
-{
-	struct vb_diag *d = ps->diag;
-	char text[MSG_MAX];
-	size_t kept;
-
-	if (!warning)
-		ps->n_errors++;
-	if (!d)
-		return;
-	/* A binary file is millions of errors: don't format those nobody will see. */
-	if (d->n >= VB_DIAG_MAX) {
-		d->n_total++;
-		if (!warning)
-			d->n_errors++;
-		return;
-	}
-	vsnprintf(text, sizeof(text), fmt, ap);
-	kept = d->n;
-	if (diag_add(d, warning, ps->name, line, col, text)) {
-		ps->oom = true;
-		return;
-	}
-	if (d->n > kept) {
-		ps->diag_pos[kept - ps->diag_first][0] = line;
-		ps->diag_pos[kept - ps->diag_first][1] = col;
-	}
-}
-
-__attribute__((format(printf, 4, 5)))
-static void error_at(struct parser *ps, unsigned int line, unsigned int col, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vreport_at(ps, false, line, col, fmt, ap);
-	va_end(ap);
-}
-
-/* The policy is still accepted: a warning names a rule that can never decide anything. */
-__attribute__((format(printf, 4, 5)))
-static void warning_at(struct parser *ps, unsigned int line, unsigned int col, const char *fmt,
-		       ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vreport_at(ps, true, line, col, fmt, ap);
-	va_end(ap);
-}
 
 /* The kernel's rule maps have fixed sizes: a policy they cannot hold is refused here, where
  * policy staff see it, not at load time on every host. */
@@ -131,78 +52,6 @@ static void check_limits(struct parser *ps, const struct vb_policy *pol)
 			error_at(ps, r->line, r->col, "too many path rules (the limit is %u)",
 				 VB_MAX_PATH_RULES);
 	}
-}
-
-/*
- * Messages are produced in reading order except those only known at the end of a block or of
- * the file ("has no rules", "missing version"); users read them top to bottom, so sort.
- */
-static void sort_diags(struct parser *ps)
-{
-	struct vb_diag *d = ps->diag;
-	size_t n, i, j;
-
-	if (!d)
-		return;
-	n = d->n - ps->diag_first;
-	for (i = 1; i < n; i++) {
-		char *msg = d->msgs[ps->diag_first + i];
-		bool warning = d->warning[ps->diag_first + i];
-		unsigned int line = ps->diag_pos[i][0], col = ps->diag_pos[i][1];
-
-		for (j = i; j > 0; j--) {
-			unsigned int pl = ps->diag_pos[j - 1][0], pc = ps->diag_pos[j - 1][1];
-
-			if (pl < line || (pl == line && pc <= col))
-				break;
-			d->msgs[ps->diag_first + j] = d->msgs[ps->diag_first + j - 1];
-			d->warning[ps->diag_first + j] = d->warning[ps->diag_first + j - 1];
-			ps->diag_pos[j][0] = pl;
-			ps->diag_pos[j][1] = pc;
-		}
-		d->msgs[ps->diag_first + j] = msg;
-		d->warning[ps->diag_first + j] = warning;
-		ps->diag_pos[j][0] = line;
-		ps->diag_pos[j][1] = col;
-	}
-}
-
-/* C0 controls, DEL, and both bytes of a C1 control in UTF-8 (0xc2 0x80..0x9f). */
-static bool is_control(const unsigned char *s, size_t i, size_t len)
-{
-	if (s[i] < 0x20 || s[i] == 0x7f)
-		return true;
-	if (s[i] == 0xc2 && i + 1 < len && s[i + 1] >= 0x80 && s[i + 1] <= 0x9f)
-		return true;
-	return i > 0 && s[i - 1] == 0xc2 && s[i] >= 0x80 && s[i] <= 0x9f;
-}
-
-/*
- * User text for a message: cut short, and control characters escaped so that a policy cannot
- * drive the terminal showing the message (some terminals act on U+009B, a C1 CSI, too).
- */
-static const char *show(struct parser *ps, int slot, const char *s, size_t len)
-{
-	const unsigned char *u = (const unsigned char *)s;
-	char *out = ps->show[slot];
-	size_t i, o = 0;
-
-	for (i = 0; i < len && i < SHOW_MAX; i++) {
-		if (is_control(u, i, len))
-			o += snprintf(out + o, SHOW_BUF - o, "\\x%02x", u[i]);
-		else
-			out[o++] = u[i];
-	}
-	if (i < len)
-		memcpy(out + o, "...", 4);
-	else
-		out[o] = '\0';
-	return out;
-}
-
-static const char *show_tok(struct parser *ps, int slot, const struct token *t)
-{
-	return show(ps, slot, t->s, t->len);
 }
 
 static bool tok_is(const struct token *t, const char *word)
@@ -1490,31 +1339,4 @@ const char *vb_mode_name(uint8_t mode)
 		return "audit";
 	}
 	return "unknown";
-}
-
-void vb_diag_print(const struct vb_diag *d, const char *name, FILE *f)
-{
-	for (size_t i = 0; i < d->n; i++)
-		fprintf(f, "%s\n", d->msgs[i]);
-	if (d->n_total > d->n)
-		fprintf(f, "%s: %zu more messages not shown\n", name, d->n_total - d->n);
-}
-
-void vb_diag_log(const struct vb_diag *d, const char *name)
-{
-	for (size_t i = 0; i < d->n; i++)
-		vb_msg(d->warning[i] ? LOG_WARNING : LOG_ERR, "%s", d->msgs[i]);
-	if (d->n_total > d->n)
-		vb_err("%s: %zu more messages not shown", name, d->n_total - d->n);
-}
-
-void vb_diag_free(struct vb_diag *d)
-{
-	size_t i;
-
-	if (!d)
-		return;
-	for (i = 0; i < d->n; i++)
-		free(d->msgs[i]);
-	memset(d, 0, sizeof(*d));
 }
