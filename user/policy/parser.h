@@ -53,6 +53,7 @@ struct token {
 };
 
 struct lexer {
+	const char *next, *end;		/* the text not yet cut into lines */
 	const char *line;		/* without the line end */
 	size_t len;
 	size_t pos;
@@ -88,6 +89,20 @@ struct parser {
 	char show[3][SHOW_BUF];
 	struct token tok[3];		/* keyword, value, option: all a line needs at once */
 };
+
+/* lexer.c */
+extern const char id_help[];		/* what valid_id() takes, for messages */
+/* Moves lx to the next line that can be read (too long or NUL bytes: reported, skipped);
+ * false at the end of the text. */
+bool next_line(struct parser *ps, struct lexer *lx);
+/* Returns 1 with a token, 0 at the end of the line or at a comment, -1 after reporting an error. */
+int next_token(struct parser *ps, struct lexer *lx, struct token *t);
+/* A line's value is complete: anything further is a mistake worth pointing at. */
+void expect_end(struct parser *ps, struct lexer *lx, const char *after);
+bool tok_is(const struct token *t, const char *word);
+bool valid_id(const char *s, size_t len);	/* a vendor or rule id */
+int hex_value(char c);				/* 0 to 15, or -1 */
+int mode_value(const struct token *t);		/* VB_MODE_ENFORCE, VB_MODE_AUDIT, or -1 */
 
 /* diag.c */
 /* One message into d ("FILE: error: TEXT" when line is 0); -ENOMEM, or 0 even when only counted. */

@@ -32,7 +32,6 @@
 #include "identify/dn.h"
 #include "identify/evidence.h"
 
-static const char id_help[] = "use 1 to 63 of A-Z a-z 0-9 _ . -";
 static const char too_large_msg[] = "policy is larger than the limit of 67108864 bytes";
 _Static_assert(VB_POLICY_MAX_SIZE == 67108864, "too_large_msg states the limit");
 
@@ -52,87 +51,6 @@ static void check_limits(struct parser *ps, const struct vb_policy *pol)
 			error_at(ps, r->line, r->col, "too many path rules (the limit is %u)",
 				 VB_MAX_PATH_RULES);
 	}
-}
-
-static bool tok_is(const struct token *t, const char *word)
-{
-	size_t n = strlen(word);
-
-	return t->len == n && !memcmp(t->s, word, n);
-}
-
-static bool is_blank(char c)
-{
-	return c == ' ' || c == '\t';
-}
-
-/* Returns 1 with a token, 0 at the end of the line or at a comment, -1 after reporting an error. */
-static int next_token(struct parser *ps, struct lexer *lx, struct token *t)
-{
-	size_t start, n = 0;
-
-	while (lx->pos < lx->len && is_blank(lx->line[lx->pos]))
-		lx->pos++;
-	/* Only reached at the start of a token, i.e. after a blank or at the line start. */
-	if (lx->pos == lx->len || lx->line[lx->pos] == '#')
-		return 0;
-	start = lx->pos;
-	t->col = start + 1;
-	if (lx->line[start] != '"') {
-		while (lx->pos < lx->len && !is_blank(lx->line[lx->pos]))
-			lx->pos++;
-		t->s = lx->line + start;
-		t->len = lx->pos - start;
-		t->quoted = false;
-		return 1;
-	}
-
-	lx->pos++;
-	for (;;) {
-		char c;
-
-		if (lx->pos == lx->len)
-			goto unterminated;
-		c = lx->line[lx->pos++];
-		if (c == '"')
-			break;
-		if (c == '\\') {
-			if (lx->pos == lx->len)
-				goto unterminated;
-			c = lx->line[lx->pos];
-			if (c != '"' && c != '\\') {
-				error_at(ps, lx->lineno, lx->pos,
-					 "unknown escape '\\%s' in quoted string (only \\\" and \\\\ are allowed)",
-					 show(ps, 0, &c, 1));
-				return -1;
-			}
-			lx->pos++;
-		}
-		/* n < lx->len <= VB_POLICY_MAX_LINE: the opening quote is not copied. */
-		t->buf[n++] = c;
-	}
-	if (lx->pos < lx->len && !is_blank(lx->line[lx->pos])) {
-		error_at(ps, lx->lineno, lx->pos + 1, "missing space after the closing quote");
-		return -1;
-	}
-	t->s = t->buf;
-	t->len = n;
-	t->quoted = true;
-	return 1;
-
-unterminated:
-	error_at(ps, lx->lineno, start + 1, "unterminated quoted string");
-	return -1;
-}
-
-/* A line's value is complete: anything further is a mistake worth pointing at. */
-static void expect_end(struct parser *ps, struct lexer *lx, const char *after)
-{
-	struct token *t = &ps->tok[2];
-
-	if (next_token(ps, lx, t) == 1)
-		error_at(ps, lx->lineno, t->col, "unexpected '%s' after %s", show_tok(ps, 0, t),
-			 after);
 }
 
 static int grow(void **arr, size_t *cap, size_t n, size_t size)
@@ -239,42 +157,6 @@ static void index_add_or_oom(struct parser *ps, enum index_kind kind, size_t ele
 {
 	if (index_add(ps, kind, elem))
 		ps->oom = true;
-}
-
-static bool valid_id(const char *s, size_t len)
-{
-	size_t i;
-
-	if (len < 1 || len > VB_ID_MAX - 1)
-		return false;
-	for (i = 0; i < len; i++) {
-		char c = s[i];
-
-		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-		      c == '_' || c == '.' || c == '-'))
-			return false;
-	}
-	return true;
-}
-
-static int hex_value(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-static int mode_value(const struct token *t)
-{
-	if (tok_is(t, "enforce"))
-		return VB_MODE_ENFORCE;
-	if (tok_is(t, "audit"))
-		return VB_MODE_AUDIT;
-	return -1;
 }
 
 static bool in_vendor(const struct parser *ps)
@@ -1057,30 +939,10 @@ static void parse_line(struct parser *ps, struct lexer *lx)
 
 static void parse_text(struct parser *ps, const char *buf, size_t len)
 {
-	const char *p = buf, *end = buf + len;
-	struct lexer lx = { 0 };
+	struct lexer lx = { .next = buf, .end = buf + len };
 
-	while (p < end && !ps->oom) {
-		const char *nl = memchr(p, '\n', end - p);
-		size_t n = (nl ? nl : end) - p;
-		const char *nul;
-
-		lx.lineno++;
-		if (n && p[n - 1] == '\r')
-			n--;
-		if (n > VB_POLICY_MAX_LINE) {
-			error_at(ps, lx.lineno, VB_POLICY_MAX_LINE + 1,
-				 "line is %zu bytes long (the limit is %d)", n, VB_POLICY_MAX_LINE);
-		} else if ((nul = memchr(p, '\0', n))) {
-			error_at(ps, lx.lineno, nul - p + 1, "NUL byte in policy text");
-		} else {
-			lx.line = p;
-			lx.len = n;
-			lx.pos = 0;
-			parse_line(ps, &lx);
-		}
-		p = nl ? nl + 1 : end;
-	}
+	while (!ps->oom && next_line(ps, &lx))
+		parse_line(ps, &lx);
 	if (ps->oom)
 		return;
 	close_vendor(ps);
