@@ -104,6 +104,13 @@ bool valid_id(const char *s, size_t len);	/* a vendor or rule id */
 int hex_value(char c);				/* 0 to 15, or -1 */
 int mode_value(const struct token *t);		/* VB_MODE_ENFORCE, VB_MODE_AUDIT, or -1 */
 
+/* index.c */
+/* Returns the element number + 1 of an equal key, or 0. */
+size_t index_find(const struct parser *ps, enum index_kind kind, const void *key, size_t len);
+/* Element elem (of rules[] or vendors[]) is now in the index; sets ps->oom if it cannot be. */
+void index_add_or_oom(struct parser *ps, enum index_kind kind, size_t elem);
+void index_free(struct parser *ps);
+
 /* diag.c */
 /* One message into d ("FILE: error: TEXT" when line is 0); -ENOMEM, or 0 even when only counted. */
 int diag_add(struct vb_diag *d, bool warning, const char *file, unsigned int line,
