@@ -90,6 +90,17 @@ struct parser {
 	struct token tok[3];		/* keyword, value, option: all a line needs at once */
 };
 
+/* The word for each field of each rule kind: "signer skid", "package name", ... */
+struct rule_field {
+	enum vb_rule_kind kind;
+	enum vb_rule_field field;
+	const char *word;
+};
+
+/* describe.c */
+extern const struct rule_field rule_fields[];
+extern const size_t n_rule_fields;
+
 /* lexer.c */
 extern const char id_help[];		/* what valid_id() takes, for messages */
 /* Moves lx to the next line that can be read (too long or NUL bytes: reported, skipped);

@@ -423,22 +423,6 @@ static const char *const rule_usage[] = {
 	[VB_RULE_MODULE] = "module name NAME",
 };
 
-static const struct {
-	enum vb_rule_kind kind;
-	enum vb_rule_field field;
-	const char *word;
-} fields[] = {
-	{ VB_RULE_SIGNER, VB_FIELD_SUBJECT, "subject" },
-	{ VB_RULE_SIGNER, VB_FIELD_ISSUER_SERIAL, "issuer" },
-	{ VB_RULE_SIGNER, VB_FIELD_SKID, "skid" },
-	{ VB_RULE_SIGNER, VB_FIELD_TBS, "tbs" },
-	{ VB_RULE_PACKAGE, VB_FIELD_NAME, "name" },
-	{ VB_RULE_PACKAGE, VB_FIELD_MAINTAINER, "maintainer" },
-	{ VB_RULE_PACKAGE, VB_FIELD_VENDOR, "vendor" },
-	{ VB_RULE_PACKAGE, VB_FIELD_KEY, "key" },
-	{ VB_RULE_MODULE, VB_FIELD_NAME, "name" },
-};
-
 static char *tok_dup(const struct token *t)
 {
 	return strndup(t->s, t->len);
@@ -610,26 +594,26 @@ static bool parse_identity(struct parser *ps, struct lexer *lx, struct vb_rule *
 
 	if (r->kind == VB_RULE_CERT)
 		return parse_cert(ps, line, t, r);
-	for (i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
-		if (fields[i].kind != r->kind)
+	for (i = 0; i < n_rule_fields; i++) {
+		if (rule_fields[i].kind != r->kind)
 			continue;
-		if (tok_is(t, fields[i].word))
+		if (tok_is(t, rule_fields[i].word))
 			break;
 		snprintf(known + strlen(known), sizeof(known) - strlen(known), "%s%s",
-			 known[0] ? ", " : "", fields[i].word);
+			 known[0] ? ", " : "", rule_fields[i].word);
 	}
-	if (i == sizeof(fields) / sizeof(fields[0])) {
+	if (i == n_rule_fields) {
 		error_at(ps, line, t->col, "unknown %s attribute '%s' (known: %s)", kind_name,
 			 show_tok(ps, 0, t), known);
 		lx->pos = lx->len;	/* the rest would only be misread as options */
 		return false;
 	}
-	r->field = fields[i].field;
+	r->field = rule_fields[i].field;
 	ret = next_token(ps, lx, v);
 	if (ret <= 0) {
 		if (!ret)
 			error_at(ps, line, t->col, "'%s %s' needs a value: %s", kind_name,
-				 fields[i].word, rule_usage[r->kind]);
+				 rule_fields[i].word, rule_usage[r->kind]);
 		return false;
 	}
 	switch (r->field) {
@@ -669,7 +653,7 @@ static bool parse_identity(struct parser *ps, struct lexer *lx, struct vb_rule *
 	default:
 		if (!v->len || v->len > VB_FIELD_MAX - 1) {
 			error_at(ps, line, v->col, "%s %s must be 1 to %d bytes", kind_name,
-				 fields[i].word, VB_FIELD_MAX - 1);
+				 rule_fields[i].word, VB_FIELD_MAX - 1);
 			return false;
 		}
 		/* Like path '/': a glob of nothing but wildcards names every package there is. */
@@ -677,7 +661,7 @@ static bool parse_identity(struct parser *ps, struct lexer *lx, struct vb_rule *
 		    strspn(v->s, "*?") >= v->len) {
 			error_at(ps, line, v->col,
 				 "package %s '%s' would ban every package; name the vendor's own",
-				 fields[i].word, show_tok(ps, 0, v));
+				 rule_fields[i].word, show_tok(ps, 0, v));
 			return false;
 		}
 		r->value = tok_dup(v);
@@ -1035,78 +1019,4 @@ void vb_policy_free(struct vb_policy *p)
 	free(p->vendors);
 	free(p->rules);
 	free(p);
-}
-
-const struct vb_vendor *vb_rule_vendor(const struct vb_policy *p, const struct vb_rule *r)
-{
-	if (!p || !r || r->vendor_idx >= p->n_vendors)
-		return NULL;
-	return &p->vendors[r->vendor_idx];
-}
-
-const char *vb_rule_kind_name(enum vb_rule_kind kind)
-{
-	switch (kind) {
-	case VB_RULE_SHA256:
-		return "sha256";
-	case VB_RULE_PATH:
-		return "path";
-	case VB_RULE_SIGNER:
-		return "signer";
-	case VB_RULE_CERT:
-		return "cert";
-	case VB_RULE_PACKAGE:
-		return "package";
-	case VB_RULE_MODULE:
-		return "module";
-	}
-	return "unknown";
-}
-
-const char *vb_rule_field_name(enum vb_rule_field field)
-{
-	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
-		if (fields[i].field == field)
-			return fields[i].word;
-	return "";
-}
-
-void vb_rule_describe(const struct vb_rule *r, char *buf, size_t len)
-{
-	char hex[65];
-
-	switch (r->kind) {
-	case VB_RULE_SHA256:
-		vb_hex(r->sha256, 32, hex);
-		snprintf(buf, len, "sha256 %s", hex);
-		break;
-	case VB_RULE_PATH:
-		snprintf(buf, len, "path %s", r->path);
-		break;
-	case VB_RULE_CERT:
-		snprintf(buf, len, "cert %s", r->value ? r->value : "");
-		break;
-	case VB_RULE_SIGNER:
-		if (r->field == VB_FIELD_ISSUER_SERIAL && r->ident) {
-			snprintf(buf, len, "signer issuer \"%s\" serial %s", r->value, r->ident->serial);
-			break;
-		}
-		/* fall through */
-	default:
-		snprintf(buf, len, "%s %s %s%s%s", vb_rule_kind_name(r->kind),
-			 vb_rule_field_name(r->field), r->field == VB_FIELD_SUBJECT ? "\"" : "",
-			 r->value ? r->value : "", r->field == VB_FIELD_SUBJECT ? "\"" : "");
-		break;
-	}
-}
-
-const char *vb_mode_name(uint8_t mode)
-{
-	switch (mode) {
-	case VB_MODE_ENFORCE:
-		return "enforce";
-	case VB_MODE_AUDIT:
-		return "audit";
-	}
-	return "unknown";
 }
