@@ -122,6 +122,9 @@ size_t index_find(const struct parser *ps, enum index_kind kind, const void *key
 void index_add_or_oom(struct parser *ps, enum index_kind kind, size_t elem);
 void index_free(struct parser *ps);
 
+/* checks.c: after the last line, the checks that need every rule. */
+void check_policy(struct parser *ps);
+
 /* diag.c */
 /* One message into d ("FILE: error: TEXT" when line is 0); -ENOMEM, or 0 even when only counted. */
 int diag_add(struct vb_diag *d, bool warning, const char *file, unsigned int line,

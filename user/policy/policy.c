@@ -34,24 +34,6 @@
 static const char too_large_msg[] = "policy is larger than the limit of 67108864 bytes";
 _Static_assert(VB_POLICY_MAX_SIZE == 67108864, "too_large_msg states the limit");
 
-/* The kernel's rule maps have fixed sizes: a policy they cannot hold is refused here, where
- * policy staff see it, not at load time on every host. */
-static void check_limits(struct parser *ps, const struct vb_policy *pol)
-{
-	size_t n_hash = 0, n_path = 0;
-
-	for (size_t i = 0; i < pol->n_rules; i++) {
-		const struct vb_rule *r = &pol->rules[i];
-
-		if (r->kind == VB_RULE_SHA256 && ++n_hash == VB_MAX_HASH_RULES + 1)
-			error_at(ps, r->line, r->col, "too many sha256 rules (the limit is %u)",
-				 VB_MAX_HASH_RULES);
-		if (r->kind == VB_RULE_PATH && ++n_path == VB_MAX_PATH_RULES + 1)
-			error_at(ps, r->line, r->col, "too many path rules (the limit is %u)",
-				 VB_MAX_PATH_RULES);
-	}
-}
-
 static int grow(void **arr, size_t *cap, size_t n, size_t size)
 {
 	size_t new_cap;
@@ -843,57 +825,6 @@ static void parse_text(struct parser *ps, const char *buf, size_t len)
 		error_at(ps, 1, 1, "missing 'version' line (it must come before the first vendor)");
 }
 
-/* The mode a rule will have once resolve_modes() ran; usable while the parse is going on. */
-static uint8_t effective_mode(const struct vb_policy *pol, const struct vb_rule *r)
-{
-	if (r->mode != VB_MODE_UNSET)
-		return r->mode;
-	if (pol->vendors[r->vendor_idx].mode != VB_MODE_UNSET)
-		return pol->vendors[r->vendor_idx].mode;
-	return pol->mode;
-}
-
-/*
- * The kernel decides a file by the longest prefix rule above it (an exact rule first). A rule
- * whose nearest covering prefix has the same vendor and mode therefore changes no verdict and no
- * denial record's vendor: it only makes staff believe it matters. Under another vendor's or
- * mode's prefix the inner rule does decide for its files, so it is left alone.
- */
-static void check_shadowed(struct parser *ps)
-{
-	const struct vb_policy *pol = ps->pol;
-	size_t i, len, first = 0;
-
-	for (i = 0; i < pol->n_rules && !ps->oom; i++) {
-		const struct vb_rule *r = &pol->rules[i], *o;
-
-		/* A path that failed its checks is empty; a duplicate already has an error. */
-		if (r->kind != VB_RULE_PATH || r->path[0] != '/' ||
-		    index_find(ps, IDX_PATH, r->path, strlen(r->path)) != i + 1)
-			continue;
-		len = strlen(r->path) - 1;	/* proper prefixes only: not the rule itself */
-		while (len > 1) {
-			while (len > 1 && r->path[len - 1] != '/')
-				len--;
-			if (len <= 1)
-				break;
-			first = index_find(ps, IDX_PATH, r->path, len);
-			if (first)
-				break;
-			len--;
-		}
-		if (len <= 1)
-			continue;
-		o = &pol->rules[first - 1];
-		if (o->vendor_idx != r->vendor_idx ||
-		    effective_mode(pol, o) != effective_mode(pol, r))
-			continue;
-		warning_at(ps, r->line, r->col, "path '%s' is already covered by 'path %s' (line %u)",
-			   show(ps, 0, r->path, strlen(r->path)),
-			   show(ps, 1, o->path, strlen(o->path)), o->line);
-	}
-}
-
 /* Every vendor and rule gets a concrete mode, so nobody downstream deals with inheritance. */
 static void resolve_modes(struct vb_policy *pol)
 {
@@ -947,8 +878,7 @@ int vb_policy_parse(const char *name, const char *buf, size_t len, struct vb_pol
 			goto out;
 		}
 		parse_text(ps, buf, len);
-		check_limits(ps, pol);
-		check_shadowed(ps);
+		check_policy(ps);
 	}
 	sort_diags(ps);
 
