@@ -122,6 +122,18 @@ size_t index_find(const struct parser *ps, enum index_kind kind, const void *key
 void index_add_or_oom(struct parser *ps, enum index_kind kind, size_t elem);
 void index_free(struct parser *ps);
 
+/* How each kind of rule is written, for messages. */
+extern const char *const rule_usage[];
+
+/*
+ * identity.c: the value of a signer, package or module rule (t is its field word, the rest is
+ * read from lx), and of a cert rule (t names the file). They fill r and return whether it can
+ * be used; a value that cannot has had its error reported.
+ */
+bool identity_value(struct parser *ps, struct lexer *lx, struct vb_rule *r,
+		    const struct token *t);
+bool cert_value(struct parser *ps, struct lexer *lx, struct vb_rule *r, const struct token *t);
+
 /* checks.c: after the last line, the checks that need every rule. */
 void check_policy(struct parser *ps);
 
