@@ -164,7 +164,7 @@ static bool parse_issuer_serial(struct parser *ps, struct lexer *lx, struct vb_r
 	if (ret <= 0) {
 		if (!ret)
 			error_at(ps, lx->lineno, col, "'signer issuer' needs a serial: %s",
-				 rule_usage[VB_RULE_SIGNER]);
+				 rule_syntax[VB_RULE_SIGNER].usage);
 		return false;
 	}
 	if (!parse_hex_id(ps, lx->lineno, hex, "serial", 1, 20, true, r->ident->serial))
@@ -272,7 +272,7 @@ bool identity_value(struct parser *ps, struct lexer *lx, struct vb_rule *r,
 	if (ret <= 0) {
 		if (!ret)
 			error_at(ps, lx->lineno, t->col, "'%s %s' needs a value: %s",
-				 vb_rule_kind_name(r->kind), f->word, rule_usage[r->kind]);
+				 vb_rule_kind_name(r->kind), f->word, rule_syntax[r->kind].usage);
 		return false;
 	}
 	switch (r->field) {

@@ -97,6 +97,33 @@ struct rule_field {
 	const char *word;
 };
 
+static inline bool in_vendor(const struct parser *ps)
+{
+	return ps->pol->n_vendors > 0;
+}
+
+/* parse.c */
+/* Room in *arr (of *cap elements of size bytes) for element n; 0 or -ENOMEM. */
+int grow_array(void **arr, size_t *cap, size_t n, size_t size);
+
+/*
+ * rule.c: one handler per rule keyword, reading the rest of the line (kw is the keyword), and
+ * each kind's syntax. A value reader fills r from t and what follows it in lx, and returns
+ * whether r can be used; a value that cannot has had its error reported.
+ */
+void parse_sha256(struct parser *ps, struct lexer *lx, const struct token *kw);
+void parse_path(struct parser *ps, struct lexer *lx, const struct token *kw);
+void parse_signer(struct parser *ps, struct lexer *lx, const struct token *kw);
+void parse_cert(struct parser *ps, struct lexer *lx, const struct token *kw);
+void parse_package(struct parser *ps, struct lexer *lx, const struct token *kw);
+void parse_module(struct parser *ps, struct lexer *lx, const struct token *kw);
+
+struct rule_syntax {
+	const char *usage;		/* how the kind is written, for messages */
+	bool (*value)(struct parser *ps, struct lexer *lx, struct vb_rule *r, const struct token *t);
+};
+extern const struct rule_syntax rule_syntax[];
+
 /* describe.c */
 extern const struct rule_field rule_fields[];
 extern const size_t n_rule_fields;
@@ -122,14 +149,8 @@ size_t index_find(const struct parser *ps, enum index_kind kind, const void *key
 void index_add_or_oom(struct parser *ps, enum index_kind kind, size_t elem);
 void index_free(struct parser *ps);
 
-/* How each kind of rule is written, for messages. */
-extern const char *const rule_usage[];
-
-/*
- * identity.c: the value of a signer, package or module rule (t is its field word, the rest is
- * read from lx), and of a cert rule (t names the file). They fill r and return whether it can
- * be used; a value that cannot has had its error reported.
- */
+/* identity.c: value readers for signer, package and module rules (t is the field word, the
+ * value follows in lx), and for cert rules (t names the file). */
 bool identity_value(struct parser *ps, struct lexer *lx, struct vb_rule *r,
 		    const struct token *t);
 bool cert_value(struct parser *ps, struct lexer *lx, struct vb_rule *r, const struct token *t);

@@ -34,7 +34,7 @@
 static const char too_large_msg[] = "policy is larger than the limit of 67108864 bytes";
 _Static_assert(VB_POLICY_MAX_SIZE == 67108864, "too_large_msg states the limit");
 
-static int grow(void **arr, size_t *cap, size_t n, size_t size)
+int grow_array(void **arr, size_t *cap, size_t n, size_t size)
 {
 	size_t new_cap;
 	void *p;
@@ -48,11 +48,6 @@ static int grow(void **arr, size_t *cap, size_t n, size_t size)
 	*arr = p;
 	*cap = new_cap;
 	return 0;
-}
-
-static bool in_vendor(const struct parser *ps)
-{
-	return ps->pol->n_vendors > 0;
 }
 
 static void parse_version(struct parser *ps, struct lexer *lx, const struct token *kw)
@@ -170,8 +165,8 @@ static void parse_vendor(struct parser *ps, struct lexer *lx, const struct token
 	int ret;
 
 	close_vendor(ps);
-	if (grow((void **)&pol->vendors, &ps->cap_vendors, pol->n_vendors, sizeof(*v)) ||
-	    grow((void **)&ps->vstate, &ps->cap_vstate, pol->n_vendors, sizeof(*vs))) {
+	if (grow_array((void **)&pol->vendors, &ps->cap_vendors, pol->n_vendors, sizeof(*v)) ||
+	    grow_array((void **)&ps->vstate, &ps->cap_vstate, pol->n_vendors, sizeof(*vs))) {
 		ps->oom = true;
 		return;
 	}
@@ -242,168 +237,7 @@ static void parse_vendor(struct parser *ps, struct lexer *lx, const struct token
 	expect_end(ps, lx, "the vendor name");
 }
 
-static bool parse_sha256(struct parser *ps, unsigned int line, const struct token *t,
-			 uint8_t out[32])
-{
-	size_t i;
-
-	for (i = 0; i < t->len; i++) {
-		if (hex_value(t->s[i]) < 0) {
-			error_at(ps, line, t->col,
-				 "sha256 must be 64 hex digits ('%s' at character %zu is not one)",
-				 show(ps, 0, &t->s[i], 1), i + 1);
-			return false;
-		}
-	}
-	if (t->len != 64) {
-		error_at(ps, line, t->col, "sha256 must be 64 hex digits (this one has %zu)",
-			 t->len);
-		return false;
-	}
-	for (i = 0; i < 32; i++)
-		out[i] = hex_value(t->s[2 * i]) << 4 | hex_value(t->s[2 * i + 1]);
-	return true;
-}
-
-static bool has_dot_component(const char *s, size_t n)
-{
-	return memmem(s, n, "/./", 3) || memmem(s, n, "/../", 4) ||
-	       (n >= 2 && !memcmp(s + n - 2, "/.", 2)) || (n >= 3 && !memcmp(s + n - 3, "/..", 3));
-}
-
-/*
- * The kernel matches the path it gets from d_path(): absolute, normalised, at most 255 bytes
- * (its map key is 256 with the NUL). A rule it can never see would ban nothing, silently.
- */
-static bool parse_path(struct parser *ps, unsigned int line, const struct token *t,
-		       char out[VB_RULE_PATH_MAX + 1])
-{
-	const char *s = t->s;
-	size_t n = t->len;
-
-	if (!n || s[0] != '/')
-		error_at(ps, line, t->col, "path '%s' is not absolute (it must start with '/')",
-			 show_tok(ps, 0, t));
-	else if (n == 1)
-		error_at(ps, line, t->col,
-			 "path '/' would ban every program on the system; list the vendor's own directories instead");
-	else if (n > VB_RULE_PATH_MAX)
-		error_at(ps, line, t->col, "path is %zu bytes long (the limit is %d)", n,
-			 VB_RULE_PATH_MAX);
-	else if (memchr(s, '\0', n))
-		error_at(ps, line, t->col, "path contains a NUL byte");
-	else if (memmem(s, n, "//", 2))
-		error_at(ps, line, t->col, "path '%s' contains '//'", show_tok(ps, 0, t));
-	else if (has_dot_component(s, n))
-		error_at(ps, line, t->col,
-			 "path '%s' has a '.' or '..' component (write the real path)",
-			 show_tok(ps, 0, t));
-	else {
-		memcpy(out, s, n);
-		out[n] = '\0';
-		return true;
-	}
-	return false;
-}
-
-/* Options after a rule's value: "audit", "enforce", "id=TOKEN". Sets *id_col for an id=. */
-static void parse_rule_options(struct parser *ps, struct lexer *lx, struct vb_rule *r,
-			       unsigned int *id_col)
-{
-	struct token *t = &ps->tok[2];
-	int mode;
-
-	while (next_token(ps, lx, t) > 0) {
-		mode = mode_value(t);
-		if (mode >= 0) {
-			if (r->mode != VB_MODE_UNSET)
-				error_at(ps, lx->lineno, t->col, "mode given twice on this rule");
-			r->mode = mode;
-		} else if (t->len >= 3 && !memcmp(t->s, "id=", 3)) {
-			if (*id_col) {
-				error_at(ps, lx->lineno, t->col, "id given twice on this rule");
-			} else if (!valid_id(t->s + 3, t->len - 3)) {
-				error_at(ps, lx->lineno, t->col, "bad rule id '%s': %s",
-					 show(ps, 0, t->s + 3, t->len - 3), id_help);
-			} else {
-				memcpy(r->id, t->s + 3, t->len - 3);
-				r->id[t->len - 3] = '\0';
-				*id_col = t->col;
-			}
-		} else {
-			error_at(ps, lx->lineno, t->col,
-				 "unknown option '%s' (known: audit, enforce, id=ID)",
-				 show_tok(ps, 0, t));
-		}
-	}
-}
-
-/* Checks that need the rules before this one: the same hash, path or id twice. */
-static void check_rule_dups(struct parser *ps, struct vb_rule *r, bool value_ok, bool generated_id,
-			    unsigned int id_col)
-{
-	const struct vendor_state *vs = &ps->vstate[r->vendor_idx];
-	const struct vb_vendor *vendors = ps->pol->vendors;
-	const struct vb_vendor *v = &vendors[r->vendor_idx];
-	size_t elem = ps->pol->n_rules - 1;
-	const struct vb_rule *o;
-	size_t first;
-
-	if (value_ok && r->kind == VB_RULE_SHA256) {
-		first = index_find(ps, IDX_SHA256, r->sha256, sizeof(r->sha256));
-		o = first ? &ps->pol->rules[first - 1] : NULL;
-		if (o && o->vendor_idx == r->vendor_idx)
-			error_at(ps, r->line, r->col,
-				 "duplicate sha256 in vendor '%s' (first on line %u)", v->id,
-				 o->line);
-		else if (o)
-			error_at(ps, r->line, r->col,
-				 "sha256 is already listed under vendor '%s' (line %u); it cannot also be listed under vendor '%s'",
-				 vendors[o->vendor_idx].id, o->line, v->id);
-		else
-			index_add_or_oom(ps, IDX_SHA256, elem);
-	} else if (value_ok && r->kind == VB_RULE_PATH) {
-		/* Across vendors too: the kernel's path map holds one rule per path. */
-		first = index_find(ps, IDX_PATH, r->path, strlen(r->path));
-		o = first ? &ps->pol->rules[first - 1] : NULL;
-		if (o && o->vendor_idx == r->vendor_idx)
-			error_at(ps, r->line, r->col,
-				 "duplicate path '%s' in vendor '%s' (first on line %u)",
-				 show(ps, 0, r->path, strlen(r->path)), v->id, o->line);
-		else if (o)
-			error_at(ps, r->line, r->col,
-				 "path '%s' is already listed under vendor '%s' (line %u); it cannot also be listed under vendor '%s'",
-				 show(ps, 0, r->path, strlen(r->path)), vendors[o->vendor_idx].id,
-				 o->line, v->id);
-		else
-			index_add_or_oom(ps, IDX_PATH, elem);
-	}
-
-	/* A duplicate vendor's generated ids collide with the first one's; one error will do. */
-	if (!r->id[0] || (generated_id && vs->dup_id))
-		return;
-	first = index_find(ps, IDX_RULE_ID, r->id, strlen(r->id));
-	if (!first)
-		index_add_or_oom(ps, IDX_RULE_ID, elem);
-	else if (generated_id)
-		error_at(ps, r->line, r->col,
-			 "generated rule id '%s' is already used on line %u (give one of the rules another id=)",
-			 r->id, ps->pol->rules[first - 1].line);
-	else
-		error_at(ps, r->line, id_col, "duplicate rule id '%s' (first on line %u)", r->id,
-			 ps->pol->rules[first - 1].line);
-}
-
 static const char known_identities[] = "sha256, path, signer, cert, package, module, mode";
-
-const char *const rule_usage[] = {
-	[VB_RULE_SHA256] = "sha256 HEX64",
-	[VB_RULE_PATH] = "path /ABSOLUTE/PATH",
-	[VB_RULE_SIGNER] = "signer subject \"C=..,O=..\" | signer issuer \"DN\" serial HEX | signer skid HEX | signer tbs HEX64",
-	[VB_RULE_CERT] = "cert FILE.pem",
-	[VB_RULE_PACKAGE] = "package name GLOB | package maintainer GLOB | package vendor GLOB | package key HEX",
-	[VB_RULE_MODULE] = "module name NAME",
-};
 
 /* Policy-wide switches for kernel modules; both are off unless a policy turns them on. */
 static void parse_option(struct parser *ps, struct lexer *lx, const struct token *kw)
@@ -448,74 +282,6 @@ static void parse_option(struct parser *ps, struct lexer *lx, const struct token
 	expect_end(ps, lx, "the option");
 }
 
-static void parse_rule(struct parser *ps, struct lexer *lx, const struct token *kw,
-		       enum vb_rule_kind kind)
-{
-	struct token *t = &ps->tok[1];
-	struct vb_policy *pol = ps->pol;
-	const char *kind_name = vb_rule_kind_name(kind);
-	struct vendor_state *vs;
-	struct vb_vendor *v;
-	unsigned int nth, id_col = 0;
-	bool value_ok;
-	struct vb_rule *r;
-	int ret;
-
-	if (!in_vendor(ps)) {
-		error_at(ps, lx->lineno, kw->col, "'%s' rule before any 'vendor' line", kind_name);
-		return;
-	}
-	v = &pol->vendors[pol->n_vendors - 1];
-	vs = &ps->vstate[pol->n_vendors - 1];
-	vs->n_rule_lines++;
-	/* Counted before the line is checked, so "-path-3" is the block's third path line. */
-	nth = ++vs->n_kind[kind];
-
-	ret = next_token(ps, lx, t);
-	if (ret < 0)
-		return;
-	if (ret == 0) {
-		error_at(ps, lx->lineno, kw->col, "'%s' needs a value: %s", kind_name,
-			 rule_usage[kind]);
-		return;
-	}
-
-	if (grow((void **)&pol->rules, &ps->cap_rules, pol->n_rules, sizeof(*r))) {
-		ps->oom = true;
-		return;
-	}
-	/* Kept even if the line is bad: the index refers to rules by number. */
-	r = &pol->rules[pol->n_rules++];
-	memset(r, 0, sizeof(*r));
-	r->kind = kind;
-	r->vendor_idx = pol->n_vendors - 1;
-	r->mode = VB_MODE_UNSET;
-	r->line = lx->lineno;
-	r->col = t->col;
-	if (kind == VB_RULE_SHA256)
-		value_ok = parse_sha256(ps, r->line, t, r->sha256);
-	else if (kind == VB_RULE_PATH)
-		value_ok = parse_path(ps, r->line, t, r->path);
-	else if (kind == VB_RULE_CERT)
-		value_ok = cert_value(ps, lx, r, t);
-	else
-		value_ok = identity_value(ps, lx, r, t);
-	parse_rule_options(ps, lx, r, &id_col);
-
-	if (!id_col && !vs->bad_id) {
-		char gen[VB_ID_MAX + 32];
-
-		snprintf(gen, sizeof(gen), "%s-%s-%u", v->id, kind_name, nth);
-		if (strlen(gen) > VB_ID_MAX - 1) {
-			error_at(ps, r->line, r->col,
-				 "generated rule id '%s' is longer than %d bytes (shorten the vendor id or give the rule an id=)",
-				 gen, VB_ID_MAX - 1);
-		} else {
-			strcpy(r->id, gen);
-		}
-	}
-	check_rule_dups(ps, r, value_ok, !id_col, id_col);
-}
 
 
 static void parse_line(struct parser *ps, struct lexer *lx)
@@ -531,17 +297,17 @@ static void parse_line(struct parser *ps, struct lexer *lx)
 	} else if (tok_is(kw, "vendor")) {
 		parse_vendor(ps, lx, kw);
 	} else if (tok_is(kw, "sha256")) {
-		parse_rule(ps, lx, kw, VB_RULE_SHA256);
+		parse_sha256(ps, lx, kw);
 	} else if (tok_is(kw, "path")) {
-		parse_rule(ps, lx, kw, VB_RULE_PATH);
+		parse_path(ps, lx, kw);
 	} else if (tok_is(kw, "signer")) {
-		parse_rule(ps, lx, kw, VB_RULE_SIGNER);
+		parse_signer(ps, lx, kw);
 	} else if (tok_is(kw, "cert")) {
-		parse_rule(ps, lx, kw, VB_RULE_CERT);
+		parse_cert(ps, lx, kw);
 	} else if (tok_is(kw, "package")) {
-		parse_rule(ps, lx, kw, VB_RULE_PACKAGE);
+		parse_package(ps, lx, kw);
 	} else if (tok_is(kw, "module")) {
-		parse_rule(ps, lx, kw, VB_RULE_MODULE);
+		parse_module(ps, lx, kw);
 	} else if (tok_is(kw, "option")) {
 		parse_option(ps, lx, kw);
 	} else {
