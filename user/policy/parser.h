@@ -103,6 +103,8 @@ static inline bool in_vendor(const struct parser *ps)
 }
 
 /* parse.c */
+/* Every line of buf[0..len) into ps->pol, every problem into ps->diag. */
+void parse_text(struct parser *ps, const char *buf, size_t len);
 /* Room in *arr (of *cap elements of size bytes) for element n; 0 or -ENOMEM. */
 int grow_array(void **arr, size_t *cap, size_t n, size_t size);
 
