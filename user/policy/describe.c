@@ -25,7 +25,27 @@ const struct rule_field rule_fields[] = {
 	{ VB_RULE_MODULE, VB_FIELD_NAME, "name" },
 };
 
-const size_t n_rule_fields = sizeof(rule_fields) / sizeof(rule_fields[0]);
+const size_t n_rule_fields = ARRAY_SIZE(rule_fields);
+
+static const char *const kind_names[] = {
+	[VB_RULE_SHA256] = "sha256",
+	[VB_RULE_PATH] = "path",
+	[VB_RULE_SIGNER] = "signer",
+	[VB_RULE_CERT] = "cert",
+	[VB_RULE_PACKAGE] = "package",
+	[VB_RULE_MODULE] = "module",
+};
+
+static const char *const mode_names[] = {
+	[VB_MODE_ENFORCE] = "enforce",
+	[VB_MODE_AUDIT] = "audit",
+};
+
+/* Callers pass numbers straight from records and maps: one with no name is "unknown". */
+static const char *name_of(const char *const *names, size_t n, unsigned int i)
+{
+	return i < n && names[i] ? names[i] : "unknown";
+}
 
 const struct vb_vendor *vb_rule_vendor(const struct vb_policy *p, const struct vb_rule *r)
 {
@@ -36,21 +56,7 @@ const struct vb_vendor *vb_rule_vendor(const struct vb_policy *p, const struct v
 
 const char *vb_rule_kind_name(enum vb_rule_kind kind)
 {
-	switch (kind) {
-	case VB_RULE_SHA256:
-		return "sha256";
-	case VB_RULE_PATH:
-		return "path";
-	case VB_RULE_SIGNER:
-		return "signer";
-	case VB_RULE_CERT:
-		return "cert";
-	case VB_RULE_PACKAGE:
-		return "package";
-	case VB_RULE_MODULE:
-		return "module";
-	}
-	return "unknown";
+	return name_of(kind_names, ARRAY_SIZE(kind_names), kind);
 }
 
 const char *vb_rule_field_name(enum vb_rule_field field)
@@ -92,11 +98,5 @@ void vb_rule_describe(const struct vb_rule *r, char *buf, size_t len)
 
 const char *vb_mode_name(uint8_t mode)
 {
-	switch (mode) {
-	case VB_MODE_ENFORCE:
-		return "enforce";
-	case VB_MODE_AUDIT:
-		return "audit";
-	}
-	return "unknown";
+	return name_of(mode_names, ARRAY_SIZE(mode_names), mode);
 }

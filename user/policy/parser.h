@@ -20,6 +20,8 @@
 #define SHOW_BUF		(SHOW_MAX * 4 + 4)
 #define MSG_MAX			1024
 
+#define ARRAY_SIZE(a)		(sizeof(a) / sizeof((a)[0]))
+
 /*
  * Duplicate checks must stay O(1) per rule: a policy may list a million hashes. The index holds
  * element numbers (into rules[] or vendors[]), not pointers, because those arrays move when
@@ -97,6 +99,7 @@ struct rule_field {
 	const char *word;
 };
 
+/* A vendor line has been read: every line from here on is in the last vendor's block. */
 static inline bool in_vendor(const struct parser *ps)
 {
 	return ps->pol->n_vendors > 0;
