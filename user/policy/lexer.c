@@ -104,6 +104,17 @@ unterminated:
 	return -1;
 }
 
+int next_value(struct parser *ps, struct lexer *lx, const struct token *kw, struct token *t,
+	       const char *usage)
+{
+	int ret = next_token(ps, lx, t);
+
+	if (ret == 0)
+		error_at(ps, lx->lineno, kw->col, "'%.*s' needs a value: %s", (int)kw->len, kw->s,
+			 usage);
+	return ret;
+}
+
 void expect_end(struct parser *ps, struct lexer *lx, const char *after)
 {
 	struct token *t = &ps->tok[2];

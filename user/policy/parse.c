@@ -54,7 +54,6 @@ static void parse_version(struct parser *ps, struct lexer *lx, const struct toke
 {
 	struct token *t = &ps->tok[1];
 	uint64_t v;
-	int ret;
 
 	if (ps->version_line) {
 		error_at(ps, lx->lineno, kw->col, "version given twice (first on line %u)",
@@ -63,13 +62,8 @@ static void parse_version(struct parser *ps, struct lexer *lx, const struct toke
 	}
 	/* Set even if the line is bad: "missing version" on top would only add noise. */
 	ps->version_line = lx->lineno;
-	ret = next_token(ps, lx, t);
-	if (ret < 0)
+	if (next_value(ps, lx, kw, t, "version SERIAL") <= 0)
 		return;
-	if (ret == 0) {
-		error_at(ps, lx->lineno, kw->col, "'version' needs a value: version SERIAL");
-		return;
-	}
 	if (in_vendor(ps))
 		error_at(ps, lx->lineno, kw->col,
 			 "'version' must come before the first vendor (line %u)",
@@ -120,15 +114,10 @@ static void parse_mode(struct parser *ps, struct lexer *lx, const struct token *
 {
 	struct token *t = &ps->tok[1];
 	uint8_t *target;
-	int ret, mode;
+	int mode;
 
-	ret = next_token(ps, lx, t);
-	if (ret < 0)
+	if (next_value(ps, lx, kw, t, "enforce or audit") <= 0)
 		return;
-	if (ret == 0) {
-		error_at(ps, lx->lineno, kw->col, "'mode' needs a value: enforce or audit");
-		return;
-	}
 	mode = mode_value(t);
 	if (mode < 0)
 		error_at(ps, lx->lineno, t->col, "unknown mode '%s' (known: enforce, audit)",
@@ -310,12 +299,12 @@ static const struct keyword {
 	{ "mode", parse_mode },
 	{ "option", parse_option },
 	{ "vendor", parse_vendor },
-	{ "sha256", parse_sha256 },
-	{ "path", parse_path },
-	{ "signer", parse_signer },
-	{ "cert", parse_cert },
-	{ "package", parse_package },
-	{ "module", parse_module },
+	{ "sha256", parse_rule },
+	{ "path", parse_rule },
+	{ "signer", parse_rule },
+	{ "cert", parse_rule },
+	{ "package", parse_rule },
+	{ "module", parse_rule },
 };
 
 static void parse_unknown(struct parser *ps, struct lexer *lx, const struct token *kw)
@@ -339,7 +328,7 @@ static void parse_line(struct parser *ps, struct lexer *lx)
 
 	if (next_token(ps, lx, kw) <= 0)
 		return;
-	for (i = 0; i < sizeof(keywords) / sizeof(keywords[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(keywords); i++) {
 		if (tok_is(kw, keywords[i].word)) {
 			keywords[i].parse(ps, lx, kw);
 			return;

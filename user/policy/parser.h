@@ -92,46 +92,11 @@ struct parser {
 	struct token tok[3];		/* keyword, value, option: all a line needs at once */
 };
 
-/* The word for each field of each rule kind: "signer skid", "package name", ... */
-struct rule_field {
-	enum vb_rule_kind kind;
-	enum vb_rule_field field;
-	const char *word;
-};
-
 /* A vendor line has been read: every line from here on is in the last vendor's block. */
 static inline bool in_vendor(const struct parser *ps)
 {
 	return ps->pol->n_vendors > 0;
 }
-
-/* parse.c */
-/* Every line of buf[0..len) into ps->pol, every problem into ps->diag. */
-void parse_text(struct parser *ps, const char *buf, size_t len);
-/* Room in *arr (of *cap elements of size bytes) for element n; 0 or -ENOMEM. */
-int grow_array(void **arr, size_t *cap, size_t n, size_t size);
-
-/*
- * rule.c: one handler per rule keyword, reading the rest of the line (kw is the keyword), and
- * each kind's syntax. A value reader fills r from t and what follows it in lx, and returns
- * whether r can be used; a value that cannot has had its error reported.
- */
-void parse_sha256(struct parser *ps, struct lexer *lx, const struct token *kw);
-void parse_path(struct parser *ps, struct lexer *lx, const struct token *kw);
-void parse_signer(struct parser *ps, struct lexer *lx, const struct token *kw);
-void parse_cert(struct parser *ps, struct lexer *lx, const struct token *kw);
-void parse_package(struct parser *ps, struct lexer *lx, const struct token *kw);
-void parse_module(struct parser *ps, struct lexer *lx, const struct token *kw);
-
-struct rule_syntax {
-	const char *usage;		/* how the kind is written, for messages */
-	bool (*value)(struct parser *ps, struct lexer *lx, struct vb_rule *r, const struct token *t);
-};
-extern const struct rule_syntax rule_syntax[];
-
-/* describe.c */
-extern const struct rule_field rule_fields[];
-extern const size_t n_rule_fields;
 
 /* lexer.c */
 extern const char id_help[];		/* what valid_id() takes, for messages */
@@ -140,12 +105,41 @@ extern const char id_help[];		/* what valid_id() takes, for messages */
 bool next_line(struct parser *ps, struct lexer *lx);
 /* Returns 1 with a token, 0 at the end of the line or at a comment, -1 after reporting an error. */
 int next_token(struct parser *ps, struct lexer *lx, struct token *t);
+/* The token after keyword kw into t: 1, or 0 for none ("'KW' needs a value: USAGE"), or -1
+ * after a lexer error. */
+int next_value(struct parser *ps, struct lexer *lx, const struct token *kw, struct token *t,
+	       const char *usage);
 /* A line's value is complete: anything further is a mistake worth pointing at. */
 void expect_end(struct parser *ps, struct lexer *lx, const char *after);
 bool tok_is(const struct token *t, const char *word);
 bool valid_id(const char *s, size_t len);	/* a vendor or rule id */
 int hex_value(char c);				/* 0 to 15, or -1 */
 int mode_value(const struct token *t);		/* VB_MODE_ENFORCE, VB_MODE_AUDIT, or -1 */
+
+/* parse.c */
+/* Every line of buf[0..len) into ps->pol, every problem into ps->diag. */
+void parse_text(struct parser *ps, const char *buf, size_t len);
+/* Room in *arr (of *cap elements of size bytes) for element n; 0 or -ENOMEM. */
+int grow_array(void **arr, size_t *cap, size_t n, size_t size);
+
+/*
+ * rule.c: the handler of every rule keyword (kw, a kind's name: "sha256", "path", ...), and each
+ * kind's syntax. A value reader fills r from t and what follows it in lx, and returns whether r
+ * can be used; a value that cannot has had its error reported.
+ */
+void parse_rule(struct parser *ps, struct lexer *lx, const struct token *kw);
+
+struct rule_syntax {
+	const char *usage;		/* how the kind is written, for messages */
+	bool (*value)(struct parser *ps, struct lexer *lx, struct vb_rule *r, const struct token *t);
+};
+extern const struct rule_syntax rule_syntax[];
+
+/* identity.c: value readers for signer, package and module rules (t is the field word, the
+ * value follows in lx), and for cert rules (t names the file). */
+bool identity_value(struct parser *ps, struct lexer *lx, struct vb_rule *r,
+		    const struct token *t);
+bool cert_value(struct parser *ps, struct lexer *lx, struct vb_rule *r, const struct token *t);
 
 /* index.c */
 /* Returns the element number + 1 of an equal key, or 0. */
@@ -154,14 +148,18 @@ size_t index_find(const struct parser *ps, enum index_kind kind, const void *key
 void index_add_or_oom(struct parser *ps, enum index_kind kind, size_t elem);
 void index_free(struct parser *ps);
 
-/* identity.c: value readers for signer, package and module rules (t is the field word, the
- * value follows in lx), and for cert rules (t names the file). */
-bool identity_value(struct parser *ps, struct lexer *lx, struct vb_rule *r,
-		    const struct token *t);
-bool cert_value(struct parser *ps, struct lexer *lx, struct vb_rule *r, const struct token *t);
-
 /* checks.c: after the last line, the checks that need every rule. */
 void check_policy(struct parser *ps);
+
+/* describe.c */
+/* The word for each field of each rule kind: "signer skid", "package name", ... */
+struct rule_field {
+	enum vb_rule_kind kind;
+	enum vb_rule_field field;
+	const char *word;
+};
+extern const struct rule_field rule_fields[];
+extern const size_t n_rule_fields;
 
 /* diag.c */
 /* One message into d ("FILE: error: TEXT" when line is 0); -ENOMEM, or 0 even when only counted. */

@@ -215,16 +215,26 @@ static struct vb_rule *new_rule(struct parser *ps, enum vb_rule_kind kind, unsig
 	return r;
 }
 
-static void parse_rule(struct parser *ps, struct lexer *lx, const struct token *kw,
-		       enum vb_rule_kind kind)
+/* A rule keyword is its kind's name; keywords[] sends only those here. */
+static enum vb_rule_kind rule_kind(const struct token *kw)
 {
+	enum vb_rule_kind kind;
+
+	for (kind = VB_RULE_SHA256; kind < ARRAY_SIZE(rule_syntax); kind++)
+		if (tok_is(kw, vb_rule_kind_name(kind)))
+			break;
+	return kind;
+}
+
+void parse_rule(struct parser *ps, struct lexer *lx, const struct token *kw)
+{
+	enum vb_rule_kind kind = rule_kind(kw);
 	const char *kind_name = vb_rule_kind_name(kind);
 	struct token *t = &ps->tok[1];
 	unsigned int nth, id_col = 0;
 	struct vendor_state *vs;
 	struct vb_rule *r;
 	bool value_ok;
-	int ret;
 
 	if (!in_vendor(ps)) {
 		error_at(ps, lx->lineno, kw->col, "'%s' rule before any 'vendor' line", kind_name);
@@ -235,14 +245,8 @@ static void parse_rule(struct parser *ps, struct lexer *lx, const struct token *
 	/* Counted before the line is checked, so "-path-3" is the block's third path line. */
 	nth = ++vs->n_kind[kind];
 
-	ret = next_token(ps, lx, t);
-	if (ret < 0)
+	if (next_value(ps, lx, kw, t, rule_syntax[kind].usage) <= 0)
 		return;
-	if (ret == 0) {
-		error_at(ps, lx->lineno, kw->col, "'%s' needs a value: %s", kind_name,
-			 rule_syntax[kind].usage);
-		return;
-	}
 	r = new_rule(ps, kind, lx->lineno, t->col);
 	if (!r)
 		return;
@@ -253,34 +257,4 @@ static void parse_rule(struct parser *ps, struct lexer *lx, const struct token *
 	if (value_ok && (kind == VB_RULE_SHA256 || kind == VB_RULE_PATH))
 		check_value_dup(ps, r);
 	check_id_dup(ps, r, id_col);
-}
-
-void parse_sha256(struct parser *ps, struct lexer *lx, const struct token *kw)
-{
-	parse_rule(ps, lx, kw, VB_RULE_SHA256);
-}
-
-void parse_path(struct parser *ps, struct lexer *lx, const struct token *kw)
-{
-	parse_rule(ps, lx, kw, VB_RULE_PATH);
-}
-
-void parse_signer(struct parser *ps, struct lexer *lx, const struct token *kw)
-{
-	parse_rule(ps, lx, kw, VB_RULE_SIGNER);
-}
-
-void parse_cert(struct parser *ps, struct lexer *lx, const struct token *kw)
-{
-	parse_rule(ps, lx, kw, VB_RULE_CERT);
-}
-
-void parse_package(struct parser *ps, struct lexer *lx, const struct token *kw)
-{
-	parse_rule(ps, lx, kw, VB_RULE_PACKAGE);
-}
-
-void parse_module(struct parser *ps, struct lexer *lx, const struct token *kw)
-{
-	parse_rule(ps, lx, kw, VB_RULE_MODULE);
 }
