@@ -46,25 +46,10 @@ static bool is_blank(char c)
 	return c == ' ' || c == '\t';
 }
 
-int next_token(struct parser *ps, struct lexer *lx, struct token *t)
+/* A quoted string whose opening quote is at lx->pos, unescaped into t->buf. */
+static int quoted_token(struct parser *ps, struct lexer *lx, struct token *t)
 {
-	size_t start, n = 0;
-
-	while (lx->pos < lx->len && is_blank(lx->line[lx->pos]))
-		lx->pos++;
-	/* Only reached at the start of a token, i.e. after a blank or at the line start. */
-	if (lx->pos == lx->len || lx->line[lx->pos] == '#')
-		return 0;
-	start = lx->pos;
-	t->col = start + 1;
-	if (lx->line[start] != '"') {
-		while (lx->pos < lx->len && !is_blank(lx->line[lx->pos]))
-			lx->pos++;
-		t->s = lx->line + start;
-		t->len = lx->pos - start;
-		t->quoted = false;
-		return 1;
-	}
+	size_t start = lx->pos, n = 0;
 
 	lx->pos++;
 	for (;;) {
@@ -102,6 +87,27 @@ int next_token(struct parser *ps, struct lexer *lx, struct token *t)
 unterminated:
 	error_at(ps, lx->lineno, start + 1, "unterminated quoted string");
 	return -1;
+}
+
+int next_token(struct parser *ps, struct lexer *lx, struct token *t)
+{
+	size_t start;
+
+	while (lx->pos < lx->len && is_blank(lx->line[lx->pos]))
+		lx->pos++;
+	/* Only reached at the start of a token, i.e. after a blank or at the line start. */
+	if (lx->pos == lx->len || lx->line[lx->pos] == '#')
+		return 0;
+	start = lx->pos;
+	t->col = start + 1;
+	if (lx->line[start] == '"')
+		return quoted_token(ps, lx, t);
+	while (lx->pos < lx->len && !is_blank(lx->line[lx->pos]))
+		lx->pos++;
+	t->s = lx->line + start;
+	t->len = lx->pos - start;
+	t->quoted = false;
+	return 1;
 }
 
 int next_value(struct parser *ps, struct lexer *lx, const struct token *kw, struct token *t,
