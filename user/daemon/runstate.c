@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <signal.h>
 #include <stdio.h>
+#include <unistd.h>
+#include <sys/stat.h>
 #include "daemon/runstate.h"
+#include "util/atomic.h"
 
 int vb_daemon_pid(void)
 {
@@ -15,4 +18,14 @@ int vb_daemon_pid(void)
 		pid = 0;
 	fclose(f);
 	return pid;
+}
+
+int vb_daemon_write_pidfile(void)
+{
+	char text[32];
+	int n;
+
+	n = snprintf(text, sizeof(text), "%d\n", getpid());
+	mkdir(VB_RUN_DIR, 0755);
+	return vb_atomic_write(VB_PIDFILE, text, n, 0644);
 }

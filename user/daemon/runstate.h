@@ -11,5 +11,8 @@
 
 /* The running daemon's pid, or 0 if none is running. */
 int vb_daemon_pid(void);
+/* Say that this process is the running daemon (atomically: the CLI never reads half). 0 or
+ * -errno. */
+int vb_daemon_write_pidfile(void);
 
 #endif
