@@ -22,7 +22,7 @@ int daemon_scan_and_flip(struct daemon *d)
 	__u64 before;
 	int err;
 
-	err = vb_derive(d->policy, d->scan_paths, d->n_scan_paths, &derived);
+	err = vb_derive(d->policy, d->scan_paths, d->n_scan_paths, &d->derived, &derived);
 	if (err)
 		return err;
 	if (vb_derived_equal(&derived, &d->derived)) {

@@ -41,7 +41,7 @@ int daemon_install(struct daemon *d, struct vb_policy *p)
 			       "identities are not", strerror(-err));
 		return 0;
 	}
-	err = vb_derive(p, d->scan_paths, d->n_scan_paths, &derived);
+	err = vb_derive(p, d->scan_paths, d->n_scan_paths, &d->derived, &derived);
 	if (!err)
 		err = vb_rules_install(&d->k, p, &derived);
 	if (err) {

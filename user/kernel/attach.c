@@ -33,6 +33,7 @@ static const char *const map_names[VB_MAP_MAX] = {
 	[VB_MAP_MODSCRATCH] = "modscratch",
 	[VB_MAP_PATH_IDENTS] = "path_idents",
 	[VB_MAP_PATHID_PENDING] = "pathid_pending",
+	[VB_MAP_VETTED_MODULES] = "vetted_modules",
 };
 
 const char *vb_path_name(enum vb_path path)
