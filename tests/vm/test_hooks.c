@@ -204,14 +204,21 @@ static struct seen *drain(struct __test_metadata *_metadata, FIXTURE_DATA(hooks)
 	return &self->seen;
 }
 
+/* r as the policy in force, enabled, with no event from before it left to read. */
+static void enforce(struct __test_metadata *_metadata, FIXTURE_DATA(hooks) *self,
+		    const struct rule *r)
+{
+	ASSERT_EQ(0, install(self->skel, r));
+	ASSERT_EQ(0, settings_enable(self->skel, self->path, true));
+	drain(_metadata, self);
+}
+
 TEST_F_TIMEOUT(hooks, path_rule_denies_with_eperm_and_the_twin_runs, LOAD_TIMEOUT)
 {
 	const struct rule r = { .path = T_BANNED, .mode = VB_MODE_ENFORCE };
 	struct seen *s;
 
-	ASSERT_EQ(0, install(self->skel, &r));
-	ASSERT_EQ(0, settings_enable(self->skel, self->path, true));
-	drain(_metadata, self);
+	enforce(_metadata, self, &r);
 
 	EXPECT_DENIED(probe_execve(T_BANNED, NULL, NULL), "banned by path");
 	EXPECT_RAN(probe_execve(T_ALLOWED, NULL, NULL), "allowed twin, same content");
@@ -254,9 +261,7 @@ TEST_F_TIMEOUT(hooks, audit_rule_allows_and_counts, LOAD_TIMEOUT)
 	const struct rule r = { .path = T_BANNED, .mode = VB_MODE_AUDIT };
 	struct seen *s;
 
-	ASSERT_EQ(0, install(self->skel, &r));
-	ASSERT_EQ(0, settings_enable(self->skel, self->path, true));
-	drain(_metadata, self);
+	enforce(_metadata, self, &r);
 
 	EXPECT_RAN(probe_execve(T_BANNED, NULL, NULL), "audited");
 	EXPECT_EQ(0, stat_sum(self->skel, VB_STAT_DENIED));
@@ -279,8 +284,7 @@ TEST_F_TIMEOUT(hooks, a_new_policy_replaces_the_old_one_whole, LOAD_TIMEOUT)
 	const struct rule old = { .path = T_BANNED, .mode = VB_MODE_ENFORCE };
 	const struct rule new = { .path = T_ALLOWED, .mode = VB_MODE_ENFORCE };
 
-	ASSERT_EQ(0, install(self->skel, &old));
-	ASSERT_EQ(0, settings_enable(self->skel, self->path, true));
+	enforce(_metadata, self, &old);
 	EXPECT_DENIED(probe_execve(T_BANNED, NULL, NULL), "policy 1 bans it");
 	EXPECT_RAN(probe_execve(T_ALLOWED, NULL, NULL), "policy 1 allows it");
 	ASSERT_EQ(0, install(self->skel, &new));
@@ -300,10 +304,8 @@ TEST_F_TIMEOUT(hooks, hash_rule_denies_every_copy, LOAD_TIMEOUT)
 	if (self->path != VB_PATH_LSM)
 		SKIP(return, "content-hash rules need the in-kernel hash, which the fmod_ret path "
 			     "cannot do (security_* functions are not sleepable)");
-	ASSERT_EQ(0, install(self->skel, &r));
-	ASSERT_EQ(0, settings_enable(self->skel, self->path, true));
 	ASSERT_EQ(0, copy_file(BANNED, HOOKS_DIR "innocent-name"));
-	drain(_metadata, self);
+	enforce(_metadata, self, &r);
 
 	EXPECT_DENIED(probe_execve(BANNED, NULL, NULL), "banned by content");
 	EXPECT_DENIED(probe_execve(HOOKS_DIR "innocent-name", NULL, NULL), "a copy, renamed");
