@@ -11,7 +11,7 @@ for t in banned_prog allowed_prog audited_prog banned_lib.so allowed_lib.so; do
 	cp "$b/tests/vm/$t" "$out/"
 done
 cp "$top/tests/vm/payload.sh" "$out/payload.sh"
-cp "$b/tests/vm/test_module" "$b/tests/vm/test_log" "$out/"
+cp "$b/tests/vm/test_module" "$b/tests/vm/test_log" "$b/tests/vm/test_hooks" "$out/"
 # auditd and ausearch, for the audit trail test (their libraries come with them).
 mkdir -p "$out/audit"
 cp /usr/sbin/auditd /usr/sbin/ausearch "$out/audit/"
