@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# mkintegrity.sh PAYLOAD_DIR : what test_integrity needs besides the common payload.
+#   fsmods/<release>/        overlay and what they depend on, uncompressed
+#                            (the test loads them with finit_module), and <name>.order: the
+#                            files to load for <name>, dependencies first (from depmod)
+set -euo pipefail
+top=$(cd "$(dirname "$0")/../.." && pwd)
+out=$1 b="$top/build"
+
+# The rewrite cases overwrite one program with another in place: same size, or the tail of the
+# old content would survive and the file would be neither.
+for pair in "banned_prog allowed_prog" "banned_lib.so allowed_lib.so"; do
+	set -- $pair
+	if [ "$(stat -c %s "$b/tests/vm/$1")" != "$(stat -c %s "$b/tests/vm/$2")" ]; then
+		echo "mkintegrity.sh: $1 and $2 differ in size; the targets must be built alike" >&2
+		exit 1
+	fi
+done
+
+for kdir in "$b"/vm/*/; do
+	ver=$(basename "$kdir")
+	mods="$out/fsmods/$ver"
+	mkdir -p "$mods"
+	# depmod writes modules.dep into a tree of hard links, not into build/vm.
+	tree=$(mktemp -d -p "$b")
+	mkdir -p "$tree/lib/modules/$ver"
+	cp -al "$kdir/modules/." "$tree/lib/modules/$ver/"
+	depmod -b "$tree" "$ver"
+	for m in overlay; do
+		modprobe -d "$tree" -S "$ver" --show-depends "$m" | awk '$1 == "insmod" { print $2 }' |
+		while read -r f; do
+			name=$(basename "$f")
+			name=${name%.xz}
+			case "$f" in
+			*.xz) xz -dc "$f" > "$mods/$name" ;;
+			*) cp "$f" "$mods/$name" ;;
+			esac
+			echo "$name"
+		done > "$mods/$m.order"
+		[ -s "$mods/$m.order" ] || echo "builtin" > "$mods/$m.order"
+	done
+	rm -rf "$tree"
+
+done
+

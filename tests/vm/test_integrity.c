@@ -1,0 +1,454 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Verdict integrity: no user, privileged or not, gets a banned file's code to run. Each case
+ * takes a file that was judged clean (or a path a rule names) and tries to get its content run
+ * anyway: a file rewritten under an overlay, a memfd rewritten through its own descriptor, a
+ * path rule reached by another name, writes that skip the usual hooks, file systems on a loop
+ * device, a banned module compressed again. Every refusal must be EPERM and logged; every one
+ * has an allowed twin run the same way.
+ *
+ * Runs after test_exec (which leaves vendorban disabled): it starts its own daemon on
+ * /vb/integrity.policy (made by mkpayload.sh), and leaves vendorban disabled again for test_reload.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <grp.h>
+#include <linux/fiemap.h>
+#include <linux/fs.h>
+#include <linux/io_uring.h>
+#include <linux/loop.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
+#include "kselftest_harness.h"
+#include "vmutil.h"
+
+#define INTEGRITY_POLICY	VB "integrity.policy"
+#define PATHRULE		VB "pathrule"		/* holds ban/ (named by a path rule) and free/ */
+#define NOBODY			65534
+#define MAX_STEPS		8
+#define RECORD_TENTHS		100	/* how long a denial's record may take to appear */
+#define MODULE_INIT_COMPRESSED_FILE 4
+#define TIMEOUT			120	/* TCG: module loads and file systems take seconds */
+
+static char release[65];
+
+/* ---- small helpers ------------------------------------------------------------------- */
+
+static int slurp(const char *path, char **buf, size_t *len)
+{
+	struct stat st;
+	int fd = open(path, O_RDONLY | O_CLOEXEC), err = 0;
+
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st) || !(*buf = malloc(st.st_size + 1))) {
+		close(fd);
+		return -EIO;
+	}
+	*len = st.st_size;
+	if (read(fd, *buf, *len) != (ssize_t)*len)
+		err = -EIO;
+	close(fd);
+	if (err)
+		free(*buf);
+	return err;
+}
+
+/* One write(2) of text: /proc/self/uid_map takes its map in a single write, and no O_TRUNC. */
+static int write_once(const char *path, const char *text)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC), err = 0;
+
+	if (fd < 0)
+		return -1;
+	if (write(fd, text, strlen(text)) != (ssize_t)strlen(text))
+		err = -1;
+	close(fd);
+	return err;
+}
+
+static int mkdir_p(const char *path)
+{
+	return mkdir(path, 0755) && errno != EEXIST ? -1 : 0;
+}
+
+static long log_size(void)
+{
+	struct stat st;
+
+	return stat(LOG, &st) ? 0 : st.st_size;
+}
+
+static int private_mounts(void)
+{
+	if (unshare(CLONE_NEWNS))
+		return -1;
+	return mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL);
+}
+
+/* ---- the denial's record ------------------------------------------------------------- */
+
+struct record_want {
+	pid_t parent;
+	const char *op, *needle;
+};
+
+static bool record_match(struct json_object *rec, void *arg)
+{
+	const struct record_want *w = arg;
+	char parent[16];
+
+	snprintf(parent, sizeof(parent), "%d", w->parent);
+	return !strcmp(field(rec, "operation") ?: "", w->op) &&
+	       !strcmp(field(rec, "action") ?: "", "deny") &&
+	       !strcmp(field(rec, "ppid") ?: "", parent) &&
+	       strstr(field(rec, "path") ?: "", w->needle);
+}
+
+/*
+ * The deny record, written since byte `from` of the log, of a child of `parent` whose path
+ * holds `needle`: the file's own name, since the kernel may name a file under an overlay or a
+ * bind mount by either of its paths. Looked for only after a denial (a missing refusal is
+ * reported already; waiting for its record would only slow the run).
+ */
+static void expect_record(struct __test_metadata *_metadata, struct probe p, long from,
+			  pid_t parent, const char *op, const char *needle, int uid)
+{
+	struct record_want w = { parent, op, needle };
+	struct json_object *rec;
+
+	if (!DENIED_EPERM(p))
+		return;
+	rec = find_record_where(record_match, &w, from, RECORD_TENTHS);
+	if (!rec)
+		TH_LOG("no %s deny record naming %s for a child of %d", op, needle, parent);
+	ASSERT_NE(NULL, rec);
+	EXPECT_STREQ("EPERM", field(rec, "errno"));
+	EXPECT_STREQ("enforce", field(rec, "mode"));
+	EXPECT_EQ(uid, strtol(field(rec, "uid") ?: "-1", NULL, 10));
+	json_object_put(rec);
+}
+
+/* ---- steps run in another process (other namespaces or credentials) ------------------- */
+
+/* Shared with the child that runs the steps: the harness's EXPECTs live in this process. */
+struct steps {
+	pid_t pid;		/* the child: the parent of every probe, as records show it */
+	int err;		/* errno of the set-up step that failed, 0 if none */
+	char failed[96];	/* which one */
+	int n;
+	struct {
+		char what[96];
+		struct probe p;
+		long from;	/* the log's size before this probe */
+	} s[MAX_STEPS];
+};
+
+static struct steps *steps_new(void)
+{
+	void *m = mmap(NULL, sizeof(struct steps), PROT_READ | PROT_WRITE,
+		       MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+
+	return m == MAP_FAILED ? NULL : m;
+}
+
+static void step_exec(struct steps *st, const char *what, const char *path)
+{
+	if (st->n >= MAX_STEPS)
+		return;
+	snprintf(st->s[st->n].what, sizeof(st->s[0].what), "%s (%s)", what, path);
+	st->s[st->n].from = log_size();
+	st->s[st->n].p = probe_execve(path, NULL, NULL);
+	st->n++;
+}
+
+static int setup_failed(struct steps *st, const char *what)
+{
+	st->err = errno ?: EIO;
+	snprintf(st->failed, sizeof(st->failed), "%s", what);
+	return -1;
+}
+
+static void run_steps(struct steps *st, int (*fn)(struct steps *st, const void *arg),
+		      const void *arg)
+{
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		st->pid = getpid();
+		fn(st, arg);
+		_exit(0);
+	}
+	if (pid < 0 || waitpid(pid, NULL, 0) != pid) {
+		st->err = errno ?: EIO;
+		snprintf(st->failed, sizeof(st->failed), "fork");
+	}
+}
+
+/* want: one letter per step, R (must run) or D (must be refused with EPERM). */
+static void expect_steps(struct __test_metadata *_metadata, struct steps *st, const char *want)
+{
+	if (st->err)
+		TH_LOG("set-up failed at %s: %s", st->failed, strerror(st->err));
+	ASSERT_EQ(0, st->err);
+	ASSERT_EQ((int)strlen(want), st->n);
+	for (int i = 0; i < st->n; i++) {
+		if (want[i] == 'R')
+			EXPECT_RAN(st->s[i].p, st->s[i].what);
+		else
+			EXPECT_DENIED(st->s[i].p, st->s[i].what);
+	}
+}
+
+/*
+ * Drop to uid/gid 65534 and enter a new user and mount namespace, mapped to itself as root
+ * there: what any local user can do on these kernels (no unprivileged-userns switch is off).
+ */
+static int become_nobody_in_userns(struct steps *st)
+{
+	char map[32];
+
+	if (setgroups(0, NULL) || setresgid(NOBODY, NOBODY, NOBODY) ||
+	    setresuid(NOBODY, NOBODY, NOBODY))
+		return setup_failed(st, "setresuid(65534)");
+	/* Changing euid made the process undumpable, which leaves /proc/self/uid_map root's. */
+	if (prctl(PR_SET_DUMPABLE, 1))
+		return setup_failed(st, "PR_SET_DUMPABLE");
+	if (unshare(CLONE_NEWUSER | CLONE_NEWNS))
+		return setup_failed(st, "unshare(CLONE_NEWUSER|CLONE_NEWNS) as 65534");
+	snprintf(map, sizeof(map), "0 %d 1\n", NOBODY);
+	if (write_once("/proc/self/setgroups", "deny"))
+		return setup_failed(st, "writing /proc/self/setgroups");
+	if (write_once("/proc/self/uid_map", map))
+		return setup_failed(st, "writing /proc/self/uid_map");
+	if (write_once("/proc/self/gid_map", map))
+		return setup_failed(st, "writing /proc/self/gid_map");
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL))
+		return setup_failed(st, "making mounts private in the user namespace");
+	return 0;
+}
+
+/* ---- kernel modules from the payload --------------------------------------------------- */
+
+static int finit(const char *path, int flags)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC), err;
+
+	if (fd < 0)
+		return errno;
+	err = syscall(SYS_finit_module, fd, "", flags) ? errno : 0;
+	close(fd);
+	return err;
+}
+
+/*
+ * Load `name` and what it needs from /vb/fsmods/<release>/ in depmod's order (name.order, made
+ * by mkintegrity.sh). A CPU-specific implementation the emulated CPU lacks (crc32c-intel)
+ * refuses with ENODEV; its generic twin is next in the list.
+ */
+static int need_module(const char *name, char *failed, size_t len)
+{
+	char path[512], line[128];
+	FILE *f;
+	int err = 0;
+
+	snprintf(path, sizeof(path), VB "fsmods/%s/%s.order", release, name);
+	f = fopen(path, "r");
+	if (!f) {
+		snprintf(failed, len, "%s", path);
+		return errno;
+	}
+	while (!err && fgets(line, sizeof(line), f)) {
+		line[strcspn(line, "\n")] = 0;
+		if (!strcmp(line, "builtin"))
+			break;
+		snprintf(path, sizeof(path), VB "fsmods/%s/%s", release, line);
+		err = finit(path, 0);
+		if (err == EEXIST || (err == ENODEV && strncmp(line, name, strlen(name))))
+			err = 0;
+		if (err)
+			snprintf(failed, len, "%s", line);
+	}
+	fclose(f);
+	return err;
+}
+
+#define NEED_MODULE(name)						\
+	do {								\
+		char _f[512] = "";					\
+		int _e = need_module(name, _f, sizeof(_f));		\
+		if (_e)							\
+			TH_LOG("loading %s: %s: %s", name, _f, strerror(_e)); \
+		ASSERT_EQ(0, _e);					\
+	} while (0)
+
+/* ---- the daemon ---------------------------------------------------------------------- */
+
+static void stop_daemon(void)
+{
+	int pid = daemon_pid();
+
+	if (pid <= 0)
+		return;
+	kill(pid, SIGTERM);
+	for (int i = 0; i < 100 && !kill(pid, 0); i++)
+		usleep(100000);
+}
+
+FIXTURE(integrity) {
+	int unused;
+};
+
+FIXTURE_SETUP(integrity)
+{
+}
+
+FIXTURE_TEARDOWN(integrity)
+{
+}
+
+/* First: the daemon, on the policy with the path rule, scanning the test modules too (so the
+ * banned module's own compressed file is known, and only its recompressed copy is new). */
+TEST_F_TIMEOUT(integrity, daemon_enforces_integrity_policy, TIMEOUT)
+{
+	struct json_object *o, *v;
+	char cmd[512];
+	int rc;
+
+	stop_daemon();
+	unlink(PIDFILE);
+	snprintf(cmd, sizeof(cmd),
+		 "/vb/vendorband --policy " INTEGRITY_POLICY " --scan /vb/scanned "
+		 "--scan /vb/kmod/%s --no-syslog > /tmp/vendorband-integrity.log 2>&1 &", release);
+	ASSERT_EQ(0, system(cmd));
+	for (int i = 0; i < 600 && !daemon_pid(); i++)
+		usleep(100000);
+	ASSERT_LT(0, daemon_pid());
+	o = status_json(&rc);
+	ASSERT_NE(NULL, o);
+	EXPECT_EQ(0, rc);
+	ASSERT_TRUE(json_object_object_get_ex(o, "enforcing", &v));
+	EXPECT_TRUE(json_object_get_boolean(v));
+	json_object_put(o);
+}
+
+/* ---- 1. overlayfs: the file under the overlay rewritten, not through it ---------------- */
+
+struct ovl_case {
+	const char *name;	/* also the program's file name: unique in the log */
+	bool nobody;		/* as uid 65534 in its own user namespace */
+	bool in_upper;		/* the program is in the upper layer, else in the lower */
+};
+
+static int overlay_rewrite(struct steps *st, const void *arg)
+{
+	const struct ovl_case *c = arg;
+	const char *layer = c->in_upper ? "u" : "l";
+	char dir[64], sub[4][96], opts[512], prog[160], twin[160], seen[160], seen_twin[160];
+
+	if (c->nobody ? become_nobody_in_userns(st) : private_mounts())
+		return st->err ? -1 : setup_failed(st, "a private mount namespace");
+	snprintf(dir, sizeof(dir), "/tmp/ovl-%s", c->name);
+	snprintf(sub[0], sizeof(sub[0]), "%s/l", dir);
+	snprintf(sub[1], sizeof(sub[1]), "%s/u", dir);
+	snprintf(sub[2], sizeof(sub[2]), "%s/w", dir);
+	snprintf(sub[3], sizeof(sub[3]), "%s/m", dir);
+	if (mkdir_p(dir) || mkdir_p(sub[0]) || mkdir_p(sub[1]) || mkdir_p(sub[2]) || mkdir_p(sub[3]))
+		return setup_failed(st, "mkdir of the layers");
+	snprintf(prog, sizeof(prog), "%s/%s/%s", dir, layer, c->name);
+	snprintf(twin, sizeof(twin), "%s/%s/%s-twin", dir, layer, c->name);
+	snprintf(seen, sizeof(seen), "%s/m/%s", dir, c->name);
+	snprintf(seen_twin, sizeof(seen_twin), "%s/m/%s-twin", dir, c->name);
+	if (copy_file(ALLOWED, prog) || copy_file(ALLOWED, twin))
+		return setup_failed(st, "copying the allowed program into the layer");
+	snprintf(opts, sizeof(opts), "lowerdir=%s,upperdir=%s,workdir=%s", sub[0], sub[1], sub[2]);
+	if (mount("overlay", sub[3], "overlay", 0, opts))
+		return setup_failed(st, "mount -t overlay");
+	step_exec(st, "allowed program through the overlay", seen);
+	step_exec(st, "again, with its verdict cached", seen);
+	/* Straight into the layer: the overlay's own inode sees no open, no write. */
+	if (overwrite_file(BANNED, prog) || overwrite_file(ALLOWED, twin))
+		return setup_failed(st, "rewriting the file in the layer");
+	step_exec(st, "rewritten to the banned bytes in the layer", seen);
+	step_exec(st, "twin, rewritten with the allowed bytes", seen_twin);
+	return 0;
+}
+
+static void overlay_case(struct __test_metadata *_metadata, const struct ovl_case *c)
+{
+	struct steps *st = steps_new();
+
+	ASSERT_NE(NULL, st);
+	NEED_MODULE("overlay");
+	run_steps(st, overlay_rewrite, c);
+	expect_steps(_metadata, st, "RRDR");
+	if (st->n == 4)
+		expect_record(_metadata, st->s[2].p, st->s[2].from, st->pid, "exec", c->name,
+			      c->nobody ? NOBODY : 0);
+	munmap(st, sizeof(*st));
+}
+
+TEST_F_TIMEOUT(integrity, overlay_lower_rewritten_by_nobody_in_userns, TIMEOUT)
+{
+	const struct ovl_case c = { "ovl-nobody-lower", true, false };
+
+	NEED_KERNEL_HASH();
+	overlay_case(_metadata, &c);
+}
+
+TEST_F_TIMEOUT(integrity, overlay_upper_rewritten_by_nobody_in_userns, TIMEOUT)
+{
+	const struct ovl_case c = { "ovl-nobody-upper", true, true };
+
+	NEED_KERNEL_HASH();
+	overlay_case(_metadata, &c);
+}
+
+TEST_F_TIMEOUT(integrity, overlay_lower_rewritten_by_root, TIMEOUT)
+{
+	const struct ovl_case c = { "ovl-root-lower", false, false };
+
+	NEED_KERNEL_HASH();
+	overlay_case(_metadata, &c);
+}
+
+TEST_F_TIMEOUT(integrity, overlay_upper_rewritten_by_root, TIMEOUT)
+{
+	const struct ovl_case c = { "ovl-root-upper", false, true };
+
+	NEED_KERNEL_HASH();
+	overlay_case(_metadata, &c);
+}
+
+/* Last: test_reload expects vendorban disabled, as test_exec left it. */
+TEST_F_TIMEOUT(integrity, stop_and_disable, TIMEOUT)
+{
+	stop_daemon();
+	EXPECT_EQ(0, WEXITSTATUS(system("/vb/vendorban disable --yes > /dev/null")));
+}
+
+int main(int argc, char **argv)
+{
+	struct utsname u;
+
+	if (uname(&u))
+		return 1;
+	snprintf(release, sizeof(release), "%s", u.release);
+	/* The initramfs root comes out of mktemp -d, mode 0700: no other user could reach /tmp
+	 * or /vb at all. Any real root file system lets them search it. */
+	if (chmod("/", 0755))
+		return 1;
+	return test_harness_run(argc, argv);
+}
