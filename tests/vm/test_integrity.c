@@ -432,6 +432,104 @@ TEST_F_TIMEOUT(integrity, overlay_upper_rewritten_by_root, TIMEOUT)
 	overlay_case(_metadata, &c);
 }
 
+/* ---- 2. memfd rewritten through the descriptor memfd_create gave --------------------- */
+
+/*
+ * memfd_create's descriptor is writable, yet the kernel makes it without an open (so no
+ * file_open hook) and without taking write access (so exec of it is not ETXTBSY).
+ */
+static int memfd_with(const char *name, const char *src)
+{
+	char *buf;
+	size_t len;
+	int fd;
+
+	if (slurp(src, &buf, &len))
+		return -1;
+	fd = memfd_create(name, MFD_CLOEXEC);
+	if (fd >= 0 && write(fd, buf, len) != (ssize_t)len) {
+		close(fd);
+		fd = -1;
+	}
+	free(buf);
+	return fd;
+}
+
+static int pwrite_file(int fd, const char *src)
+{
+	char *buf;
+	size_t len;
+	int err = 0;
+
+	if (slurp(src, &buf, &len))
+		return -1;
+	if (pwrite(fd, buf, len, 0) != (ssize_t)len)
+		err = -1;
+	free(buf);
+	return err;
+}
+
+TEST_F_TIMEOUT(integrity, memfd_rewritten_through_its_fd_exec, TIMEOUT)
+{
+	struct probe p;
+	long from;
+	int fd, twin;
+
+	NEED_KERNEL_HASH();
+	fd = memfd_with("vb-integrity-exec", ALLOWED);
+	twin = memfd_with("vb-integrity-exec-twin", ALLOWED);
+	ASSERT_LE(0, fd);
+	ASSERT_LE(0, twin);
+	EXPECT_RAN(probe_execveat(fd, "", AT_EMPTY_PATH), "allowed bytes in the memfd");
+	EXPECT_RAN(probe_execveat(fd, "", AT_EMPTY_PATH), "again, with its verdict cached");
+	EXPECT_RAN(probe_execveat(twin, "", AT_EMPTY_PATH), "twin memfd");
+	ASSERT_EQ(0, pwrite_file(fd, BANNED));
+	ASSERT_EQ(0, pwrite_file(twin, ALLOWED));
+	from = log_size();
+	p = probe_execveat(fd, "", AT_EMPTY_PATH);
+	EXPECT_DENIED(p, "memfd rewritten to the banned bytes through its fd");
+	EXPECT_RAN(probe_execveat(twin, "", AT_EMPTY_PATH), "twin, rewritten with allowed bytes");
+	expect_record(_metadata, p, from, getpid(), "exec", "vb-integrity-exec", 0);
+	close(fd);
+	close(twin);
+}
+
+TEST_F_TIMEOUT(integrity, memfd_rewritten_through_its_fd_mmap_exec, TIMEOUT)
+{
+	char path[64], twin_path[64];
+	struct probe p;
+	long from;
+	int fd, twin, fresh;
+
+	NEED_KERNEL_HASH();
+	/* The hook sees a memfd at all: a fresh one with the banned library's bytes. */
+	fresh = memfd_with("vb-integrity-fresh", BANNED_LIB);
+	ASSERT_LE(0, fresh);
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fresh);
+	EXPECT_DENIED(probe_mmap_exec(path), "fresh memfd holding the banned library");
+	close(fresh);
+
+	fd = memfd_with("vb-integrity-lib", ALLOWED_LIB);
+	twin = memfd_with("vb-integrity-lib-twin", ALLOWED_LIB);
+	ASSERT_LE(0, fd);
+	ASSERT_LE(0, twin);
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	snprintf(twin_path, sizeof(twin_path), "/proc/self/fd/%d", twin);
+	EXPECT_RAN(probe_mmap_exec(path), "allowed library in the memfd");
+	EXPECT_RAN(probe_mmap_exec(path), "again, with its verdict cached");
+	EXPECT_RAN(probe_mmap_exec(twin_path), "twin memfd");
+	ASSERT_EQ(0, pwrite_file(fd, BANNED_LIB));
+	ASSERT_EQ(0, pwrite_file(twin, ALLOWED_LIB));
+	from = log_size();
+	p = probe_mmap_exec(path);
+	EXPECT_DENIED(p, "memfd rewritten to the banned library through its fd");
+	EXPECT_RAN(probe_mmap_exec(twin_path), "twin, rewritten with the allowed library");
+	/* Mapped by this process itself: its parent is the harness. */
+	expect_record(_metadata, p, from, getppid(), "mmap", "vb-integrity-lib", 0);
+	close(fd);
+	close(twin);
+}
+
 /* Last: test_reload expects vendorban disabled, as test_exec left it. */
 TEST_F_TIMEOUT(integrity, stop_and_disable, TIMEOUT)
 {
