@@ -52,8 +52,16 @@ vendor signedvendor "Banned Test Vendor"
 	cert /vb/kmod/pki/banned.pem
 POLICY
 
-# test_integrity's policy: test.policy, whose line numbers test_exec checks.
-cp "$out/test.policy" "$out/integrity.policy"
+# test_integrity's policy: test.policy (whose line numbers test_exec checks) and, after it, a
+# path rule naming a directory that holds copies of the ALLOWED program, so only that rule can
+# refuse them. The directory exists before the daemon starts, like an installed product.
+{
+	cat "$out/test.policy"
+	printf 'vendor pathvendor "Path Rule Test Vendor"\n\tpath /vb/pathrule/ban/\n'
+} > "$out/integrity.policy"
+mkdir -p "$out/pathrule/ban" "$out/pathrule/free"
+cp "$b/tests/vm/allowed_prog" "$out/pathrule/ban/agent"
+cp "$b/tests/vm/allowed_prog" "$out/pathrule/free/agent"
 bash "$top/tests/vm/mkintegrity.sh" "$out"
 
 # Signed policies for test_reload: a signer trusted by the daemon, and versions that must be

@@ -8,7 +8,8 @@
  * has an allowed twin run the same way.
  *
  * Runs after test_exec (which leaves vendorban disabled): it starts its own daemon on
- * /vb/integrity.policy (made by mkpayload.sh), and leaves vendorban disabled again for test_reload.
+ * /vb/integrity.policy (test.policy plus a path rule for /vb/pathrule/ban/, made by
+ * mkpayload.sh), and leaves vendorban disabled again for test_reload.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -528,6 +529,137 @@ TEST_F_TIMEOUT(integrity, memfd_rewritten_through_its_fd_mmap_exec, TIMEOUT)
 	expect_record(_metadata, p, from, getppid(), "mmap", "vb-integrity-lib", 0);
 	close(fd);
 	close(twin);
+}
+
+/* ---- 3. a path rule reached by other names ------------------------------------------- */
+
+TEST_F_TIMEOUT(integrity, path_rule_direct_and_through_bind_mounts, TIMEOUT)
+{
+	const char *views[] = { "/tmp/pr-bind-ban", "/tmp/pr-bind-free", "/tmp/pr-bind-parent" };
+	struct probe direct, bind, parent;
+	long from_direct, from_bind, from_parent;
+
+	for (int i = 0; i < 3; i++)
+		ASSERT_EQ(0, mkdir_p(views[i]));
+	from_direct = log_size();
+	direct = probe_execve(PATHRULE "/ban/agent", NULL, NULL);
+	EXPECT_DENIED(direct, "in the directory the rule names");
+	EXPECT_RAN(probe_execve(PATHRULE "/free/agent", NULL, NULL), "next to it");
+
+	/* In the host's mount namespace, as `mount --bind` would. */
+	ASSERT_EQ(0, mount(PATHRULE "/ban", views[0], NULL, MS_BIND, NULL));
+	ASSERT_EQ(0, mount(PATHRULE "/free", views[1], NULL, MS_BIND, NULL));
+	ASSERT_EQ(0, mount(PATHRULE, views[2], NULL, MS_BIND, NULL));
+	from_bind = log_size();
+	bind = probe_execve("/tmp/pr-bind-ban/agent", NULL, NULL);
+	EXPECT_DENIED(bind, "through a bind mount of the directory");
+	EXPECT_RAN(probe_execve("/tmp/pr-bind-free/agent", NULL, NULL), "twin through its bind");
+	from_parent = log_size();
+	parent = probe_execve("/tmp/pr-bind-parent/ban/agent", NULL, NULL);
+	EXPECT_DENIED(parent, "through a bind mount of its parent");
+	EXPECT_RAN(probe_execve("/tmp/pr-bind-parent/free/agent", NULL, NULL),
+		   "twin through the parent's bind");
+	for (int i = 0; i < 3; i++)
+		umount2(views[i], MNT_DETACH);
+
+	expect_record(_metadata, direct, from_direct, getpid(), "exec", "/agent", 0);
+	expect_record(_metadata, bind, from_bind, getpid(), "exec", "/agent", 0);
+	expect_record(_metadata, parent, from_parent, getpid(), "exec", "/agent", 0);
+}
+
+static int own_namespace_bind(struct steps *st, const void *arg)
+{
+	if (private_mounts())
+		return setup_failed(st, "unshare(CLONE_NEWNS)");
+	if (mkdir_p("/tmp/pr-ns-ban") || mkdir_p("/tmp/pr-ns-free") ||
+	    mount(PATHRULE "/ban", "/tmp/pr-ns-ban", NULL, MS_BIND, NULL) ||
+	    mount(PATHRULE "/free", "/tmp/pr-ns-free", NULL, MS_BIND, NULL))
+		return setup_failed(st, "bind mounts in the new namespace");
+	step_exec(st, "through a bind in its own mount namespace", "/tmp/pr-ns-ban/agent");
+	step_exec(st, "twin, the same way", "/tmp/pr-ns-free/agent");
+	return 0;
+}
+
+TEST_F_TIMEOUT(integrity, path_rule_in_own_mount_namespace, TIMEOUT)
+{
+	struct steps *st = steps_new();
+
+	ASSERT_NE(NULL, st);
+	run_steps(st, own_namespace_bind, NULL);
+	expect_steps(_metadata, st, "DR");
+	expect_record(_metadata, st->s[0].p, st->s[0].from, st->pid, "exec", "/agent", 0);
+	munmap(st, sizeof(*st));
+}
+
+/* chroot /vb: the rule's directory is /pathrule/ban there. The programs are dynamically
+ * linked: the loader and libc come in by bind mounts, in a namespace of its own. */
+static int in_chroot(struct steps *st, const void *arg)
+{
+	if (private_mounts())
+		return setup_failed(st, "unshare(CLONE_NEWNS)");
+	if (mkdir_p(VB "lib64") || mkdir_p(VB "lib") ||
+	    mount("/lib64", VB "lib64", NULL, MS_BIND, NULL) ||
+	    mount("/lib", VB "lib", NULL, MS_BIND, NULL))
+		return setup_failed(st, "binding /lib and /lib64 into the chroot");
+	if (chroot(VB) || chdir("/"))
+		return setup_failed(st, "chroot " VB);
+	step_exec(st, "inside a chroot whose root holds the directory", "/pathrule/ban/agent");
+	step_exec(st, "twin, in the chroot", "/pathrule/free/agent");
+	return 0;
+}
+
+TEST_F_TIMEOUT(integrity, path_rule_in_chroot, TIMEOUT)
+{
+	struct steps *st = steps_new();
+
+	ASSERT_NE(NULL, st);
+	run_steps(st, in_chroot, NULL);
+	expect_steps(_metadata, st, "DR");
+	expect_record(_metadata, st->s[0].p, st->s[0].from, st->pid, "exec", "/agent", 0);
+	munmap(st, sizeof(*st));
+}
+
+TEST_F_TIMEOUT(integrity, path_rule_after_parent_renamed, TIMEOUT)
+{
+	struct probe banned, twin;
+	long from;
+	int moved;
+
+	moved = rename(PATHRULE, PATHRULE "-moved");
+	ASSERT_EQ(0, moved);
+	from = log_size();
+	banned = probe_execve(PATHRULE "-moved/ban/agent", NULL, NULL);
+	twin = probe_execve(PATHRULE "-moved/free/agent", NULL, NULL);
+	/* Put back before judging: the later cases need the tree where the rule says. */
+	ASSERT_EQ(0, rename(PATHRULE "-moved", PATHRULE));
+	EXPECT_DENIED(banned, "after its parent directory was renamed");
+	EXPECT_RAN(twin, "twin, after the rename");
+	expect_record(_metadata, banned, from, getpid(), "exec", "/agent", 0);
+}
+
+static int nobody_bind(struct steps *st, const void *arg)
+{
+	if (become_nobody_in_userns(st))
+		return -1;
+	if (mkdir_p("/tmp/pr-nobody-ban") || mkdir_p("/tmp/pr-nobody-free") ||
+	    mount(PATHRULE "/ban", "/tmp/pr-nobody-ban", NULL, MS_BIND, NULL) ||
+	    mount(PATHRULE "/free", "/tmp/pr-nobody-free", NULL, MS_BIND, NULL))
+		return setup_failed(st, "bind mounts in the user namespace");
+	step_exec(st, "directly, as 65534", PATHRULE "/ban/agent");
+	step_exec(st, "as 65534, through its own bind mount", "/tmp/pr-nobody-ban/agent");
+	step_exec(st, "twin, as 65534 through its own bind", "/tmp/pr-nobody-free/agent");
+	return 0;
+}
+
+TEST_F_TIMEOUT(integrity, path_rule_as_nobody_in_userns_bind, TIMEOUT)
+{
+	struct steps *st = steps_new();
+
+	ASSERT_NE(NULL, st);
+	run_steps(st, nobody_bind, NULL);
+	expect_steps(_metadata, st, "DDR");
+	expect_record(_metadata, st->s[1].p, st->s[1].from, st->pid, "exec", "/agent", NOBODY);
+	munmap(st, sizeof(*st));
 }
 
 /* Last: test_reload expects vendorban disabled, as test_exec left it. */
