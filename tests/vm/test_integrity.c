@@ -662,6 +662,291 @@ TEST_F_TIMEOUT(integrity, path_rule_as_nobody_in_userns_bind, TIMEOUT)
 	munmap(st, sizeof(*st));
 }
 
+/* ---- 4. writes that skip the usual hooks --------------------------------------------- */
+
+/* Each writer puts src's bytes over dst's (the same size), in place: 0 or -1. */
+
+struct uring {
+	int fd;
+	unsigned int *sq_tail, *sq_mask, *sq_array, *cq_head, *cq_mask;
+	struct io_uring_sqe *sqes;
+	struct io_uring_cqe *cqes;
+};
+
+/* No liburing: io_uring_setup, three mmap'd regions, io_uring_enter. One entry at a time. */
+static int uring_init(struct uring *r, struct io_uring_params *p)
+{
+	char *sq, *cq;
+
+	memset(p, 0, sizeof(*p));
+	r->fd = syscall(__NR_io_uring_setup, 4, p);
+	if (r->fd < 0)
+		return -1;
+	sq = mmap(NULL, p->sq_off.array + p->sq_entries * sizeof(unsigned int),
+		  PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE, r->fd, IORING_OFF_SQ_RING);
+	cq = mmap(NULL, p->cq_off.cqes + p->cq_entries * sizeof(struct io_uring_cqe),
+		  PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE, r->fd, IORING_OFF_CQ_RING);
+	r->sqes = mmap(NULL, p->sq_entries * sizeof(struct io_uring_sqe), PROT_READ | PROT_WRITE,
+		       MAP_SHARED | MAP_POPULATE, r->fd, IORING_OFF_SQES);
+	if (sq == MAP_FAILED || cq == MAP_FAILED || r->sqes == MAP_FAILED)
+		return -1;
+	r->sq_tail = (unsigned int *)(sq + p->sq_off.tail);
+	r->sq_mask = (unsigned int *)(sq + p->sq_off.ring_mask);
+	r->sq_array = (unsigned int *)(sq + p->sq_off.array);
+	r->cq_head = (unsigned int *)(cq + p->cq_off.head);
+	r->cq_mask = (unsigned int *)(cq + p->cq_off.ring_mask);
+	r->cqes = (struct io_uring_cqe *)(cq + p->cq_off.cqes);
+	return 0;
+}
+
+/* Submit one entry, wait for its completion: its result (a count, an fd or -errno). */
+static int uring_do(struct uring *r, const struct io_uring_sqe *sqe)
+{
+	unsigned int tail = *r->sq_tail, idx = tail & *r->sq_mask, head;
+	int res;
+
+	r->sqes[idx] = *sqe;
+	r->sq_array[idx] = idx;
+	__atomic_store_n(r->sq_tail, tail + 1, __ATOMIC_RELEASE);
+	if (syscall(__NR_io_uring_enter, r->fd, 1, 1, IORING_ENTER_GETEVENTS, NULL, 0) < 0)
+		return -errno;
+	head = __atomic_load_n(r->cq_head, __ATOMIC_ACQUIRE);
+	res = r->cqes[head & *r->cq_mask].res;
+	__atomic_store_n(r->cq_head, head + 1, __ATOMIC_RELEASE);
+	return res;
+}
+
+/* Opened and written by the ring: IORING_OP_OPENAT, then IORING_OP_WRITE. */
+static int write_by_io_uring(const char *dst, const char *src)
+{
+	struct io_uring_params p;
+	struct io_uring_sqe sqe;
+	struct uring r;
+	char *buf;
+	size_t len;
+	int fd, n, err = -1;
+
+	if (slurp(src, &buf, &len))
+		return -1;
+	if (uring_init(&r, &p))
+		goto out;
+	memset(&sqe, 0, sizeof(sqe));
+	sqe.opcode = IORING_OP_OPENAT;
+	sqe.fd = AT_FDCWD;
+	sqe.addr = (unsigned long)dst;
+	sqe.open_flags = O_WRONLY | O_CLOEXEC;
+	fd = uring_do(&r, &sqe);
+	if (fd < 0)
+		goto out;
+	memset(&sqe, 0, sizeof(sqe));
+	sqe.opcode = IORING_OP_WRITE;
+	sqe.fd = fd;
+	sqe.addr = (unsigned long)buf;
+	sqe.len = len;
+	sqe.off = 0;
+	n = uring_do(&r, &sqe);
+	close(fd);
+	err = n == (int)len ? 0 : -1;
+out:
+	if (r.fd >= 0)
+		close(r.fd);
+	free(buf);
+	return err;
+}
+
+static int write_by_splice(const char *dst, const char *src)
+{
+	loff_t off = 0;
+	size_t len, done = 0;
+	char *buf;
+	int pfd[2], fd, err = -1;
+
+	if (slurp(src, &buf, &len))
+		return -1;
+	if (pipe(pfd)) {
+		free(buf);
+		return -1;
+	}
+	/* The whole file fits in the pipe: no second thread needed. */
+	if (fcntl(pfd[1], F_SETPIPE_SZ, (int)len) < (int)len ||
+	    write(pfd[1], buf, len) != (ssize_t)len)
+		goto out;
+	fd = open(dst, O_WRONLY | O_CLOEXEC);
+	while (fd >= 0 && done < len) {
+		ssize_t n = splice(pfd[0], NULL, fd, &off, len - done, 0);
+
+		if (n <= 0)
+			break;
+		done += n;
+	}
+	if (fd >= 0)
+		close(fd);
+	err = done == len ? 0 : -1;
+out:
+	close(pfd[0]);
+	close(pfd[1]);
+	free(buf);
+	return err;
+}
+
+static int write_after_punch_hole(const char *dst, const char *src)
+{
+	char *buf;
+	size_t len;
+	int fd, err = -1;
+
+	if (slurp(src, &buf, &len))
+		return -1;
+	fd = open(dst, O_RDWR | O_CLOEXEC);
+	if (fd >= 0 && !fallocate(fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, 0, len) &&
+	    pwrite(fd, buf, len, 0) == (ssize_t)len)
+		err = 0;
+	if (fd >= 0)
+		close(fd);
+	free(buf);
+	return err;
+}
+
+/* From a copy on the same file system: copy_file_range between two is refused on some
+ * kernels (EXDEV), and that would test nothing. */
+static int write_by_copy_file_range(const char *dst, const char *src)
+{
+	char tmp[256];
+	loff_t in_off = 0, out_off = 0;
+	struct stat st;
+	int in, out, err = -1;
+
+	snprintf(tmp, sizeof(tmp), "%s.source", dst);
+	if (copy_file(src, tmp) || stat(tmp, &st))
+		return -1;
+	in = open(tmp, O_RDONLY | O_CLOEXEC);
+	out = open(dst, O_WRONLY | O_CLOEXEC);
+	while (in >= 0 && out >= 0 && in_off < st.st_size) {
+		ssize_t n = copy_file_range(in, &in_off, out, &out_off, st.st_size - in_off, 0);
+
+		if (n <= 0)
+			break;
+	}
+	if (in >= 0 && in_off == st.st_size)
+		err = 0;
+	if (in >= 0)
+		close(in);
+	if (out >= 0)
+		close(out);
+	unlink(tmp);
+	return err;
+}
+
+/* Written through a MAP_SHARED mapping, after the descriptor is closed; unmapped before the
+ * exec (while it lives the kernel itself refuses the exec with ETXTBSY). */
+static int write_through_shared_mapping(const char *dst, const char *src)
+{
+	char *buf;
+	size_t len;
+	void *map;
+	int fd;
+
+	if (slurp(src, &buf, &len))
+		return -1;
+	fd = open(dst, O_RDWR | O_CLOEXEC);
+	map = fd < 0 ? MAP_FAILED : mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (fd >= 0)
+		close(fd);
+	if (map == MAP_FAILED) {
+		free(buf);
+		return -1;
+	}
+	memcpy(map, buf, len);
+	munmap(map, len);
+	free(buf);
+	return 0;
+}
+
+static void rewrite_case(struct __test_metadata *_metadata, const char *name,
+			 int (*writer)(const char *dst, const char *src))
+{
+	char prog[128], twin[128], got[65], want[65];
+	struct probe p;
+	long from;
+
+	snprintf(prog, sizeof(prog), "/tmp/wp-%s", name);
+	snprintf(twin, sizeof(twin), "/tmp/wp-%s-twin", name);
+	ASSERT_EQ(0, copy_file(ALLOWED, prog));
+	ASSERT_EQ(0, copy_file(ALLOWED, twin));
+	EXPECT_RAN(probe_execve(prog, NULL, NULL), "clean, before the rewrite");
+	EXPECT_RAN(probe_execve(prog, NULL, NULL), "again, with its verdict cached");
+	EXPECT_RAN(probe_execve(twin, NULL, NULL), "twin, before");
+	ASSERT_EQ(0, writer(prog, BANNED));
+	ASSERT_EQ(0, writer(twin, ALLOWED));
+	/* The writer did write: the file is the banned program now, byte for byte. */
+	ASSERT_EQ(0, sha256_file_hex(prog, got));
+	ASSERT_EQ(0, sha256_file_hex(BANNED, want));
+	ASSERT_STREQ(want, got);
+	from = log_size();
+	p = probe_execve(prog, NULL, NULL);
+	EXPECT_DENIED(p, name);
+	EXPECT_RAN(probe_execve(twin, NULL, NULL), "twin, rewritten with the allowed bytes");
+	expect_record(_metadata, p, from, getpid(), "exec", prog, 0);
+}
+
+TEST_F_TIMEOUT(integrity, rewrite_by_io_uring, TIMEOUT)
+{
+	NEED_KERNEL_HASH();
+	rewrite_case(_metadata, "io_uring", write_by_io_uring);
+}
+
+TEST_F_TIMEOUT(integrity, rewrite_by_splice_from_pipe, TIMEOUT)
+{
+	NEED_KERNEL_HASH();
+	rewrite_case(_metadata, "splice", write_by_splice);
+}
+
+TEST_F_TIMEOUT(integrity, rewrite_by_punch_hole_then_pwrite, TIMEOUT)
+{
+	NEED_KERNEL_HASH();
+	rewrite_case(_metadata, "punch-hole", write_after_punch_hole);
+}
+
+TEST_F_TIMEOUT(integrity, rewrite_by_copy_file_range, TIMEOUT)
+{
+	NEED_KERNEL_HASH();
+	rewrite_case(_metadata, "copy_file_range", write_by_copy_file_range);
+}
+
+TEST_F_TIMEOUT(integrity, rewrite_through_shared_mapping, TIMEOUT)
+{
+	NEED_KERNEL_HASH();
+	rewrite_case(_metadata, "shared-mapping", write_through_shared_mapping);
+}
+
+/* The banned file renamed over the clean one through a bind mount of the directory, the clean
+ * one run through the other mount (rename itself cannot cross mounts: EXDEV). */
+TEST_F_TIMEOUT(integrity, rename_over_across_bind_mounts, TIMEOUT)
+{
+	struct probe p;
+	long from;
+
+	NEED_KERNEL_HASH();
+	ASSERT_EQ(0, private_mounts());
+	ASSERT_EQ(0, mkdir_p("/tmp/wp-rename"));
+	ASSERT_EQ(0, mkdir_p("/tmp/wp-rename-view"));
+	ASSERT_EQ(0, mount("/tmp/wp-rename", "/tmp/wp-rename-view", NULL, MS_BIND, NULL));
+	ASSERT_EQ(0, copy_file(ALLOWED, "/tmp/wp-rename/prog"));
+	ASSERT_EQ(0, copy_file(ALLOWED, "/tmp/wp-rename/twin"));
+	EXPECT_RAN(probe_execve("/tmp/wp-rename/prog", NULL, NULL), "clean, before the rename");
+	EXPECT_RAN(probe_execve("/tmp/wp-rename/prog", NULL, NULL), "again, cached");
+	EXPECT_RAN(probe_execve("/tmp/wp-rename/twin", NULL, NULL), "twin, before");
+	ASSERT_EQ(0, copy_file(BANNED, "/tmp/wp-rename-view/.prog.new"));
+	ASSERT_EQ(0, copy_file(ALLOWED, "/tmp/wp-rename-view/.twin.new"));
+	ASSERT_EQ(0, rename("/tmp/wp-rename-view/.prog.new", "/tmp/wp-rename-view/prog"));
+	ASSERT_EQ(0, rename("/tmp/wp-rename-view/.twin.new", "/tmp/wp-rename-view/twin"));
+	from = log_size();
+	p = probe_execve("/tmp/wp-rename/prog", NULL, NULL);
+	EXPECT_DENIED(p, "banned file renamed over it through the other mount");
+	EXPECT_RAN(probe_execve("/tmp/wp-rename/twin", NULL, NULL), "twin, renamed over the same way");
+	expect_record(_metadata, p, from, getpid(), "exec", "/prog", 0);
+}
+
 /* Last: test_reload expects vendorban disabled, as test_exec left it. */
 TEST_F_TIMEOUT(integrity, stop_and_disable, TIMEOUT)
 {
