@@ -16,7 +16,7 @@ BUILD_PKGS="clang llvm make gcc pkg-config libbpf-dev bpftool libelf-dev zlib1g-
 VM_PKGS="qemu-system-x86 busybox-static cpio kmod file"
 # Fixtures are made at test time with the real tools: signed modules, IMA xattrs,
 # Authenticode files, rpm databases; the HTML report is rendered in Chromium.
-TEST_PKGS="ima-evm-utils osslsigncode attr rpm zstd gzip auditd chromium linux-kbuild-6.1"
+TEST_PKGS="ima-evm-utils osslsigncode attr rpm zstd gzip auditd chromium linux-kbuild-6.1 btrfs-progs"
 
 need_root() {
 	if [ "$(id -u)" -ne 0 ]; then

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # mkintegrity.sh PAYLOAD_DIR : what test_integrity needs besides the common payload.
-#   fsmods/<release>/        overlay and what they depend on, uncompressed
+#   fsmods/<release>/        overlay, loop, ext4, btrfs and what they depend on, uncompressed
 #                            (the test loads them with finit_module), and <name>.order: the
 #                            files to load for <name>, dependencies first (from depmod)
+#   fs/ext4.img, fs/btrfs.img  small empty file systems for the loop-mount cases
 set -euo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 out=$1 b="$top/build"
@@ -26,7 +27,7 @@ for kdir in "$b"/vm/*/; do
 	mkdir -p "$tree/lib/modules/$ver"
 	cp -al "$kdir/modules/." "$tree/lib/modules/$ver/"
 	depmod -b "$tree" "$ver"
-	for m in overlay; do
+	for m in overlay loop ext4 btrfs; do
 		modprobe -d "$tree" -S "$ver" --show-depends "$m" | awk '$1 == "insmod" { print $2 }' |
 		while read -r f; do
 			name=$(basename "$f")
@@ -43,3 +44,10 @@ for kdir in "$b"/vm/*/; do
 
 done
 
+mkdir -p "$out/fs"
+rm -f "$out/fs/ext4.img" "$out/fs/btrfs.img"
+truncate -s 8M "$out/fs/ext4.img"
+mkfs.ext4 -q -F "$out/fs/ext4.img"
+# Mixed block groups: the smallest btrfs that mkfs makes (16 MiB; the default needs ~114).
+truncate -s 16M "$out/fs/btrfs.img"
+mkfs.btrfs -q -f -M "$out/fs/btrfs.img" > /dev/null

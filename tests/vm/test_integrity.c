@@ -947,6 +947,196 @@ TEST_F_TIMEOUT(integrity, rename_over_across_bind_mounts, TIMEOUT)
 	expect_record(_metadata, p, from, getpid(), "exec", "/prog", 0);
 }
 
+/* ---- 5. file systems on a loop device ------------------------------------------------ */
+
+/* Attach image to a free loop device: its fd, and its name in dev. */
+static int loop_attach(const char *image, char *dev, size_t len)
+{
+	int ctl, n, loop = -1, backing;
+
+	ctl = open("/dev/loop-control", O_RDWR | O_CLOEXEC);
+	if (ctl < 0)
+		return -1;
+	n = ioctl(ctl, LOOP_CTL_GET_FREE);
+	close(ctl);
+	if (n < 0)
+		return -1;
+	snprintf(dev, len, "/dev/loop%d", n);
+	/* devtmpfs makes the node from a kernel thread: it may lag a little. */
+	for (int i = 0; i < 50 && loop < 0; i++) {
+		loop = open(dev, O_RDWR | O_CLOEXEC);
+		if (loop < 0)
+			usleep(100000);
+	}
+	backing = open(image, O_RDWR | O_CLOEXEC);
+	if (loop < 0 || backing < 0 || ioctl(loop, LOOP_SET_FD, backing)) {
+		if (loop >= 0)
+			close(loop);
+		loop = -1;
+	}
+	if (backing >= 0)
+		close(backing);
+	return loop;
+}
+
+/* The mount options in force for mnt, as /proc/self/mounts shows them. */
+static void log_mount_options(struct __test_metadata *_metadata, const char *mnt)
+{
+	char line[512];
+	FILE *f = fopen("/proc/self/mounts", "r");
+
+	while (f && fgets(line, sizeof(line), f))
+		if (strstr(line, mnt))
+			TH_LOG("%s", strtok(line, "\n"));
+	if (f)
+		fclose(f);
+}
+
+/*
+ * Under the file system: src's bytes written into the image file, at the blocks that hold
+ * path's data (FIEMAP, after syncing it), then path's clean cached pages dropped, so the next
+ * read comes from the device. The file system's inode sees neither an open nor a write.
+ */
+static int write_beneath(const char *image, const char *path, const char *src)
+{
+	struct {
+		struct fiemap fm;
+		struct fiemap_extent fe[8];
+	} m;
+	size_t len, covered = 0;
+	char *buf;
+	int fd, img, err = -1;
+
+	if (slurp(src, &buf, &len))
+		return -1;
+	memset(&m, 0, sizeof(m));
+	m.fm.fm_length = FIEMAP_MAX_OFFSET;
+	m.fm.fm_flags = FIEMAP_FLAG_SYNC;
+	m.fm.fm_extent_count = 8;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	img = open(image, O_WRONLY | O_CLOEXEC);
+	if (fd < 0 || img < 0 || ioctl(fd, FS_IOC_FIEMAP, &m.fm))
+		goto out;
+	for (unsigned int i = 0; i < m.fm.fm_mapped_extents; i++) {
+		struct fiemap_extent *e = &m.fm.fm_extents[i];
+		size_t n;
+
+		if (e->fe_logical >= len)
+			break;
+		if (e->fe_flags & (FIEMAP_EXTENT_UNKNOWN | FIEMAP_EXTENT_ENCODED |
+				   FIEMAP_EXTENT_NOT_ALIGNED | FIEMAP_EXTENT_DATA_INLINE))
+			goto out;
+		n = len - e->fe_logical < e->fe_length ? len - e->fe_logical : e->fe_length;
+		if (pwrite(img, buf + e->fe_logical, n, e->fe_physical) != (ssize_t)n)
+			goto out;
+		covered += n;
+	}
+	if (covered == len && !posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED))
+		err = 0;
+out:
+	if (fd >= 0)
+		close(fd);
+	if (img >= 0)
+		close(img);
+	free(buf);
+	return err;
+}
+
+/* mount(8)'s -o iversion / -o noiversion are MS_I_VERSION set or not: ext4 takes no such
+ * string option (EINVAL). btrfs keeps i_version whatever the flags say. */
+struct fs_case {
+	const char *fstype, *image, *name;
+	unsigned long flags;
+	const char *data;
+	bool beneath;		/* rewrite in the image, under the mounted file system */
+};
+
+static void loop_fs_case(struct __test_metadata *_metadata, const struct fs_case *c)
+{
+	char image[128], mnt[128], prog[160], twin[160], dev[32], got[65], want[65];
+	struct probe p;
+	long from;
+	int loop, err;
+
+	NEED_MODULE("loop");
+	NEED_MODULE(c->fstype);
+	ASSERT_EQ(0, private_mounts());
+	snprintf(image, sizeof(image), "/tmp/%s.img", c->name);
+	snprintf(mnt, sizeof(mnt), "/tmp/%s", c->name);
+	snprintf(prog, sizeof(prog), "%s/prog", mnt);
+	snprintf(twin, sizeof(twin), "%s/twin", mnt);
+	ASSERT_EQ(0, copy_file(c->image, image));
+	ASSERT_EQ(0, mkdir_p(mnt));
+	loop = loop_attach(image, dev, sizeof(dev));
+	ASSERT_LE(0, loop);
+	err = mount(dev, mnt, c->fstype, c->flags, c->data) ? errno : 0;
+	if (err)
+		TH_LOG("mount -t %s -o %s %s: %s", c->fstype, c->data ?: "", dev, strerror(err));
+	ASSERT_EQ(0, err);
+	log_mount_options(_metadata, mnt);
+	ASSERT_EQ(0, copy_file(ALLOWED, prog));
+	ASSERT_EQ(0, copy_file(ALLOWED, twin));
+	EXPECT_RAN(probe_execve(prog, NULL, NULL), "clean, before the rewrite");
+	EXPECT_RAN(probe_execve(prog, NULL, NULL), "again, with its verdict cached");
+	EXPECT_RAN(probe_execve(twin, NULL, NULL), "twin, before");
+	if (c->beneath) {
+		ASSERT_EQ(0, write_beneath(image, prog, BANNED));
+		ASSERT_EQ(0, write_beneath(image, twin, ALLOWED));
+	} else {
+		ASSERT_EQ(0, overwrite_file(BANNED, prog));
+		ASSERT_EQ(0, overwrite_file(ALLOWED, twin));
+	}
+	/* The file reads as the banned program now, byte for byte. */
+	ASSERT_EQ(0, sha256_file_hex(prog, got));
+	ASSERT_EQ(0, sha256_file_hex(BANNED, want));
+	ASSERT_STREQ(want, got);
+	from = log_size();
+	p = probe_execve(prog, NULL, NULL);
+	EXPECT_DENIED(p, c->beneath ? "rewritten in the image beneath the file system" :
+				      "rewritten to the banned bytes");
+	EXPECT_RAN(probe_execve(twin, NULL, NULL), "twin, rewritten with the allowed bytes");
+	expect_record(_metadata, p, from, getpid(), "exec", "/prog", 0);
+	umount2(mnt, MNT_DETACH);
+	ioctl(loop, LOOP_CLR_FD);
+	close(loop);
+}
+
+TEST_F_TIMEOUT(integrity, loop_ext4_iversion_rewrite, TIMEOUT)
+{
+	const struct fs_case c = { "ext4", VB "fs/ext4.img", "ext4-iversion", MS_I_VERSION, NULL };
+
+	NEED_KERNEL_HASH();
+	loop_fs_case(_metadata, &c);
+}
+
+TEST_F_TIMEOUT(integrity, loop_ext4_noiversion_rewrite, TIMEOUT)
+{
+	const struct fs_case c = { "ext4", VB "fs/ext4.img", "ext4-noiversion", 0, NULL };
+
+	NEED_KERNEL_HASH();
+	loop_fs_case(_metadata, &c);
+}
+
+/* Whoever can write the image file (a user's own image, mounted for them) changes the file's
+ * content with no open of the file at all. (Not on btrfs here: it checksums its data, and its
+ * FIEMAP addresses are logical, not offsets in the image.) */
+TEST_F_TIMEOUT(integrity, loop_ext4_image_rewritten_beneath, TIMEOUT)
+{
+	const struct fs_case c = { "ext4", VB "fs/ext4.img", "ext4-beneath", MS_I_VERSION, NULL,
+				   true };
+
+	NEED_KERNEL_HASH();
+	loop_fs_case(_metadata, &c);
+}
+
+TEST_F_TIMEOUT(integrity, loop_btrfs_rewrite, TIMEOUT)
+{
+	const struct fs_case c = { "btrfs", VB "fs/btrfs.img", "btrfs", 0, NULL };
+
+	NEED_KERNEL_HASH();
+	loop_fs_case(_metadata, &c);
+}
+
 /* Last: test_reload expects vendorban disabled, as test_exec left it. */
 TEST_F_TIMEOUT(integrity, stop_and_disable, TIMEOUT)
 {
