@@ -4,6 +4,8 @@
 #                            (the test loads them with finit_module), and <name>.order: the
 #                            files to load for <name>, dependencies first (from depmod)
 #   fs/ext4.img, fs/btrfs.img  small empty file systems for the loop-mount cases
+#   recompressed/<release>/  the banned test module decompressed and compressed again, outside
+#                            the tree the daemon scans (used where the kernel decompresses)
 set -euo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 out=$1 b="$top/build"
@@ -42,6 +44,17 @@ for kdir in "$b"/vm/*/; do
 	done
 	rm -rf "$tree"
 
+	# 6.12 decompresses modules itself: the banned module, recompressed, is new bytes with
+	# the same signed module inside. CRC32 check: the one the kernel's xz decoder and kmod use.
+	if [ -f "$b/kmod/$ver/out/vb_banned_drv.ko.xz" ]; then
+		mkdir -p "$out/recompressed/$ver"
+		xz -dc "$b/kmod/$ver/out/vb_banned_drv.ko.xz" |
+			xz --check=crc32 --lzma2=preset=0 > "$out/recompressed/$ver/vb_banned_drv.ko.xz"
+		if cmp -s "$b/kmod/$ver/out/vb_banned_drv.ko.xz" "$out/recompressed/$ver/vb_banned_drv.ko.xz"; then
+			echo "mkintegrity.sh: recompressing gave the same bytes" >&2
+			exit 1
+		fi
+	fi
 done
 
 mkdir -p "$out/fs"

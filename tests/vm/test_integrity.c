@@ -1137,6 +1137,62 @@ TEST_F_TIMEOUT(integrity, loop_btrfs_rewrite, TIMEOUT)
 	loop_fs_case(_metadata, &c);
 }
 
+/* ---- 6. a banned module, compressed again ------------------------------------------- */
+
+/* finit_module in a child, so the record names this test as the parent: 0 or errno. */
+static int load_module(const char *path, int flags)
+{
+	int status;
+	pid_t pid = fork();
+
+	if (pid == 0)
+		_exit(finit(path, flags));
+	if (pid < 0 || waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
+		return -1;
+	return WEXITSTATUS(status);
+}
+
+TEST_F_TIMEOUT(integrity, banned_module_recompressed_refused, TIMEOUT)
+{
+	char scanned[256], recompressed[256], allowed[256], allowed_xz[256];
+	long from;
+	int err;
+
+	snprintf(scanned, sizeof(scanned), VB "kmod/%s/vb_banned_drv.ko.xz", release);
+	snprintf(recompressed, sizeof(recompressed), VB "recompressed/%s/vb_banned_drv.ko.xz",
+		 release);
+	snprintf(allowed, sizeof(allowed), VB "kmod/%s/vb_allowed_drv.ko", release);
+	snprintf(allowed_xz, sizeof(allowed_xz), VB "kmod/%s/vb_allowed_drv.ko.xz", release);
+	/* The allowed module, compressed, tells whether this kernel decompresses at all. */
+	err = load_module(allowed_xz, MODULE_INIT_COMPRESSED_FILE);
+	if (err == EOPNOTSUPP)
+		SKIP(return, "this kernel has no in-kernel module decompression "
+			     "(finit_module(MODULE_INIT_COMPRESSED_FILE) fails with EOPNOTSUPP)");
+	ASSERT_EQ(0, err);
+	ASSERT_EQ(0, syscall(SYS_delete_module, "vb_allowed_drv", O_NONBLOCK));
+	/* The file the daemon scanned is known by its dev/ino and hash. */
+	EXPECT_EQ(EPERM, load_module(scanned, MODULE_INIT_COMPRESSED_FILE));
+	from = log_size();
+	err = load_module(recompressed, MODULE_INIT_COMPRESSED_FILE);
+	if (!err) {
+		TH_LOG("the banned module, recompressed, loaded");
+		syscall(SYS_delete_module, "vb_banned_drv", O_NONBLOCK);
+	}
+	EXPECT_EQ(EPERM, err);
+	if (err == EPERM) {
+		struct record_want w = { getpid(), "module-load", "" };
+		struct json_object *rec = find_record_where(record_match, &w, from, RECORD_TENTHS);
+
+		ASSERT_NE(NULL, rec);
+		EXPECT_STREQ("EPERM", field(rec, "errno"));
+		EXPECT_STREQ("signedvendor", field(rec, "vendor"));
+		json_object_put(rec);
+	}
+	/* Its allowed twin, loaded the normal way, still loads. */
+	EXPECT_EQ(0, load_module(allowed, 0));
+	EXPECT_EQ(0, syscall(SYS_delete_module, "vb_allowed_drv", O_NONBLOCK));
+}
+
 /* Last: test_reload expects vendorban disabled, as test_exec left it. */
 TEST_F_TIMEOUT(integrity, stop_and_disable, TIMEOUT)
 {
