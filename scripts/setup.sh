@@ -17,11 +17,13 @@ VM_PKGS="qemu-system-x86 busybox-static cpio kmod file"
 # Fixtures are made at test time with the real tools: signed modules (sign-file from
 # linux-kbuild-6.1), IMA signatures (evmctl), Authenticode files (osslsigncode), rpm databases
 # (rpmbuild, rpmsign), an rpm signing key (gpg and gpg-agent, both in gnupg); the audit trail is
-# read back with ausearch (auditd) and the HTML report is rendered in Chromium. A test that
-# needs one of these fails when it is missing: every tool a test, fixture, demo or bench runs
-# comes from a package named here or from Debian's required set (coreutils, util-linux, dpkg,
-# findutils, mawk, perl-base, ...).
-TEST_PKGS="ima-evm-utils osslsigncode attr rpm gnupg zstd gzip auditd chromium linux-kbuild-6.1"
+# read back with ausearch (auditd) and the HTML report is rendered in Chromium; btrfs images
+# for the VM's integrity tests (mkfs.btrfs, btrfs-progs). A test that needs one of these fails
+# when it is missing: every tool a test, fixture, demo or bench runs comes from a package named
+# here or from Debian's required set (coreutils, util-linux, dpkg, findutils, mawk, perl-base,
+# e2fsprogs, ...).
+TEST_PKGS="ima-evm-utils osslsigncode attr rpm gnupg zstd gzip auditd chromium linux-kbuild-6.1
+	btrfs-progs"
 
 need_root() {
 	if [ "$(id -u)" -ne 0 ]; then

@@ -15,7 +15,9 @@ sed 's/^/# vendorband: /' /tmp/vendorband.log
 VB_EXPECT_PATH=$path ./test_exec
 rc=$?
 [ $hooks -eq 0 ] || rc=1
-# test_exec ends with vendorban disabled; test_reload starts its own daemon.
+# test_exec ends with vendorban disabled; test_integrity starts its own daemon (on the policy
+# with its path rule) and disables vendorban again when done; test_reload starts its own.
+VB_EXPECT_PATH=$path ./test_integrity || rc=1
 VB_EXPECT_PATH=$path ./test_reload || rc=1
 VB_EXPECT_PATH=$path ./test_log || rc=1
 VB_EXPECT_PATH=$path ./test_module || rc=1
