@@ -1163,13 +1163,22 @@ TEST_F_TIMEOUT(integrity, banned_module_recompressed_refused, TIMEOUT)
 		 release);
 	snprintf(allowed, sizeof(allowed), VB "kmod/%s/vb_allowed_drv.ko", release);
 	snprintf(allowed_xz, sizeof(allowed_xz), VB "kmod/%s/vb_allowed_drv.ko.xz", release);
-	/* The allowed module, compressed, tells whether this kernel decompresses at all. */
-	err = load_module(allowed_xz, MODULE_INIT_COMPRESSED_FILE);
-	if (err == EOPNOTSUPP)
+	/* A kernel built with MODULE_DECOMPRESS says which format it takes here (kmod reads it
+	 * too); 6.1 has none and fails such a load with EOPNOTSUPP after the hooks ran. */
+	if (access("/sys/module/compression", F_OK))
 		SKIP(return, "this kernel has no in-kernel module decompression "
-			     "(finit_module(MODULE_INIT_COMPRESSED_FILE) fails with EOPNOTSUPP)");
-	ASSERT_EQ(0, err);
-	ASSERT_EQ(0, syscall(SYS_delete_module, "vb_allowed_drv", O_NONBLOCK));
+			     "(no /sys/module/compression: MODULE_INIT_COMPRESSED_FILE gives "
+			     "EOPNOTSUPP)");
+	/* The allowed module, compressed, in the tree the daemon scanned: vetted, it loads
+	 * whole where the kernel hashes the file it reads (the lsm path); the fmod_ret path
+	 * cannot know it is the vetted file, and refuses every compressed module whole. */
+	err = load_module(allowed_xz, MODULE_INIT_COMPRESSED_FILE);
+	if (lsm_path()) {
+		ASSERT_EQ(0, err);
+		ASSERT_EQ(0, syscall(SYS_delete_module, "vb_allowed_drv", O_NONBLOCK));
+	} else {
+		EXPECT_EQ(EPERM, err);
+	}
 	/* The file the daemon scanned is known by its dev/ino and hash. */
 	EXPECT_EQ(EPERM, load_module(scanned, MODULE_INIT_COMPRESSED_FILE));
 	from = log_size();
@@ -1185,7 +1194,9 @@ TEST_F_TIMEOUT(integrity, banned_module_recompressed_refused, TIMEOUT)
 
 		ASSERT_NE(NULL, rec);
 		EXPECT_STREQ("EPERM", field(rec, "errno"));
-		EXPECT_STREQ("signedvendor", field(rec, "vendor"));
+		/* Not vetted: the kernel could not read the signer inside, and no scan read
+		 * this file; the record says so rather than guess a vendor. */
+		EXPECT_STREQ("compressed-unvetted", field(rec, "match"));
 		json_object_put(rec);
 	}
 	/* Its allowed twin, loaded the normal way, still loads. */
