@@ -619,6 +619,33 @@ TEST_F_TIMEOUT(integrity, path_rule_in_chroot, TIMEOUT)
 	munmap(st, sizeof(*st));
 }
 
+/* The loader maps a program it was given as an argument: no exec of the file at all, only an
+ * mmap(PROT_EXEC) (and on the fmod_ret path the mmap hook cannot name the file). The rule's
+ * directory is matched by identity there too, on both paths. */
+TEST_F_TIMEOUT(integrity, path_rule_through_the_loader_and_mmap, TIMEOUT)
+{
+	char *const ban[] = { "ld.so", PATHRULE "/ban/agent", NULL };
+	char *const free_[] = { "ld.so", PATHRULE "/free/agent", NULL };
+	struct record_want w = { getpid(), "mmap", "agent" };	/* fmod_ret: name only */
+	struct json_object *rec;
+	long from = log_size();
+	struct probe p;
+
+	/* ld.so itself runs; its mmap of the program is refused, and it exits 127 saying so. */
+	p = probe_execve(LDSO, ban, NULL);
+	EXPECT_OUTCOME(p.outcome == PROBE_EXITED && p.status == 127, p,
+		       "ld.so running a program in the banned directory");
+	EXPECT_RAN(probe_execve(LDSO, free_, NULL), "ld.so running its twin");
+	rec = find_record_where(record_match, &w, from, RECORD_TENTHS);
+	ASSERT_NE(NULL, rec);
+	EXPECT_STREQ("EPERM", field(rec, "errno"));
+	EXPECT_STREQ("path", field(rec, "match"));
+	EXPECT_STREQ("identity", field(rec, "path_match"));
+	json_object_put(rec);
+	EXPECT_DENIED(probe_mmap_exec(PATHRULE "/ban/agent"), "mmap(PROT_EXEC) in the directory");
+	EXPECT_RAN(probe_mmap_exec(PATHRULE "/free/agent"), "mmap(PROT_EXEC) of its twin");
+}
+
 TEST_F_TIMEOUT(integrity, path_rule_after_parent_renamed, TIMEOUT)
 {
 	struct probe banned, twin;
