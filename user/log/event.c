@@ -9,6 +9,7 @@
 #include <unistd.h>
 #include "util/hex.h"
 #include "log/event.h"
+#include "log/pathview.h"
 #include "util/readfile.h"
 #include "identify/decompress.h"
 #include "identify/elf.h"
@@ -205,6 +206,20 @@ static void add_module(struct json_object *o, const struct vb_event_ctx *ctx,
 	free(ev);
 }
 
+/* A file a path rule matched by its directory's identity, as the daemon sees it (the rule's
+ * own path is the daemon's): NULL when that is the caller's path too, or is not found. */
+static const char *identity_view(const struct vb_event *e, const struct vb_rule *r,
+				 const char *path)
+{
+	const char *view;
+
+	if (e->match != VB_MATCH_PATH || !(e->flags & VB_EV_F_PATH_IDENT) || !r ||
+	    r->kind != VB_RULE_PATH)
+		return NULL;
+	view = vb_pathview_find(r->path, e->dev, e->ino);
+	return view && strcmp(view, path) ? view : NULL;
+}
+
 struct json_object *vb_event_json(const struct vb_event_ctx *ctx, const struct vb_event *e)
 {
 	const struct vb_policy *p = event_policy(ctx, e);
@@ -212,6 +227,7 @@ struct json_object *vb_event_json(const struct vb_event_ctx *ctx, const struct v
 	const struct vb_vendor *v = r ? vb_rule_vendor(p, r) : NULL;
 	struct json_object *o = json_object_new_object();
 	char buf[PATH_MAX + 16], link[64], path[VB_EV_PATH_MAX + 1];
+	const char *view;
 	struct passwd *pw;
 	ssize_t n;
 
@@ -225,7 +241,11 @@ struct json_object *vb_event_json(const struct vb_event_ctx *ctx, const struct v
 	add_str(o, "operation", vb_op_name(e->op));
 	memcpy(path, e->path, VB_EV_PATH_MAX);
 	path[VB_EV_PATH_MAX] = 0;
-	add_str(o, "path", path);
+	view = identity_view(e, r, path);
+	add_str(o, "path", view ?: path);
+	/* The caller's name for it, where it differs: a bind mount, a chroot, a namespace. */
+	if (view)
+		add_str(o, "caller_path", path);
 	if (e->flags & VB_EV_F_NAME_ONLY)
 		json_object_object_add(o, "path_is_name_only", json_object_new_boolean(1));
 	snprintf(buf, sizeof(buf), "%u:%u", e->dev >> 20, e->dev & 0xfffff);
