@@ -564,6 +564,19 @@ TEST_F_TIMEOUT(integrity, path_rule_direct_and_through_bind_mounts, TIMEOUT)
 
 	expect_record(_metadata, direct, from_direct, getpid(), "exec", "/agent", 0);
 	expect_record(_metadata, bind, from_bind, getpid(), "exec", "/agent", 0);
+	/* The record names the file as the daemon (and an auditor) sees it, and keeps the name
+	 * the caller used. */
+	if (DENIED_EPERM(bind)) {
+		struct record_want w = { getpid(), "exec", "/agent" };
+		struct json_object *rec = find_record_where(record_match, &w, from_bind,
+							    RECORD_TENTHS);
+
+		ASSERT_NE(NULL, rec);
+		EXPECT_STREQ(PATHRULE "/ban/agent", field(rec, "path"));
+		EXPECT_STREQ("/tmp/pr-bind-ban/agent", field(rec, "caller_path"));
+		EXPECT_STREQ("identity", field(rec, "path_match"));
+		json_object_put(rec);
+	}
 	expect_record(_metadata, parent, from_parent, getpid(), "exec", "/agent", 0);
 }
 
