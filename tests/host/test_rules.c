@@ -119,6 +119,12 @@ FIXTURE_SETUP(rules)
 	self->k.map_fd[VB_MAP_MODULE_SLOTS] = bpf_map__fd(self->skel->maps.module_slots);
 	self->k.map_fd[VB_MAP_FILE_VERDICTS] = bpf_map__fd(self->skel->maps.file_verdicts);
 	self->k.map_fd[VB_MAP_MODSCRATCH] = bpf_map__fd(self->skel->maps.modscratch);
+	self->k.map_fd[VB_MAP_PATH_IDENTS] = bpf_map__fd(self->skel->maps.path_idents);
+	self->k.map_fd[VB_MAP_PATHID_PENDING] = bpf_map__fd(self->skel->maps.pathid_pending);
+	self->k.map_fd[VB_MAP_VETTED_MODULES] = bpf_map__fd(self->skel->maps.vetted_modules);
+	/* No programs here: path rules match by name only (the iterator that learns inodes is
+	 * a program). */
+	self->k.pathid_iter_fd = -1;
 	for (int i = 0; i < VB_MAP_MAX; i++) {
 		ASSERT_LE(0, self->k.map_fd[i]) TH_LOG("map %d has no fd", i);
 	}
