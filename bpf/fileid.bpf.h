@@ -88,7 +88,9 @@ static __always_inline bool fs_cacheable(struct inode *inode)
 
 static __always_inline void content_version(struct inode *inode, struct vb_content_ver *cv)
 {
-	cv->i_version = BPF_CORE_READ(inode, i_version.counter);
+	/* The low bit says whether anyone has looked (I_VERSION_QUERIED): IMA does, inside
+	 * bpf_ima_file_hash, so it flips under our own hash. The count is above it. */
+	cv->i_version = BPF_CORE_READ(inode, i_version.counter) >> 1;
 	cv->size = BPF_CORE_READ(inode, i_size);
 	if (bpf_core_field_exists(struct inode___ts611, i_ctime_sec)) {
 		struct inode___ts611 *t = (void *)inode;
