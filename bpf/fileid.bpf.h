@@ -161,6 +161,11 @@ static __always_inline bool content_cacheable(struct inode *inode,
 
 	if (!fs_cacheable(inode) || !BPF_CORE_READ(inode, i_nlink) || inode_writable(inode))
 		return false;
+	/* Being run: exec holds write access off (i_writecount < 0) until it is done, so the
+	 * next change needs an open for write, which drops the entry; the clock does not matter
+	 * then, and the exec's own mmap of the file finds the verdict. */
+	if (BPF_CORE_READ(inode, i_writecount.counter) < 0)
+		return true;
 	return changed + VB_RACY_NS < now;
 }
 
