@@ -88,7 +88,9 @@ static __always_inline bool fs_cacheable(struct inode *inode)
 
 static __always_inline void content_version(struct inode *inode, struct vb_content_ver *cv)
 {
-	cv->i_version = BPF_CORE_READ(inode, i_version.counter);
+	/* The low bit says whether anyone has looked (I_VERSION_QUERIED): IMA does, inside
+	 * bpf_ima_file_hash, so it flips under our own hash. The count is above it. */
+	cv->i_version = BPF_CORE_READ(inode, i_version.counter) >> 1;
 	cv->size = BPF_CORE_READ(inode, i_size);
 	if (bpf_core_field_exists(struct inode___ts611, i_ctime_sec)) {
 		struct inode___ts611 *t = (void *)inode;
@@ -159,6 +161,11 @@ static __always_inline bool content_cacheable(struct inode *inode,
 
 	if (!fs_cacheable(inode) || !BPF_CORE_READ(inode, i_nlink) || inode_writable(inode))
 		return false;
+	/* Being run: exec holds write access off (i_writecount < 0) until it is done, so the
+	 * next change needs an open for write, which drops the entry; the clock does not matter
+	 * then, and the exec's own mmap of the file finds the verdict. */
+	if (BPF_CORE_READ(inode, i_writecount.counter) < 0)
+		return true;
 	return changed + VB_RACY_NS < now;
 }
 

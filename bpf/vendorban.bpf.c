@@ -162,9 +162,20 @@ struct {
 /* Scratch space too big for the 512-byte stack. Task-local rather than per-CPU: a sleepable
  * program can be preempted (it sleeps inside bpf_ima_file_hash), and another task on the same
  * CPU would overwrite a per-CPU buffer under it. */
+/* The last file this task was allowed to map or run, as judge() saw it: an exec judges its
+ * program twice (bprm_check, then the loader's mmap of the same struct file, with write access
+ * held off in between), so the second look is one compare. Used once, then forgotten. */
+struct vb_memo {
+	__u64 file, dentry, inode, seq;
+	struct vb_content_ver ver;
+	__u32 verified;		/* its content had a verdict (hashed or cached) */
+	__u32 pad;
+};
+
 struct vb_scratch {
 	struct vb_path_key key;
 	char path[VB_EV_PATH_MAX];
+	struct vb_memo memo;
 };
 
 struct {
@@ -353,6 +364,26 @@ static __always_inline void emit(struct file *file, struct inode *inode, struct 
 	bpf_ringbuf_submit(e, 0);
 }
 
+static __always_inline bool memo_hit(const struct vb_memo *m, struct file *file,
+				     struct inode *real, __u64 seq, const struct vb_content_ver *ver,
+				     int deny_unknown)
+{
+	return m->file == (__u64)file && m->inode == (__u64)real && m->seq == seq &&
+	       m->dentry == (__u64)BPF_CORE_READ(file, f_path.dentry) &&
+	       content_same(&m->ver, ver) && (m->verified || !deny_unknown);
+}
+
+static __always_inline void memo_store(struct vb_memo *m, struct file *file, struct inode *real,
+				       __u64 seq, const struct vb_content_ver *ver, __u32 verified)
+{
+	m->file = (__u64)file;
+	m->dentry = (__u64)BPF_CORE_READ(file, f_path.dentry);
+	m->inode = (__u64)real;
+	m->seq = seq;
+	m->ver = *ver;
+	m->verified = verified;
+}
+
 /*
  * The one verdict function. Its flags are compile-time constants at each call site, so the
  * helpers a hook may not call (bpf_ima_file_hash outside sleepable hooks, bpf_d_path outside
@@ -371,7 +402,7 @@ static __always_inline int judge(struct file *file, __u8 op, bool can_hash, bool
 	struct verdict v = { .op = op };
 	struct vb_content_ver ver;
 	struct inode *inode, *real;
-	__u32 zero = 0, slot;
+	__u32 zero = 0, slot, verified = 0;
 	__u64 seq;
 	int ret;
 
@@ -385,6 +416,17 @@ static __always_inline int judge(struct file *file, __u8 op, bool can_hash, bool
 	/* The inode that holds the bytes: the verdict cache is about content, and writes that
 	 * bypass an overlay land there, not on the overlay's inode. */
 	real = BPF_CORE_READ(real_file(file), f_inode);
+	/* Read before hashing: a write during the hash then leaves the entry stale, never a
+	 * verdict on old bytes filed under the new version. */
+	content_version(real, &ver);
+	s = bpf_task_storage_get(&scratch, bpf_get_current_task_btf(), 0,
+				 BPF_LOCAL_STORAGE_GET_F_CREATE);
+	if (s && memo_hit(&s->memo, file, real, seq, &ver, deny_unknown)) {
+		s->memo.file = 0;	/* once: the exec's own mmap, not whatever comes later */
+		stat_inc(VB_STAT_CACHE_HIT);
+		stat_inc(VB_STAT_CHECKED);
+		return 0;
+	}
 
 	struct vb_dev_ino di = {
 		.dev = BPF_CORE_READ(inode, i_sb, s_dev),
@@ -409,12 +451,10 @@ static __always_inline int judge(struct file *file, __u8 op, bool can_hash, bool
 		goto decided;
 	}
 
-	/* Read before hashing: a write during the hash then leaves the entry stale, never a
-	 * verdict on old bytes filed under the new version. */
-	content_version(real, &ver);
 	struct vb_inode_key ik = { .inode = (__u64)real, .ino = BPF_CORE_READ(real, i_ino) };
 	cv = bpf_map_lookup_elem(&verdict_cache, &ik);
 	if (cv && cv->policy_seq == seq && content_same(&cv->ver, &ver)) {
+		verified = 1;
 		stat_inc(VB_STAT_CACHE_HIT);
 		if (digest)
 			__builtin_memcpy(digest, cv->sha256, VB_SHA256_LEN);
@@ -441,6 +481,7 @@ static __always_inline int judge(struct file *file, __u8 op, bool can_hash, bool
 			void *rules;
 
 			stat_inc(VB_STAT_HASHED);
+			verified = 1;
 			if (digest)
 				__builtin_memcpy(digest, v.sha256, VB_SHA256_LEN);
 			v.flags |= VB_EV_F_HAS_SHA256;
@@ -488,8 +529,11 @@ static __always_inline int judge(struct file *file, __u8 op, bool can_hash, bool
 		}
 	}
 	stat_inc(VB_STAT_CHECKED);
-	if (v.match == VB_MATCH_NONE)
+	if (v.match == VB_MATCH_NONE) {
+		if (s)
+			memo_store(&s->memo, file, real, seq, &ver, verified);
 		return 0;
+	}
 
 decided:
 	if (v.op == VB_OP_SELFTEST) {
