@@ -103,9 +103,9 @@ $(BUILD)/tests/vm/dlopen_probe: tests/vm/targets/dlopen_probe.c
 	@mkdir -p $(@D)
 	$(CC) -O2 $< -o $@ -ldl
 
-$(BUILD)/tests/vm/test_%: tests/vm/test_%.c tests/vm/probe.c tests/vm/probe.h tests/vm/vmutil.c tests/vm/vmutil.h $(BUILD)/.setup-done
+$(BUILD)/tests/vm/test_%: tests/vm/test_%.c tests/vm/probe.c tests/vm/probe.h tests/vm/vmutil.c tests/vm/vmutil.h $(BUILD)/libvendorban.a $(BUILD)/.setup-done
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -Itests/vm $< tests/vm/probe.c tests/vm/vmutil.c $(LDLIBS) -o $@
+	$(CC) $(CFLAGS) -Itests/vm $< tests/vm/probe.c tests/vm/vmutil.c $(BUILD)/libvendorban.a $(LDLIBS) -o $@
 
 check-vm: all $(VM_TARGETS) $(KMOD_STAMP)
 	@bash tests/vm/check.sh

@@ -24,6 +24,8 @@
 #define EROFS_SUPER_MAGIC_V1	0xE0F5E1E2
 #define F2FS_SUPER_MAGIC	0xF2F52010
 #define VB_STACK_DEPTH		4	/* overlay on overlay: the kernel allows 2 */
+#define LOOP_MAJOR		7
+#define NBD_MAJOR		43
 #define I_CTIME_QUERIED		(1U << 31)	/* multigrain ctime flag in i_ctime_nsec (6.13) */
 
 /* Timestamps moved: timespec64 i_ctime (6.1), __i_ctime (6.6), i_ctime_sec/_nsec (6.11). */
@@ -72,7 +74,12 @@ static __always_inline struct file *real_file(struct file *file)
 static __always_inline bool fs_cacheable(struct inode *inode)
 {
 	unsigned long magic = BPF_CORE_READ(inode, i_sb, s_magic);
+	__u32 major = BPF_CORE_READ(inode, i_sb, s_dev) >> 20;
 
+	/* On a loop device, whoever can write the image file changes the blocks under the
+	 * filesystem with no write to any of its inodes; on nbd, the server does. */
+	if (major == LOOP_MAJOR || major == NBD_MAJOR)
+		return false;
 	return magic == EXT4_SUPER_MAGIC || magic == XFS_SUPER_MAGIC ||
 	       magic == BTRFS_SUPER_MAGIC || magic == TMPFS_MAGIC || magic == RAMFS_MAGIC ||
 	       magic == SQUASHFS_MAGIC || magic == EROFS_SUPER_MAGIC_V1 ||
@@ -81,7 +88,9 @@ static __always_inline bool fs_cacheable(struct inode *inode)
 
 static __always_inline void content_version(struct inode *inode, struct vb_content_ver *cv)
 {
-	cv->i_version = BPF_CORE_READ(inode, i_version.counter);
+	/* The low bit says whether anyone has looked (I_VERSION_QUERIED): IMA does, inside
+	 * bpf_ima_file_hash, so it flips under our own hash. The count is above it. */
+	cv->i_version = BPF_CORE_READ(inode, i_version.counter) >> 1;
 	cv->size = BPF_CORE_READ(inode, i_size);
 	if (bpf_core_field_exists(struct inode___ts611, i_ctime_sec)) {
 		struct inode___ts611 *t = (void *)inode;
@@ -132,7 +141,8 @@ static __always_inline bool inode_writable(struct inode *inode)
 
 /*
  * May a verdict about this version of the content be kept?
- *  - not on a filesystem that changes from the other side (FUSE, network);
+ *  - not on a filesystem that changes from the other side (FUSE, network), nor on one whose
+ *    blocks change under it (a loop device's image file, nbd);
  *  - not for a file with no name (a memfd, O_TMPFILE, a deleted file): its writers need no
  *    open(2) we would see; a memfd's own fd does not even count in i_writecount;
  *  - not while anyone can write it;
@@ -151,6 +161,11 @@ static __always_inline bool content_cacheable(struct inode *inode,
 
 	if (!fs_cacheable(inode) || !BPF_CORE_READ(inode, i_nlink) || inode_writable(inode))
 		return false;
+	/* Being run: exec holds write access off (i_writecount < 0) until it is done, so the
+	 * next change needs an open for write, which drops the entry; the clock does not matter
+	 * then, and the exec's own mmap of the file finds the verdict. */
+	if (BPF_CORE_READ(inode, i_writecount.counter) < 0)
+		return true;
 	return changed + VB_RACY_NS < now;
 }
 

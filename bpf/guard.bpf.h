@@ -65,7 +65,8 @@ static __always_inline bool guard_map_ours(const void *map)
 	       map == (void *)&stats || map == (void *)&events || map == (void *)&scratch ||
 	       map == (void *)&modscratch || map == (void *)&file_verdicts ||
 	       map == (void *)&path_idents || map == (void *)&pathid_pending ||
-	       map == (void *)&guard || map == (void *)&guard_mark;
+	       map == (void *)&vetted_modules || map == (void *)&guard ||
+	       map == (void *)&guard_mark;
 }
 
 static __always_inline struct vb_guard *guard_get(void)

@@ -43,7 +43,18 @@ struct vb_modscratch {
 						 * and the kernel's own blacklist go by */
 	__u64 file;		/* kernel_read_file's file, whose full path is in path */
 	char path[VB_EV_PATH_MAX];
+	__u64 vetted_file;	/* kernel_read_file's file, if its hash is a vetted compressed
+				 * module of the policy in force */
+	__u8 sha256[VB_SHA256_LEN];	/* kernel_read_file's hash of it; zero: none */
 };
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, VB_MAX_VETTED_MODULES);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, __u8[VB_SHA256_LEN]);
+	__type(value, struct vb_vetted_val);
+} vetted_modules SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);

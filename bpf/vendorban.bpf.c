@@ -163,9 +163,20 @@ struct {
 /* Scratch space too big for the 512-byte stack. Task-local rather than per-CPU: a sleepable
  * program can be preempted (it sleeps inside bpf_ima_file_hash), and another task on the same
  * CPU would overwrite a per-CPU buffer under it. */
+/* The last file this task was allowed to map or run, as judge() saw it: an exec judges its
+ * program twice (bprm_check, then the loader's mmap of the same struct file, with write access
+ * held off in between), so the second look is one compare. Used once, then forgotten. */
+struct vb_memo {
+	__u64 file, dentry, inode, seq;
+	struct vb_content_ver ver;
+	__u32 verified;		/* its content had a verdict (hashed or cached) */
+	__u32 pad;
+};
+
 struct vb_scratch {
 	struct vb_path_key key;
 	char path[VB_EV_PATH_MAX];
+	struct vb_memo memo;
 };
 
 struct {
@@ -354,6 +365,26 @@ static __always_inline void emit(struct file *file, struct inode *inode, struct 
 	bpf_ringbuf_submit(e, 0);
 }
 
+static __always_inline bool memo_hit(const struct vb_memo *m, struct file *file,
+				     struct inode *real, __u64 seq, const struct vb_content_ver *ver,
+				     int deny_unknown)
+{
+	return m->file == (__u64)file && m->inode == (__u64)real && m->seq == seq &&
+	       m->dentry == (__u64)BPF_CORE_READ(file, f_path.dentry) &&
+	       content_same(&m->ver, ver) && (m->verified || !deny_unknown);
+}
+
+static __always_inline void memo_store(struct vb_memo *m, struct file *file, struct inode *real,
+				       __u64 seq, const struct vb_content_ver *ver, __u32 verified)
+{
+	m->file = (__u64)file;
+	m->dentry = (__u64)BPF_CORE_READ(file, f_path.dentry);
+	m->inode = (__u64)real;
+	m->seq = seq;
+	m->ver = *ver;
+	m->verified = verified;
+}
+
 /*
  * The one verdict function. Its flags are compile-time constants at each call site, so the
  * helpers a hook may not call (bpf_ima_file_hash outside sleepable hooks, bpf_d_path outside
@@ -362,7 +393,7 @@ static __always_inline void emit(struct file *file, struct inode *inode, struct 
  *   can_path: may resolve the full path with bpf_d_path.
  */
 static __always_inline int judge(struct file *file, __u8 op, bool can_hash, bool can_path,
-				 int deny_unknown)
+				 int deny_unknown, __u8 *digest)
 {
 	struct vb_policy_state *st;
 	struct vb_slot_info *si;
@@ -372,7 +403,7 @@ static __always_inline int judge(struct file *file, __u8 op, bool can_hash, bool
 	struct verdict v = { .op = op };
 	struct vb_content_ver ver;
 	struct inode *inode, *real;
-	__u32 zero = 0, slot;
+	__u32 zero = 0, slot, verified = 0;
 	__u64 seq;
 	int ret;
 
@@ -386,6 +417,17 @@ static __always_inline int judge(struct file *file, __u8 op, bool can_hash, bool
 	/* The inode that holds the bytes: the verdict cache is about content, and writes that
 	 * bypass an overlay land there, not on the overlay's inode. */
 	real = BPF_CORE_READ(real_file(file), f_inode);
+	/* Read before hashing: a write during the hash then leaves the entry stale, never a
+	 * verdict on old bytes filed under the new version. */
+	content_version(real, &ver);
+	s = bpf_task_storage_get(&scratch, bpf_get_current_task_btf(), 0,
+				 BPF_LOCAL_STORAGE_GET_F_CREATE);
+	if (s && memo_hit(&s->memo, file, real, seq, &ver, deny_unknown)) {
+		s->memo.file = 0;	/* once: the exec's own mmap, not whatever comes later */
+		stat_inc(VB_STAT_CACHE_HIT);
+		stat_inc(VB_STAT_CHECKED);
+		return 0;
+	}
 
 	struct vb_dev_ino di = {
 		.dev = BPF_CORE_READ(inode, i_sb, s_dev),
@@ -410,13 +452,13 @@ static __always_inline int judge(struct file *file, __u8 op, bool can_hash, bool
 		goto decided;
 	}
 
-	/* Read before hashing: a write during the hash then leaves the entry stale, never a
-	 * verdict on old bytes filed under the new version. */
-	content_version(real, &ver);
 	struct vb_inode_key ik = { .inode = (__u64)real, .ino = BPF_CORE_READ(real, i_ino) };
 	cv = bpf_map_lookup_elem(&verdict_cache, &ik);
 	if (cv && cv->policy_seq == seq && content_same(&cv->ver, &ver)) {
+		verified = 1;
 		stat_inc(VB_STAT_CACHE_HIT);
+		if (digest)
+			__builtin_memcpy(digest, cv->sha256, VB_SHA256_LEN);
 		if (cv->verdict == VB_VERDICT_BANNED) {
 			v.rule = cv->rule;
 			v.match = VB_MATCH_HASH;
@@ -424,10 +466,12 @@ static __always_inline int judge(struct file *file, __u8 op, bool can_hash, bool
 			__builtin_memcpy(v.sha256, cv->sha256, VB_SHA256_LEN);
 		}
 	} else if (can_hash) {
-		__u8 digest[64];
 		long alg;
 
-		alg = bpf_ima_file_hash(file, digest, sizeof(digest));
+		/* Straight into the verdict: IMA copies min(digest, buffer) bytes, and SHA-256 is
+		 * the only algorithm kept (a 64-byte buffer on the stack would not fit beside
+		 * everything else judge() holds). */
+		alg = bpf_ima_file_hash(file, v.sha256, sizeof(v.sha256));
 		/* Hashing sleeps, and reloads go on meanwhile: take the policy snapshot only now,
 		 * so that no sleep separates reading seq from the rule lookups below. A slot is
 		 * refilled only two reloads after it was active, and nothing from here on sleeps. */
@@ -438,7 +482,9 @@ static __always_inline int judge(struct file *file, __u8 op, bool can_hash, bool
 			void *rules;
 
 			stat_inc(VB_STAT_HASHED);
-			__builtin_memcpy(v.sha256, digest, VB_SHA256_LEN);
+			verified = 1;
+			if (digest)
+				__builtin_memcpy(digest, v.sha256, VB_SHA256_LEN);
 			v.flags |= VB_EV_F_HAS_SHA256;
 			if (bpf_map_lookup_elem(&canary_hashes, v.sha256)) {
 				v.op = VB_OP_SELFTEST;
@@ -453,6 +499,7 @@ static __always_inline int judge(struct file *file, __u8 op, bool can_hash, bool
 			}
 			cache_store(real, seq, &v, &ver, cfg->tai_offset_ns);
 		} else {
+			__builtin_memset(v.sha256, 0, sizeof(v.sha256));
 			stat_inc(VB_STAT_HASH_ERR);
 		}
 	} else if (deny_unknown) {
@@ -483,8 +530,11 @@ static __always_inline int judge(struct file *file, __u8 op, bool can_hash, bool
 		}
 	}
 	stat_inc(VB_STAT_CHECKED);
-	if (v.match == VB_MATCH_NONE)
+	if (v.match == VB_MATCH_NONE) {
+		if (s)
+			memo_store(&s->memo, file, real, seq, &ver, verified);
 		return 0;
+	}
 
 decided:
 	/* The canaries the daemon installs with each policy (status proves the policy in force
@@ -528,7 +578,7 @@ static __always_inline int judge_mprotect(struct vm_area_struct *vma, unsigned l
 		return 0;
 	/* Not sleepable (mmap_lock is held): a cached verdict, or none. */
 	return judge(BPF_CORE_READ(vma, vm_file), VB_OP_MPROTECT, false, can_path,
-		     cfg->mprotect_unverified_deny);
+		     cfg->mprotect_unverified_deny, NULL);
 }
 
 /* A shared writable mapping can change the file under its verdict; only PROT_EXEC is judged. */
@@ -541,7 +591,7 @@ static __always_inline int judge_mmap(struct file *file, unsigned long prot, uns
 		cache_drop_file(file);
 	if (!(prot & PROT_EXEC))
 		return 0;
-	return judge(file, VB_OP_MMAP, can_hash, can_path, 0);
+	return judge(file, VB_OP_MMAP, can_hash, can_path, 0, NULL);
 }
 
 /* A buffer is compressed when 6.12's finit_module(MODULE_INIT_COMPRESSED_FILE) passes the
@@ -572,7 +622,7 @@ static __always_inline int judge_module_buf(struct file *file, const char *buf, 
 	struct vb_rule_ref *r;
 	const char *mod_path = NULL;
 	__u32 zero = 0, slot;
-	bool is_signed;
+	bool is_signed, compressed;
 	void *rules;
 	__u64 seq;
 	int ret;
@@ -624,8 +674,22 @@ static __always_inline int judge_module_buf(struct file *file, const char *buf, 
 		v.rule = *r;
 		v.match = VB_MATCH_SIGNER;
 	}
-	if (!v.match && !is_signed && si->deny_unsigned_modules && !module_compressed(buf, size)) {
+	compressed = module_compressed(buf, size);
+	if (!v.match && !is_signed && si->deny_unsigned_modules && !compressed) {
 		v.match = VB_MATCH_UNSIGNED;
+		v.rule.mode = VB_MODE_ENFORCE;
+		v.rule.rule_idx = VB_RULE_NONE;
+	}
+	/* 6.12's MODULE_INIT_COMPRESSED_FILE decompresses after every hook: the signer and the
+	 * names are out of sight here. Where the policy judges modules by them, a compressed
+	 * module passes only if the daemon read the one inside and vetted this very file (its
+	 * hash, taken by kernel_read_file; the fmod_ret path cannot hash, so never there).
+	 * kmod and busybox insmod load compressed modules from a buffer they decompressed, which
+	 * the kernel reads in full, so normal loading does not come this way. */
+	if (!v.match && compressed && file &&
+	    (si->n_signer_keys || si->n_module_names || si->deny_unsigned_modules) &&
+	    ms->vetted_file != (__u64)file) {
+		v.match = VB_MATCH_COMPRESSED;
 		v.rule.mode = VB_MODE_ENFORCE;
 		v.rule.rule_idx = VB_RULE_NONE;
 	}
@@ -749,7 +813,7 @@ int BPF_PROG(vb_lsm_bprm_check, struct linux_binprm *bprm, int ret)
 {
 	if (ret)
 		return ret;
-	return judge(bprm->file, VB_OP_EXEC, true, true, 0);
+	return judge(bprm->file, VB_OP_EXEC, true, true, 0, NULL);
 }
 
 VB_HOOK(file_open, "lsm/file_open", "fmod_ret/security_file_open", struct file *file, int ret)
@@ -759,7 +823,7 @@ VB_HOOK(file_open, "lsm/file_open", "fmod_ret/security_file_open", struct file *
 		return ret;
 	if (!(BPF_CORE_READ(file, f_flags) & __FMODE_EXEC))
 		return 0;
-	return judge(file, VB_OP_EXEC, false, true, 0);
+	return judge(file, VB_OP_EXEC, false, true, 0, NULL);
 }
 
 /* The hook has reqprot before prot, the function does not: two argument lists, one body. */
@@ -831,18 +895,37 @@ int BPF_PROG(vb_lsm_kernel_read_file, struct file *file, enum kernel_read_file_i
 	     bool contents, int ret)
 {
 	struct vb_modscratch *ms;
+	struct vb_vetted_val *vv;
+	struct vb_policy_state *st;
+	__u32 zero = 0;
 
 	if (ret || !reading_module(id))
 		return ret;
-	ret = judge(file, VB_OP_MODULE, true, true, 0);
 	ms = bpf_task_storage_get(&modscratch, bpf_get_current_task_btf(), 0,
 				  BPF_LOCAL_STORAGE_GET_F_CREATE);
-	if (!ret && ms) {
-		ms->file = (__u64)file;
-		if (bpf_d_path((struct path *)&file->f_path, ms->path, sizeof(ms->path)) <= 0)
-			ms->file = 0;
+	if (!ms)
+		return judge(file, VB_OP_MODULE, true, true, 0, NULL);
+	ms->file = 0;
+	ms->vetted_file = 0;
+	__builtin_memset(ms->sha256, 0, sizeof(ms->sha256));
+	ret = judge(file, VB_OP_MODULE, true, true, 0, ms->sha256);
+	if (ret)
+		return ret;
+	ms->file = (__u64)file;
+	if (bpf_d_path((struct path *)&file->f_path, ms->path, sizeof(ms->path)) <= 0)
+		ms->file = 0;
+	/* The file the kernel is about to read and, if compressed, decompress after every hook:
+	 * its hash says whether the daemon read the module inside and found it clean. The kernel
+	 * holds write access off the file until the read is done (kernel_read_file). */
+	st = bpf_map_lookup_elem(&policy_state, &zero);
+	vv = bpf_map_lookup_elem(&vetted_modules, ms->sha256);
+	if (st && vv) {
+		__u64 seq = *(volatile __u64 *)&st->seq;
+
+		if (vv->seq[seq & 1] == seq)
+			ms->vetted_file = (__u64)file;
 	}
-	return ret;
+	return 0;
 }
 
 VB_HOOK(kernel_post_read_file, "lsm/kernel_post_read_file",

@@ -22,6 +22,7 @@
 #define VB_MAX_FILE_VERDICTS	(1 << 16)	/* files the scanner identified, by dev/ino */
 #define VB_SIGNER_ID_MAX	32	/* serial number or SKID bytes in a signer key */
 #define VB_MAX_PATH_IDENTS	16384	/* directories and files path rules name, by inode */
+#define VB_MAX_VETTED_MODULES	65536	/* compressed modules the daemon read and found clean */
 #define VB_PATHID_DEPTH		64	/* dentry ancestors a hook walks looking for one */
 #define VB_RACY_NS		2000000000LL /* see content_cacheable() in bpf/fileid.bpf.h */
 #define VB_GUARD_MAX_LINKS	32	/* links the guard refuses fds to (one per program) */
@@ -49,6 +50,8 @@ enum vb_match {
 	VB_MATCH_MODULE_NAME = 6, /* the module's name is banned */
 	VB_MATCH_UNSIGNED = 7,	/* option unsigned-modules deny: no signature */
 	VB_MATCH_BUFFER_LOAD = 8, /* option init-module deny: init_module(2) from a buffer */
+	VB_MATCH_COMPRESSED = 9, /* a compressed module the kernel cannot read the signer or
+				  * name of, which the daemon has not vetted */
 };
 
 /* What a VB_OP_TAMPER event says was tried: carried in vb_event.match, with its detail in
@@ -162,6 +165,12 @@ struct vb_slot_info {
 struct vb_pathid_val {
 	struct vb_rule_ref rule[2];
 	__u64 seq[2];		/* policy_state.seq rule[seq & 1] was registered for */
+};
+
+/* Value of vetted_modules (key: the SHA-256 of a compressed module file): the daemon read the
+ * module inside and found no rule of the policy loaded as seq[slot] against it. */
+struct vb_vetted_val {
+	__u64 seq[2];
 };
 
 /* What the daemon asks the kernel to learn of one of its open fds. */
@@ -307,6 +316,7 @@ VB_SHARED_SIZE(vb_settings, 64);
 VB_SHARED_SIZE(vb_policy_state, 8);
 VB_SHARED_SIZE(vb_slot_info, 80);
 VB_SHARED_SIZE(vb_pathid_val, 32);
+VB_SHARED_SIZE(vb_vetted_val, 16);
 VB_SHARED_SIZE(vb_pathid_pending, 24);
 VB_SHARED_SIZE(vb_dev_ino, 16);
 VB_SHARED_SIZE(vb_guard, 24 + sizeof(struct vb_dev_ino) + 16 + 4 * VB_GUARD_MAX_LINKS +

@@ -14,9 +14,16 @@ BUILD_PKGS="clang llvm make gcc pkg-config libbpf-dev bpftool libelf-dev zlib1g-
 	libssl-dev libjson-c-dev linux-source-6.1 xz-utils libclang-rt-14-dev openssl
 	liblzma-dev libzstd-dev libaudit-dev libsystemd-dev librpm-dev libdpkg-dev pahole"
 VM_PKGS="qemu-system-x86 busybox-static cpio kmod file"
-# Fixtures are made at test time with the real tools: signed modules, IMA xattrs,
-# Authenticode files, rpm databases; the HTML report is rendered in Chromium.
-TEST_PKGS="ima-evm-utils osslsigncode attr rpm zstd gzip auditd chromium linux-kbuild-6.1"
+# Fixtures are made at test time with the real tools: signed modules (sign-file from
+# linux-kbuild-6.1), IMA signatures (evmctl), Authenticode files (osslsigncode), rpm databases
+# (rpmbuild, rpmsign), an rpm signing key (gpg and gpg-agent, both in gnupg); the audit trail is
+# read back with ausearch (auditd) and the HTML report is rendered in Chromium; btrfs images
+# for the VM's integrity tests (mkfs.btrfs, btrfs-progs). A test that needs one of these fails
+# when it is missing: every tool a test, fixture, demo or bench runs comes from a package named
+# here or from Debian's required set (coreutils, util-linux, dpkg, findutils, mawk, perl-base,
+# e2fsprogs, ...).
+TEST_PKGS="ima-evm-utils osslsigncode attr rpm gnupg zstd gzip auditd chromium linux-kbuild-6.1
+	btrfs-progs"
 
 need_root() {
 	if [ "$(id -u)" -ne 0 ]; then

@@ -5,126 +5,27 @@
  * denial to the log. Enforcement lives in the kernel: if this process dies, it goes on.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <libgen.h>
-#include <sys/inotify.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <bpf/libbpf.h>
-#include "kernel/attach.h"
-#include "scan/derive.h"
-#include "identify/match.h"
-#include "log/denylog.h"
-#include "log/forward.h"
-#include "log/logtime.h"
-#include "log/event.h"
-#include "kernel/facts.h"
-#include "util/msg.h"
-#include "util/hex.h"
-#include "util/writefile.h"
-#include "policy/policy.h"
-#include "policy/sig.h"
-#include "kernel/rules.h"
-#include "kernel/guard.h"
-#include "daemon/runstate.h"
-#include "daemon/selftest.h"
+#include "daemon/daemon.h"
 #include "daemon/disable.h"
-#include "daemon/watch.h"
+#include "daemon/runstate.h"
+#include "log/logtime.h"
+#include "util/msg.h"
 
 #define VB_POLICY_DEFAULT	"/etc/vendorban/vendorban.policy"
 #define VB_POLL_MS		200
-#define VB_VERSION_FLOOR	VB_STATE_DIR "/policy-version"	/* survives reboots */
-
-#define VB_MAX_SIGNERS		16
-#define VB_SETTLE_MS		500	/* quiet time after a policy file changes before reloading */
-
-struct daemon {
-	struct vb_kernel k;
-	struct vb_policy *policy;
-	struct vb_event_ctx ectx;
-	struct vb_denylog log;
-	struct vb_forward fwd;		/* copies to the journal (or syslog) and to audit */
-	const char *policy_path;
-	enum vb_path want_path;		/* VB_PATH_NONE: choose */
-	int mprotect_deny;		/* -1: default for the path */
-	__u64 dropped_seen;
-	bool dedupe_first;		/* compare the first event with settings.last_logged_* */
-	struct vb_derived derived;	/* what the last scan gave the kernel */
-	__u64 selftest_events;
-	/* With trusted signers, only policies they signed are enforced, and never an older one. */
-	const char *signer_files[VB_MAX_SIGNERS];
-	int n_signers;
-	struct vb_trust trust;
-	int inotify_fd;			/* watches the policy's directory, -1 if it cannot */
-	char policy_base[256];
-	__u64 change_seen_ms;		/* when the policy or its .sig last changed, 0 if not */
-	unsigned int reload_attempts;
-	/* Where the vendor identities' files are looked for, at start and on every reload. */
-	char *scan_paths[VB_SCAN_PATHS_MAX];
-	size_t n_scan_paths;
-	__u64 rescan_ms;		/* scan again this often (0: only at reload, SIGUSR1) */
-	struct vb_watch watch;		/* the pins, the active slot, the links (daemon/watch.h) */
-	char watch_last[512];
-};
-
-static void collect_msg(int prio, const char *msg, void *arg)
-{
-	json_object_array_add(arg, json_object_new_string(msg));
-}
-
-/* What the daemon tells the CLI, as a file under VB_RUN_DIR; takes o. */
-static void write_run_file(const char *path, struct json_object *o)
-{
-	mkdir(VB_RUN_DIR, 0755);
-	vb_write_file_atomic(path, json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
-					JSON_C_TO_STRING_NOSLASHESCAPE));
-	json_object_put(o);
-}
-
-/* For `vendorban reload`: the outcome of the last load, and every reason, as one file. */
-static void write_reload_report(struct daemon *d, bool ok, struct json_object *msgs)
-{
-	struct json_object *o = json_object_new_object();
-
-	json_object_object_add(o, "attempt", json_object_new_int64(d->reload_attempts));
-	json_object_object_add(o, "ok", json_object_new_boolean(ok));
-	json_object_object_add(o, "file", json_object_new_string(d->policy_path));
-	json_object_object_add(o, "version_in_force", json_object_new_uint64(d->policy->version));
-	json_object_object_add(o, "messages", msgs ? json_object_get(msgs) :
-			       json_object_new_array());
-	write_run_file(VB_RELOAD_REPORT, o);
-}
-
-/* For status: what this daemon put in force, to compare with the kernel's active slot. */
-static void write_installed(struct daemon *d)
-{
-	struct json_object *o = json_object_new_object();
-	struct vb_slot_info info;
-	char digest[65];
-	__u64 seq;
-
-	if (vb_rules_active(&d->k, &info, &seq)) {
-		json_object_put(o);
-		return;
-	}
-	vb_hex(info.digest, sizeof(info.digest), digest);
-	json_object_object_add(o, "pid", json_object_new_int(getpid()));
-	json_object_object_add(o, "seq", json_object_new_uint64(seq));
-	json_object_object_add(o, "version", json_object_new_uint64(info.version));
-	json_object_object_add(o, "sha256", json_object_new_string(digest));
-	json_object_object_add(o, "log", json_object_new_string(d->log.path));
-	write_run_file(VB_INSTALLED, o);
-}
 
 static volatile sig_atomic_t stop_requested, reload_requested, rescan_requested;
 static volatile sig_atomic_t stop_signal, stop_sender;
 
+/* With SA_SIGINFO: the stop record names who sent it. */
 static void on_signal(int sig, siginfo_t *si, void *uc)
 {
 	if (sig == SIGHUP) {
@@ -138,577 +39,14 @@ static void on_signal(int sig, siginfo_t *si, void *uc)
 	}
 }
 
-static int load_policy(struct daemon *d, const char *path, struct vb_policy **out)
+static void catch_signals(void)
 {
-	char signer[512] = "", why[512] = "";
-	struct vb_diag diag = {};
-	int err;
+	static const int sigs[] = { SIGHUP, SIGUSR1, SIGTERM, SIGINT, SIGQUIT };
+	struct sigaction sa = { .sa_sigaction = on_signal, .sa_flags = SA_SIGINFO };
 
-	if (d->n_signers)
-		err = vb_policy_load_verified(&d->trust, path, out, &diag, signer, sizeof(signer),
-					      why, sizeof(why));
-	else
-		err = vb_policy_load(path, out, &diag);
-	vb_diag_log(&diag, path);
-	vb_diag_free(&diag);
-	if (err && why[0])
-		vb_err("%s", why);
-	if (err)
-		vb_err("policy %s refused: nothing in it was applied", path);
-	else if (signer[0])
-		vb_info("policy %s is signed by %s", path, signer);
-	return err;
-}
-
-static __u64 read_version_floor(void)
-{
-	unsigned long long v = 0;
-	FILE *f = fopen(VB_VERSION_FLOOR, "r");
-
-	if (f) {
-		if (fscanf(f, "%llu", &v) != 1)
-			v = 0;
-		fclose(f);
-	}
-	return v;
-}
-
-static void write_version_floor(__u64 version)
-{
-	FILE *f;
-
-	if (mkdir(VB_STATE_DIR, 0700) && errno != EEXIST)
-		return;
-	f = fopen(VB_VERSION_FLOOR ".tmp", "w");
-	if (!f)
-		return;
-	fprintf(f, "%llu\n", (unsigned long long)version);
-	if (!fflush(f) && !fsync(fileno(f)) && !fclose(f))
-		rename(VB_VERSION_FLOOR ".tmp", VB_VERSION_FLOOR);
-	else
-		fclose(f);
-}
-
-/* No rollback where policies are signed: an older signed policy is still validly signed.
- * The same version is fine only if it is the same policy (a restart reloads it). */
-static int check_rollback(struct daemon *d, const struct vb_policy *p, __u64 version,
-			  const __u8 *digest)
-{
-	char why[256];
-	__u64 floor = read_version_floor();
-
-	if (!d->n_signers)
-		return 0;
-	if (floor > version) {
-		version = floor;
-		digest = NULL;
-	}
-	if (p->version == version && digest && !memcmp(p->digest, digest, sizeof(p->digest)))
-		return 0;
-	if (!vb_policy_version_check(p->version, version, why, sizeof(why)))
-		return 0;
-	vb_err("policy %s refused: %s", p->file, why);
-	return -ESTALE;
-}
-
-/* The version in force before this daemon: in the kernel if it is enforcing, else on disk. */
-static int check_rollback_at_start(struct daemon *d, const struct vb_policy *p)
-{
-	struct vb_slot_info info = {};
-	struct vb_kernel k;
-	__u64 seq;
-
-	if (!d->n_signers)
-		return 0;
-	if (!vb_kernel_open_pinned_ro(&k)) {
-		if (vb_rules_active(&k, &info, &seq))
-			memset(&info, 0, sizeof(info));
-		vb_kernel_close(&k);
-	}
-	return check_rollback(d, p, info.version, info.version ? info.digest : NULL);
-}
-
-/* A record goes to the log, then to the journal (or syslog) and audit with its place in the
- * chain; a copy that reaches only some of them is still a copy. */
-static void log_record(struct daemon *d, struct json_object *o, const char *message,
-		       const struct vb_event *e)
-{
-	const char *line = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
-							 JSON_C_TO_STRING_NOSLASHESCAPE);
-	int err = vb_denylog_append(&d->log, line);
-
-	if (err && d->log.lost_pending == 1)
-		vb_err("cannot write to the denial log %s: %s (denials go on; the loss is counted "
-		       "and declared in the log once it can be written)", d->log.path,
-		       strerror(-err));
-	/* Said right after the write, before anything slower: a daemon killed between the write
-	 * and the ring buffer letting go of the event leaves the next one able to tell. */
-	if (!err && e) {
-		d->k.settings.last_logged_ktime = e->ktime_ns;
-		d->k.settings.last_logged_tid = e->tid;
-		vb_settings_write(&d->k);
-	}
-	vb_forward_record(&d->fwd, o, err ? 0 : d->log.chain.seq, d->log.chain.hash, message);
-}
-
-static int on_event(void *ctx, void *data, size_t len)
-{
-	struct daemon *d = ctx;
-	const struct vb_event *e = data;
-	struct json_object *o;
-	char summary[VB_EV_PATH_MAX + 256];
-
-	if (len < sizeof(*e))
-		return 0;
-	if (e->op == VB_OP_SELFTEST) {
-		d->selftest_events++;
-		return 0;
-	}
-	/* The first event after a takeover may be the one the killed daemon had just written. */
-	if (d->dedupe_first) {
-		d->dedupe_first = false;
-		if (e->ktime_ns == d->k.settings.last_logged_ktime &&
-		    e->tid == d->k.settings.last_logged_tid)
-			return 0;
-	}
-	o = vb_event_json(&d->ectx, e);
-	if (!o)
-		return -ENOMEM;
-	vb_event_summary(&d->ectx, e, summary, sizeof(summary));
-	log_record(d, o, summary, e);
-	json_object_put(o);
-	return 0;
-}
-
-/* A record of the daemon's own, not of an event: time, host and action. */
-static struct json_object *daemon_record(struct daemon *d, const char *action)
-{
-	struct json_object *o = json_object_new_object();
-	struct timespec ts;
-	char now[64];
-
-	clock_gettime(CLOCK_BOOTTIME, &ts);
-	vb_boot_ns_to_rfc3339((__u64)ts.tv_sec * 1000000000 + ts.tv_nsec, now, sizeof(now));
-	json_object_object_add(o, "time", json_object_new_string(now));
-	json_object_object_add(o, "host", json_object_new_string(d->ectx.host));
-	json_object_object_add(o, "action", json_object_new_string(action));
-	return o;
-}
-
-/* The comm of a process, for a record that names who did something ("?" once it is gone). */
-static void proc_comm(int pid, char *buf, size_t len)
-{
-	char path[64];
-	FILE *f;
-
-	snprintf(buf, len, "?");
-	snprintf(path, sizeof(path), "/proc/%d/comm", pid);
-	f = fopen(path, "r");
-	if (f && fgets(buf, len, f))
-		buf[strcspn(buf, "\n")] = 0;
-	if (f)
-		fclose(f);
-}
-
-/* Stopped on purpose or not, the log says so before enforcement loses its witness: the
- * kernel goes on refusing, but nothing is logged or watched until a daemon runs again. */
-static void record_stop(struct daemon *d)
-{
-	struct json_object *o = daemon_record(d, "stop");
-	char comm[64] = "", msg[256];
-
-	if (stop_sender > 0)
-		proc_comm(stop_sender, comm, sizeof(comm));
-	json_object_object_add(o, "signal", json_object_new_int(stop_signal));
-	json_object_object_add(o, "sender_pid", json_object_new_int(stop_sender));
-	json_object_object_add(o, "sender_comm", comm[0] ? json_object_new_string(comm) : NULL);
-	json_object_object_add(o, "policy_version", json_object_new_uint64(d->policy->version));
-	snprintf(msg, sizeof(msg), "vendorband stopping (signal %d from pid %d %s): the kernel "
-		 "goes on enforcing policy version %llu, unwatched", (int)stop_signal,
-		 (int)stop_sender, comm, (unsigned long long)d->policy->version);
-	log_record(d, o, msg, NULL);
-	json_object_put(o);
-}
-
-/* What the watch found: into the chained log, and for status in VB_WATCH_REPORT. */
-static void on_tamper(void *arg, const char *what, bool restored)
-{
-	struct daemon *d = arg;
-	struct json_object *o = daemon_record(d, "tamper");
-	char msg[512];
-
-	json_object_object_add(o, "what", json_object_new_string(what));
-	json_object_object_add(o, "restored", json_object_new_boolean(restored));
-	snprintf(msg, sizeof(msg), "tampering seen: %s (%s)", what,
-		 restored ? "restored" : "NOT restored");
-	log_record(d, o, msg, NULL);
-	vb_err("%s", msg);
-	json_object_put(o);
-	d->watch.seen++;
-	d->watch.restored += restored;
-	snprintf(d->watch_last, sizeof(d->watch_last), "%s", msg);
-	o = json_object_new_object();
-	json_object_object_add(o, "seen", json_object_new_uint64(d->watch.seen));
-	json_object_object_add(o, "restored", json_object_new_uint64(d->watch.restored));
-	json_object_object_add(o, "last", json_object_new_string(d->watch_last));
-	json_object_object_add(o, "pid", json_object_new_int(getpid()));
-	write_run_file(VB_WATCH_REPORT, o);
-}
-
-/* Events the kernel could not send are counted there; say so in the log itself. */
-static void report_drops(struct daemon *d)
-{
-	struct json_object *o;
-	char msg[128];
-	__u64 dropped;
-
-	if (vb_stat_read(&d->k, VB_STAT_DROPPED, &dropped) || dropped <= d->dropped_seen)
-		return;
-	o = daemon_record(d, "gap");
-	json_object_object_add(o, "lost", json_object_new_int64(dropped - d->dropped_seen));
-	json_object_object_add(o, "reason", json_object_new_string("kernel ring buffer full"));
-	snprintf(msg, sizeof(msg), "%llu denial records lost: kernel ring buffer full",
-		 (unsigned long long)(dropped - d->dropped_seen));
-	log_record(d, o, msg, NULL);
-	json_object_put(o);
-	vb_err("%llu denial records were lost (ring buffer full); the verdicts stood",
-	       (unsigned long long)(dropped - d->dropped_seen));
-	d->dropped_seen = dropped;
-	d->k.settings.drops_declared = dropped;
-	vb_settings_write(&d->k);
-}
-
-static const char *scanned_path(void *arg, __u32 dev, __u64 ino)
-{
-	return vb_derived_path(&((struct daemon *)arg)->derived, dev, ino);
-}
-
-/*
- * Scan for the policy in force and hand the kernel what changed, with the same policy, in one
- * flip. Unchanged results change nothing in the kernel (a flip would empty the verdict cache
- * for nothing). 1 if it flipped, 0 if nothing changed, or -errno: the kernel keeps the last
- * scan's verdicts.
- */
-static int scan_and_flip(struct daemon *d)
-{
-	struct vb_derived derived;
-	__u64 before;
-	int err;
-
-	err = vb_derive(d->policy, d->scan_paths, d->n_scan_paths, &derived);
-	if (err)
-		return err;
-	if (vb_derived_equal(&derived, &d->derived)) {
-		vb_derived_free(&derived);
-		return 0;
-	}
-	before = d->ectx.policy_seq;
-	err = vb_rules_install(&d->k, d->policy, &derived);
-	if (err) {
-		vb_derived_free(&derived);
-		return err;
-	}
-	vb_derived_free(&d->derived);
-	d->derived = derived;
-	/* Same policy, new seq: events of either seq name its rules. */
-	d->ectx.policy_seq_early = before;
-	d->ectx.policy_seq = __atomic_load_n(&d->k.state->seq, __ATOMIC_ACQUIRE);
-	write_installed(d);
-	return 1;
-}
-
-/* Software installed after the last scan is known to the kernel only once it is scanned: look
- * again now and then (and on SIGUSR1). */
-static void rescan(struct daemon *d)
-{
-	size_t were = d->derived.n_files;
-	int ret;
-
-	if (!d->policy || !d->n_scan_paths || !vb_match_needs(d->policy))
-		return;
-	ret = scan_and_flip(d);
-	if (ret < 0)
-		vb_err("rescan failed (%s): the last scan's verdicts stay", strerror(-ret));
-	else if (ret)
-		vb_info("rescan: %zu files identified now (were %zu); policy version %llu "
-			"re-installed", d->derived.n_files, were,
-			(unsigned long long)d->policy->version);
-}
-
-/* p, or its scan results with it, is now in force as seq: events name its rules. */
-static void now_in_force(struct daemon *d, struct vb_policy *p)
-{
-	vb_policy_free((struct vb_policy *)d->ectx.prev_policy);
-	d->ectx.prev_policy = d->ectx.policy;
-	d->ectx.prev_seq = d->ectx.policy_seq;
-	d->ectx.policy = p;
-	d->ectx.policy_seq = __atomic_load_n(&d->k.state->seq, __ATOMIC_ACQUIRE);
-	d->ectx.policy_seq_early = 0;
-	d->policy = p;
-	if (d->n_signers)
-		write_version_floor(p->version);
-	write_installed(d);
-}
-
-static int install(struct daemon *d, struct vb_policy *p)
-{
-	struct vb_derived derived;
-	int err;
-
-	/* Nothing enforces yet (a first start): enforce what needs no scan now, and what the scan
-	 * finds a moment later, as a rescan would. A reload or a takeover keeps the old policy in
-	 * force meanwhile, and the new one comes with its scan in one flip. */
-	if (!__atomic_load_n(&d->k.state->seq, __ATOMIC_ACQUIRE) && d->n_scan_paths &&
-	    vb_match_needs(p)) {
-		err = vb_rules_install(&d->k, p, NULL);
-		if (err)
-			return err;
-		now_in_force(d, p);
-		vb_info("policy installed; scanning for files of its signers, packages and modules");
-		err = scan_and_flip(d);
-		if (err < 0)
-			vb_err("NOT ENFORCING the files the scan identified (%s): the policy's hash, "
-			       "path, module signer and name rules are enforced, its scan-only "
-			       "identities are not", strerror(-err));
-		return 0;
-	}
-	err = vb_derive(p, d->scan_paths, d->n_scan_paths, &derived);
-	if (!err)
-		err = vb_rules_install(&d->k, p, &derived);
-	if (err) {
-		vb_derived_free(&derived);
-		return err;
-	}
-	vb_derived_free(&d->derived);
-	d->derived = derived;
-	now_in_force(d, p);
-	return 0;
-}
-
-/* Enable the loaded programs with the policy and prove they deny. */
-static int enable_and_verify(struct daemon *d, struct vb_policy *p, struct vb_selftest *st)
-{
-	int err;
-
-	d->k.settings.enabled = 1;
-	d->k.settings.mprotect_unverified_deny =
-		d->mprotect_deny >= 0 ? d->mprotect_deny : d->k.settings.path == VB_PATH_LSM;
-	err = vb_settings_write(&d->k);
-	if (!err)
-		err = install(d, p);
-	if (!err)
-		err = vb_selftest_run(&d->k, d->k.settings.path == VB_PATH_LSM, st);
-	if (err)
-		return err;
-	if (st->enforcing && d->k.settings.path == VB_PATH_LSM && !st->hashing) {
-		vb_err("the kernel does not hash content (canary exec: %s): content-hash rules "
-		       "cannot be enforced", strerror(st->hash_errno));
-		d->k.settings.can_hash = 0;
-		vb_settings_write(&d->k);
-	}
-	return 0;
-}
-
-/* The kernel keeps which trust store the programs enforce policies of: a root shell cannot
- * take them over with another one (or none) and load its own policy. */
-static int set_signer(struct daemon *d, struct vb_kernel *k)
-{
-	__u8 digest[VB_SHA256_LEN];
-	int err = vb_trust_digest(&d->trust, digest);
-
-	if (!err)
-		err = vb_guard_set_signer(k, digest);
-	if (err)
-		vb_err("cannot record the trusted signers in the kernel: %s", strerror(-err));
-	return err;
-}
-
-static int start_fresh(struct daemon *d, struct vb_policy *p, const struct vb_canaries *canary)
-{
-	enum vb_path paths[2];
-	char lsm[256] = "";
-	int n = 0, active, err = -ENOTSUP;
-
-	active = vb_bpf_lsm_active(lsm, sizeof(lsm));
-	if (d->want_path != VB_PATH_NONE) {
-		paths[n++] = d->want_path;
-	} else {
-		/* With bpf missing from lsm=, LSM programs attach and never run: skip them. */
-		if (active == 1)
-			paths[n++] = VB_PATH_LSM;
-		else
-			vb_info("bpf is not in the active LSM list (%s): using fmod_ret", lsm);
-		paths[n++] = VB_PATH_FMOD_RET;
-	}
-	for (int i = 0; i < n; i++) {
-		struct vb_selftest st;
-
-		vb_info("loading the BPF programs for the %s path", vb_path_name(paths[i]));
-		err = vb_kernel_load(&d->k, paths[i]);
-		if (!err) {
-			vb_info("attached; installing the policy and running the self-test");
-			d->k.canary = *canary;
-			err = vb_guard_claim(&d->k);
-			if (!err && d->n_signers)
-				err = set_signer(d, &d->k);
-		}
-		if (!err)
-			err = enable_and_verify(d, p, &st);
-		if (!err && st.enforcing) {
-			err = vb_kernel_pin(&d->k);
-			return err ? err : vb_guard_arm(&d->k);
-		}
-		if (!err) {
-			vb_err("the %s path attached but does not enforce (self-test exec returned "
-			       "%s, expected EPERM)", vb_path_name(paths[i]),
-			       st.exec_errno ? strerror(st.exec_errno) : "success");
-			err = -ENOTSUP;
-		}
-		vb_kernel_close(&d->k);
-		d->ectx.policy = NULL;
-	}
-	return err;
-}
-
-static int start(struct daemon *d, struct vb_policy *p)
-{
-	struct vb_canaries canary;
-	struct vb_kernel old;
-	struct vb_selftest st;
-	char missing[64];
-	int err;
-
-	if (vb_canaries_create(&canary))
-		memset(&canary, 0, sizeof(canary));
-	err = vb_guard_take_over(&old, VB_TAKEOVER_WAIT_MS);
-	if (err && err != -ENOENT)
-		return err;
-	/* Loaded for signed policies only: only that trust store may take over (or replace). */
-	if (!err) {
-		err = vb_guard_check_signer(&old, d->n_signers ? &d->trust : NULL);
-		if (err) {
-			vb_kernel_close(&old);
-			return err;
-		}
-		if (d->n_signers && (err = set_signer(d, &old))) {
-			vb_kernel_close(&old);
-			return err;
-		}
-	}
-	if (!err && old.settings.object_id == vb_object_id() && old.settings.enabled &&
-	    (d->want_path == VB_PATH_NONE || d->want_path == old.settings.path) &&
-	    vb_kernel_missing_links(old.settings.path, missing, sizeof(missing)) == 0) {
-		/* A previous daemon's programs are attached and enforcing its policy: keep them,
-		 * switch to our policy in one step. Nothing is detached, nothing attached twice. */
-		d->k = old;
-		d->k.took_over = true;
-		d->k.canary = canary;
-		d->dedupe_first = d->k.settings.last_logged_ktime != 0;
-		/* Drops after the last daemon's last gap record, while none ran, are ours. */
-		d->dropped_seen = old.settings.drops_declared;
-		err = enable_and_verify(d, p, &st);
-		if (!err && st.enforcing)
-			return 0;
-		vb_err("the pinned programs do not enforce any more; loading them again");
-		d->ectx.policy = NULL;
-		d->k.took_over = false;
-		old = d->k;
-		memset(&d->k, 0, sizeof(d->k));
-	}
-	/* Either nothing is pinned, or it is another build, or it is broken: load ours, and only
-	 * once ours enforces, replace the pinned one (both judge for that moment). */
-	err = start_fresh(d, p, &canary);
-	vb_kernel_close(&old);
-	return err;
-}
-
-static void reload(struct daemon *d)
-{
-	struct json_object *msgs = json_object_new_array();
-	struct vb_policy *p = NULL;
-	bool ok = false;
-
-	d->reload_attempts++;
-	vb_msg_sink(collect_msg, msgs);
-	vb_info("reloading %s", d->policy_path);
-	if (load_policy(d, d->policy_path, &p) ||
-	    check_rollback(d, p, d->policy->version, d->policy->digest)) {
-		vb_err("reload refused: the policy in force stays (version %llu)",
-		       (unsigned long long)d->policy->version);
-		vb_policy_free(p);
-	} else if (install(d, p)) {
-		vb_err("reload failed: the policy in force stays (version %llu)",
-		       (unsigned long long)d->policy->version);
-		vb_policy_free(p);
-	} else {
-		vb_info("policy version %llu in force", (unsigned long long)p->version);
-		ok = true;
-	}
-	vb_msg_sink(NULL, NULL);
-	write_reload_report(d, ok, msgs);
-	json_object_put(msgs);
-}
-
-
-static __u64 now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (__u64)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-/* Sites ship policy by dropping files with the configuration management they already use;
- * watching the directory picks up both in-place writes and atomic renames. */
-static void watch_policy(struct daemon *d)
-{
-	char dir[4096], base[4096];
-
-	snprintf(dir, sizeof(dir), "%s", d->policy_path);
-	snprintf(base, sizeof(base), "%s", d->policy_path);
-	snprintf(d->policy_base, sizeof(d->policy_base), "%s", basename(base));
-	d->inotify_fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
-	if (d->inotify_fd < 0 ||
-	    inotify_add_watch(d->inotify_fd, dirname(dir), IN_CLOSE_WRITE | IN_MOVED_TO) < 0) {
-		vb_warn("cannot watch %s for changes (%s): reload with SIGHUP", d->policy_path,
-			strerror(errno));
-		if (d->inotify_fd >= 0)
-			close(d->inotify_fd);
-		d->inotify_fd = -1;
-	}
-}
-
-static void check_policy_changed(struct daemon *d)
-{
-	char buf[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
-	size_t blen = strlen(d->policy_base);
-	ssize_t n;
-
-	if (d->inotify_fd < 0)
-		return;
-	while ((n = read(d->inotify_fd, buf, sizeof(buf))) > 0) {
-		for (char *p = buf; p < buf + n;) {
-			struct inotify_event *ev = (struct inotify_event *)p;
-
-			if (ev->len && !strncmp(ev->name, d->policy_base, blen) &&
-			    (!ev->name[blen] || !strcmp(ev->name + blen, ".sig")))
-				d->change_seen_ms = now_ms();
-			p += sizeof(*ev) + ev->len;
-		}
-	}
-	if (d->change_seen_ms && now_ms() - d->change_seen_ms >= VB_SETTLE_MS) {
-		d->change_seen_ms = 0;
-		reload_requested = 1;
-	}
-}
-
-static void write_pidfile(void)
-{
-	char pid[32];
-
-	mkdir(VB_RUN_DIR, 0755);
-	snprintf(pid, sizeof(pid), "%d\n", getpid());
-	vb_write_file_atomic(VB_PIDFILE, pid);
+	sigemptyset(&sa.sa_mask);
+	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		sigaction(sigs[i], &sa, NULL);
 }
 
 /* The default places a vendor's files live, those of them this host has. */
@@ -891,7 +229,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	gethostname(d.ectx.host, sizeof(d.ectx.host) - 1);
-	d.ectx.scanned_path = scanned_path;
+	d.ectx.scanned_path = daemon_scanned_path;
 	d.ectx.scanned_arg = &d;
 	if (d.n_signers && vb_trust_load(&d.trust, d.signer_files, d.n_signers))
 		return 1;
@@ -902,22 +240,15 @@ int main(int argc, char **argv)
 		return vb_disable(&dopts);
 	}
 	p = NULL;
-	if (load_policy(&d, d.policy_path, &p) || check_rollback_at_start(&d, p))
+	if (daemon_load_policy(&d, d.policy_path, &p) || daemon_check_rollback_at_start(&d, p))
 		return 1;
 	if (vb_denylog_open(&d.log, log_path, &log_opts))
 		return 1;
 	vb_forward_open(&d.fwd, (use_syslog ? VB_FWD_SYSLOG : 0) | (no_audit ? 0 : VB_FWD_AUDIT),
 			d.ectx.host);
-	{
-		struct sigaction sa = { .sa_sigaction = on_signal, .sa_flags = SA_SIGINFO };
-		int sigs[] = { SIGHUP, SIGUSR1, SIGTERM, SIGINT, SIGQUIT };
+	catch_signals();
 
-		sigemptyset(&sa.sa_mask);
-		for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
-			sigaction(sigs[i], &sa, NULL);
-	}
-
-	err = start(&d, p);
+	err = daemon_start(&d, p);
 	if (err == -EKEYREJECTED || err == -EPERM) {
 		vb_err("refusing to take over: the programs in the kernel go on enforcing the policy "
 		       "in force, unchanged");
@@ -934,19 +265,22 @@ int main(int argc, char **argv)
 		d.k.settings.can_hash ? "yes" : "no", d.policy_path,
 		(unsigned long long)d.policy->version);
 
-	rb = ring_buffer__new(d.k.map_fd[VB_MAP_EVENTS], on_event, &d, NULL);
+	rb = ring_buffer__new(d.k.map_fd[VB_MAP_EVENTS], daemon_on_event, &d, NULL);
 	if (!rb) {
 		vb_err("cannot read denial events: %s (enforcement goes on)", strerror(errno));
 		return 1;
 	}
-	watch_policy(&d);
+	daemon_watch_policy(&d);
 	if (vb_watch_start(&d.watch, &d.k))
 		vb_warn("cannot watch the pins under %s: tampering the guard cannot refuse goes "
 			"unseen", VB_PIN_DIR);
 	unlink(VB_WATCH_REPORT);
-	write_reload_report(&d, true, NULL);
-	write_pidfile();
-	last_scan_ms = now_ms();
+	daemon_write_reload_report(&d, true, NULL);
+	err = vb_daemon_write_pidfile();
+	if (err)
+		vb_err("cannot write %s: %s (the CLI will not find this daemon)", VB_PIDFILE,
+		       strerror(-err));
+	last_scan_ms = daemon_now_ms();
 	while (!stop_requested) {
 		err = ring_buffer__poll(rb, VB_POLL_MS);
 		if (err < 0 && err != -EINTR) {
@@ -955,24 +289,26 @@ int main(int argc, char **argv)
 		}
 		/* Idle ticks too: a pending gap record goes in as soon as the disk takes it. */
 		vb_denylog_flush(&d.log);
-		report_drops(&d);
-		check_policy_changed(&d);
-		vb_watch_check(&d.watch, &d.k, d.ectx.policy_seq, now_ms(), on_tamper, &d);
+		daemon_report_drops(&d);
+		if (daemon_policy_changed(&d))
+			reload_requested = 1;
+		vb_watch_check(&d.watch, &d.k, d.ectx.policy_seq, daemon_now_ms(), daemon_on_tamper,
+			       &d);
 		if (reload_requested) {
 			reload_requested = 0;
-			reload(&d);
-			last_scan_ms = now_ms();
+			daemon_reload(&d);
+			last_scan_ms = daemon_now_ms();
 		}
 		if (rescan_requested ||
-		    (d.rescan_ms && now_ms() - last_scan_ms >= d.rescan_ms)) {
+		    (d.rescan_ms && daemon_now_ms() - last_scan_ms >= d.rescan_ms)) {
 			rescan_requested = 0;
-			rescan(&d);
-			last_scan_ms = now_ms();
+			daemon_rescan(&d);
+			last_scan_ms = daemon_now_ms();
 		}
 	}
 	/* Whatever is already in the ring buffer is written before we go, and then why. */
 	ring_buffer__consume(rb);
-	record_stop(&d);
+	daemon_record_stop(&d, stop_signal, stop_sender);
 	vb_denylog_flush(&d.log);
 	ring_buffer__free(rb);
 	vb_info("stopping; the kernel goes on enforcing policy version %llu",

@@ -4,9 +4,7 @@
  * buffer. libFuzzer hands over a buffer of exactly `size` bytes, so ASan catches a parser that
  * looks for a NUL terminator.
  *
- *   clang -g -O1 -fsanitize=fuzzer,address,undefined -D_GNU_SOURCE -Ibpf -Iuser \
- *	tests/fuzz/fuzz_policy.c user/policy.c -lcrypto -o build/fuzz_policy
- *   build/fuzz_policy -max_total_time=60 policy/examples/
+ *   make build/fuzz/fuzz_policy && build/fuzz/fuzz_policy -max_total_time=60 policy/examples/
  */
 #include <errno.h>
 #include <stddef.h>

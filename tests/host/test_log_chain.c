@@ -644,8 +644,8 @@ TEST(forward_audit_record_is_found_by_ausearch)
 	uint8_t hash[32] = { 0 };
 	FILE *f;
 
-	if (access("/usr/sbin/ausearch", X_OK) && access("/sbin/ausearch", X_OK))
-		SKIP(return, "ausearch is not installed (Debian package auditd)");
+	ASSERT_TRUE(!access("/usr/sbin/ausearch", X_OK) || !access("/sbin/ausearch", X_OK))
+		TH_LOG("ausearch is not installed (make setup installs auditd)");
 	ASSERT_NE(NULL, mkdtemp(dir));
 	ASSERT_EQ(0, vb_forward_audit_text(o, 42, hash, msg, sizeof(msg)));
 	snprintf(path, sizeof(path), "%s/audit.log", dir);

@@ -25,7 +25,6 @@
 
 #define MKPKGDB		"tests/fixtures/mkpkgdb.sh"
 #define CACHE_FMT	"/tmp/vb-test-pkgdb-%d"
-#define SKIP_EXIT	77
 #define BANNED_MAINT	"Banned Test Vendor <packages@banned.example>"
 
 static void __attribute__((destructor)) remove_cache(void)
@@ -38,8 +37,10 @@ static void __attribute__((destructor)) remove_cache(void)
 }
 
 /*
- * Make OUTDIR (once per run) with mkpkgdb.sh KINDS; NULL when ready, else why not. The reason
- * is kept in static storage of the forked test.
+ * Make OUTDIR (once per run) with mkpkgdb.sh KINDS; NULL when ready, else why not, kept in
+ * OUTDIR/fail-reason so the later tests give it without running the script again, and in static
+ * storage of the forked test. make setup installs every tool the script runs: a fixture that
+ * cannot be made fails the tests that use it.
  */
 static const char *fixture(const char *cache, const char *name, const char *kinds)
 {
@@ -54,7 +55,7 @@ static const char *fixture(const char *cache, const char *name, const char *kind
 	snprintf(path, sizeof(path), "%s/.done", dir);
 	if (!access(path, F_OK))
 		return NULL;
-	snprintf(path, sizeof(path), "%s/skip-reason", dir);
+	snprintf(path, sizeof(path), "%s/fail-reason", dir);
 	if (access(path, F_OK)) {
 		mkdir(cache, 0700);
 		rc = sh("bash " MKPKGDB " %s %s", dir, kinds);
@@ -62,15 +63,18 @@ static const char *fixture(const char *cache, const char *name, const char *kind
 			snprintf(path, sizeof(path), "%s/.done", dir);
 			return write_file(path, "", 0) ? "cannot mark the fixture done" : NULL;
 		}
-		if (rc != SKIP_EXIT) {
+		if (access(path, F_OK)) {
+			/* A tool failed under set -e before the script could say which. */
 			snprintf(reason, sizeof(reason), "mkpkgdb.sh %s failed (%d); see %s/mkpkgdb.log",
 				 kinds, rc, dir);
+			write_file(path, reason, strlen(reason));
 			return reason;
 		}
 	}
 	f = fopen(path, "r");
 	if (!f || !fgets(reason, sizeof(reason), f))
-		snprintf(reason, sizeof(reason), "mkpkgdb.sh %s: a tool is missing", kinds);
+		snprintf(reason, sizeof(reason), "mkpkgdb.sh %s failed; see %s/mkpkgdb.log", kinds,
+			 dir);
 	if (f)
 		fclose(f);
 	reason[strcspn(reason, "\n")] = '\0';
@@ -104,7 +108,7 @@ FIXTURE(pkgdb) {
 	char cache[64];
 	char tmp[64];
 	char dpkg[128], plain[128], rpm[128], both[128];
-	const char *skip_dpkg, *skip_plain, *skip_rpm, *skip_both;
+	const char *unmade_dpkg, *unmade_plain, *unmade_rpm, *unmade_both;	/* why not */
 	struct vb_pkgdb *db;
 	struct vb_package pkg;
 	char printed[4096];
@@ -115,8 +119,8 @@ FIXTURE_SETUP(pkgdb)
 	snprintf(self->cache, sizeof(self->cache), CACHE_FMT, (int)getppid());
 	strcpy(self->tmp, "/tmp/vb-pkgdb-XXXXXX");
 	ASSERT_NE(NULL, mkdtemp(self->tmp));
-	self->skip_dpkg = fixture(self->cache, "dpkg", "dpkg usrmerge");
-	self->skip_plain = fixture(self->cache, "plain", "dpkg");
+	self->unmade_dpkg = fixture(self->cache, "dpkg", "dpkg usrmerge");
+	self->unmade_plain = fixture(self->cache, "plain", "dpkg");
 	snprintf(self->dpkg, sizeof(self->dpkg), "%s/dpkg/root", self->cache);
 	snprintf(self->plain, sizeof(self->plain), "%s/plain/root", self->cache);
 	snprintf(self->rpm, sizeof(self->rpm), "%s/rpm/root", self->cache);
@@ -130,14 +134,13 @@ FIXTURE_TEARDOWN(pkgdb)
 		TH_LOG("cleanup of %s failed", self->tmp);
 }
 
-#define NEED(what) do { \
-	if (self->skip_##what) \
-		SKIP(return, "%s", self->skip_##what); \
-} while (0)
+/* A fixture that could not be made fails the test, with the reason. */
+#define NEED(what) \
+	ASSERT_EQ(NULL, self->unmade_##what) TH_LOG("%s", self->unmade_##what)
 
 /* rpm fixtures take a second to build: made only by the tests that use them. */
 #define NEED_RPM(what, kinds) do { \
-	self->skip_##what = fixture(self->cache, #what, kinds); \
+	self->unmade_##what = fixture(self->cache, #what, kinds); \
 	NEED(what); \
 } while (0)
 
@@ -234,8 +237,8 @@ TEST_F(pkgdb, dpkg_query_agrees)
 	FILE *f;
 
 	NEED(plain);
-	if (sh("command -v dpkg-query >/dev/null"))
-		SKIP(return, "dpkg-query not installed");
+	ASSERT_EQ(0, sh("command -v dpkg-query >/dev/null"))
+		TH_LOG("dpkg-query not installed (Debian's dpkg package)");
 	ASSERT_EQ(0, vb_pkgdb_open(self->plain, &self->db));
 	for (size_t i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
 		snprintf(cmd, sizeof(cmd), "dpkg-query --admindir=%s/var/lib/dpkg -S %s",

@@ -11,7 +11,8 @@ for t in banned_prog allowed_prog audited_prog banned_lib.so allowed_lib.so; do
 	cp "$b/tests/vm/$t" "$out/"
 done
 cp "$top/tests/vm/payload.sh" "$out/payload.sh"
-cp "$b/tests/vm/test_module" "$b/tests/vm/test_log" "$b/tests/vm/test_tamper" "$out/"
+cp "$b/tests/vm/test_module" "$b/tests/vm/test_log" "$b/tests/vm/test_hooks" \
+	"$b/tests/vm/test_integrity" "$b/tests/vm/test_tamper" "$out/"
 # bpftool, for test_tamper to tamper the way an operator would (its libraries come with it).
 [ -x /usr/sbin/bpftool ] && cp /usr/sbin/bpftool "$out/"
 # auditd and ausearch, for the audit trail test (their libraries come with them).
@@ -53,6 +54,18 @@ vendor watch "Watched Vendor Ltd"
 vendor signedvendor "Banned Test Vendor"
 	cert /vb/kmod/pki/banned.pem
 POLICY
+
+# test_integrity's policy: test.policy (whose line numbers test_exec checks) and, after it, a
+# path rule naming a directory that holds copies of the ALLOWED program, so only that rule can
+# refuse them. The directory exists before the daemon starts, like an installed product.
+{
+	cat "$out/test.policy"
+	printf 'vendor pathvendor "Path Rule Test Vendor"\n\tpath /vb/pathrule/ban/\n'
+} > "$out/integrity.policy"
+mkdir -p "$out/pathrule/ban" "$out/pathrule/free"
+cp "$b/tests/vm/allowed_prog" "$out/pathrule/ban/agent"
+cp "$b/tests/vm/allowed_prog" "$out/pathrule/free/agent"
+bash "$top/tests/vm/mkintegrity.sh" "$out"
 
 # Signed policies for test_reload: a signer trusted by the daemon, and versions that must be
 # accepted (20, 21) or refused (19: rollback; 22: edited after signing; 23: unsigned).

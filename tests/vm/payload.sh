@@ -1,6 +1,10 @@
-# Runs inside the VM (tests/vm/init), cwd /vb: start the daemon, wait until it enforces, test.
+# Runs inside the VM (tests/vm/init), cwd /vb: test the BPF object alone, then start the daemon,
+# wait until it enforces, test.
 if grep -qw bpf /sys/kernel/security/lsm; then path=lsm; else path=fmod_ret; fi
 echo "# vm: kernel $(uname -r), expected path $path"
+# The BPF object alone, through its skeleton: first, while no daemon has pinned its programs.
+VB_EXPECT_PATH=$path ./test_hooks
+hooks=$?
 ./vendorband --policy /vb/test.policy --scan /vb/scanned --no-syslog > /tmp/vendorband.log 2>&1 &
 for i in $(seq 1 600); do
 	[ -f /run/vendorban/vendorband.pid ] && break
@@ -10,7 +14,10 @@ done
 sed 's/^/# vendorband: /' /tmp/vendorband.log
 VB_EXPECT_PATH=$path ./test_exec
 rc=$?
-# test_exec ends with vendorban disabled; test_reload starts its own daemon.
+[ $hooks -eq 0 ] || rc=1
+# test_exec ends with vendorban disabled; test_integrity starts its own daemon (on the policy
+# with its path rule) and disables vendorban again when done; test_reload starts its own.
+VB_EXPECT_PATH=$path ./test_integrity || rc=1
 VB_EXPECT_PATH=$path ./test_reload || rc=1
 VB_EXPECT_PATH=$path ./test_log || rc=1
 VB_EXPECT_PATH=$path ./test_module || rc=1

@@ -11,7 +11,9 @@ kdir=$(ls -d "$top"/build/vm/"$kver".*/ 2>/dev/null | head -n1)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 bash "$top/tests/vm/mkinitramfs.sh" "$work/initrd.gz" "$payload"
-timeout "${VB_VM_TIMEOUT:-900}" qemu-system-x86_64 -accel tcg -cpu max -m 1G -smp 1 \
+# VB_QEMU_EXTRA: more qemu options, e.g. "-icount shift=0,sleep=off" for benchmarks whose
+# figures must not move with the host's load (guest time becomes an instruction count).
+timeout "${VB_VM_TIMEOUT:-900}" qemu-system-x86_64 -accel tcg -cpu max -m 1G -smp 1 ${VB_QEMU_EXTRA:-} \
 	-kernel "$kdir/vmlinuz" -initrd "$work/initrd.gz" \
 	-append "console=ttyS0 quiet loglevel=1 panic=-1 $extra" \
 	-nographic -no-reboot -monitor none -serial stdio < /dev/null | tr -d '\r' | tee "$work/console"

@@ -197,8 +197,8 @@ TEST_F(log, ausearch_finds_the_denial)
 	char cmd[512];
 	int pid;
 
-	if (access("/vb/audit/auditd", X_OK))
-		SKIP(return, "auditd is not in the payload");
+	/* tests/vm/mkpayload.sh copies the host's, which make setup installs. */
+	ASSERT_EQ(0, access("/vb/audit/auditd", X_OK)) TH_LOG("auditd is not in the payload");
 	mkdir(AUDIT_DIR, 0700);
 	mkdir("/var/run", 0755);
 	ASSERT_EQ(0, write_text(AUDIT_DIR "/auditd.conf",

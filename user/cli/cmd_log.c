@@ -17,6 +17,7 @@
 #include "log/report.h"
 #include "log/rotate.h"
 #include "log/verify.h"
+#include "util/atomic.h"
 #include "util/msg.h"
 
 #define FILTER_USAGE \
@@ -517,16 +518,20 @@ static int log_summary(int argc, char **argv)
 	return err || fflush(stdout) ? 2 : 0;
 }
 
+static int fill_report(FILE *f, void *arg)
+{
+	return vb_report_html(f, arg);
+}
+
 static int log_report(int argc, char **argv)
 {
 	struct vb_log_stats s = {};
 	struct vb_report r = {};
 	struct log_args a;
 	struct vb_verify v;
-	char tmp[4200], hbuf[4200];
+	char hbuf[4200];
 	const char *head;
 	uint64_t bad;
-	FILE *out;
 	int err;
 
 	err = parse_args("report", argc, argv, TAKES_FILTER | TAKES_HTML | TAKES_HEAD, &a);
@@ -549,21 +554,10 @@ static int log_report(int argc, char **argv)
 	r.n_files = a.n_files;
 	r.selection = a.selection;
 	r.generated_us = vb_time_now_us();
-	snprintf(tmp, sizeof(tmp), "%s.tmp", a.html);
-	out = fopen(tmp, "w");
-	if (!out) {
-		err = -errno;
-		vb_err("log report: cannot write %s: %s", tmp, strerror(errno));
-		goto out;
-	}
-	err = vb_report_html(out, &r);
-	if (fclose(out) && !err)
-		err = -EIO;
-	if (!err && rename(tmp, a.html))
-		err = -errno;
+	/* Atomic: a browser reloading the page, or a copy job, never gets half of it. */
+	err = vb_atomic_write_file(a.html, 0666, fill_report, &r);
 	if (err) {
 		vb_err("log report: cannot write %s: %s", a.html, strerror(-err));
-		unlink(tmp);
 		goto out;
 	}
 	if (cli_json) {

@@ -3,6 +3,8 @@
 #ifndef VB_RUNSTATE_H
 #define VB_RUNSTATE_H
 
+struct json_object;
+
 #define VB_RUN_DIR	"/run/vendorban"
 #define VB_STATE_DIR	"/var/lib/vendorban"	/* survives reboots */
 #define VB_PIDFILE	VB_RUN_DIR "/vendorband.pid"
@@ -16,5 +18,11 @@
 
 /* The running daemon's pid, or 0 if none is running. */
 int vb_daemon_pid(void);
+/* Say that this process is the running daemon (atomically: the CLI never reads half). 0 or
+ * -errno. */
+int vb_daemon_write_pidfile(void);
+/* What the daemon tells the CLI, as a JSON file under VB_RUN_DIR (atomically). Takes o. 0 or
+ * -errno. */
+int vb_daemon_write_run_json(const char *path, struct json_object *o);
 
 #endif

@@ -10,12 +10,13 @@
 
 #include <stdbool.h>
 #include <sys/types.h>
+#include "daemon/runstate.h"
 #include "kernel/attach.h"
 
 #define VB_WATCH_MS		1000	/* the periodic check; a change in the pin dirs: at once */
 #define VB_WATCH_LINKS_MAX	VB_GUARD_MAX_LINKS
 /* What the daemon saw, for status: {"seen", "restored", "last", "time"}. */
-#define VB_WATCH_REPORT		"/run/vendorban/watch.json"
+#define VB_WATCH_REPORT		VB_RUN_DIR "/watch.json"
 
 struct vb_watch_link {
 	__u32 id;

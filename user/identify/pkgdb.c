@@ -18,11 +18,11 @@
 #include <unistd.h>
 #include "identify/pkgdb.h"
 #include "identify/pkgdb_stream.h"
+#include "util/readfile.h"
 
 #define VB_PKGDB_STREAM_MAX	(512UL << 20)	/* bytes one database reader may send */
 #define VB_PKGDB_PKGS_MAX	(1U << 20)
 #define VB_PKGDB_FILES_MAX	(1U << 26)
-#define PKGDB_READ_CHUNK	(1U << 20)
 #define PKGDB_PKGS_FIRST	64		/* first allocation; arrays double from there */
 #define PKGDB_FILES_FIRST	1024
 #define PKGDB_ERRNO_MAX		4095		/* the largest errno an 'E' record may carry */
@@ -467,49 +467,10 @@ static void __attribute__((noreturn)) reader_child(int fd, const char *root, con
 	_exit(w->err ? 1 : 0);
 }
 
-static int read_all(int fd, uint8_t **out, size_t *out_len)
-{
-	size_t len = 0, cap = 0;
-	uint8_t *buf = NULL, *p;
-	ssize_t n;
-
-	for (;;) {
-		if (len == cap) {
-			if (cap >= VB_PKGDB_STREAM_MAX) {
-				free(buf);
-				return -EFBIG;
-			}
-			cap = cap ? cap * 2 : PKGDB_READ_CHUNK;
-			if (cap > VB_PKGDB_STREAM_MAX)
-				cap = VB_PKGDB_STREAM_MAX;
-			p = realloc(buf, cap);
-			if (!p) {
-				free(buf);
-				return -ENOMEM;
-			}
-			buf = p;
-		}
-		n = read(fd, buf + len, cap - len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			n = -errno;
-			free(buf);
-			return n;
-		}
-		if (n == 0)
-			break;
-		len += n;
-	}
-	*out = buf;
-	*out_len = len;
-	return 0;
-}
-
 /* Run one reader in a child and add what it sends to db. dbpath NULL: dpkg. */
 static int collect(struct vb_pkgdb *db, const char *root, const char *dbpath)
 {
-	uint8_t *buf = NULL;
+	char *buf = NULL;
 	int p[2], err, status;
 	size_t len = 0;
 	pid_t pid;
@@ -535,7 +496,7 @@ static int collect(struct vb_pkgdb *db, const char *root, const char *dbpath)
 		reader_child(p[1], root, dbpath);
 	}
 	close(p[1]);
-	err = read_all(p[0], &buf, &len);
+	err = vb_read_fd(p[0], VB_PKGDB_STREAM_MAX, &buf, &len);
 	close(p[0]);
 	if (err)
 		kill(pid, SIGKILL);
@@ -544,8 +505,8 @@ static int collect(struct vb_pkgdb *db, const char *root, const char *dbpath)
 		;
 	if (err)
 		return err;
-	db->streams[db->n_streams++] = buf;
-	return load_stream(db, buf, len);
+	db->streams[db->n_streams++] = (uint8_t *)buf;
+	return load_stream(db, (uint8_t *)buf, len);
 }
 
 static bool exists(const char *root, const char *rel)

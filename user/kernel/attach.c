@@ -35,6 +35,7 @@ static const char *const map_names[VB_MAP_MAX] = {
 	[VB_MAP_PATHID_PENDING] = "pathid_pending",
 	[VB_MAP_GUARD] = "guard",
 	[VB_MAP_GUARD_MARK] = "guard_mark",
+	[VB_MAP_VETTED_MODULES] = "vetted_modules",
 };
 
 const char *vb_map_name(enum vb_map_id id)

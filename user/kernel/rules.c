@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -382,32 +383,66 @@ out:
 	return err;
 }
 
-/* Entries of neither the policy in force nor the one before it (whose slot hooks that started
- * before the flip may still read): gone, so the map holds what policies name now. */
-static void prune_pathids(struct vb_kernel *k, __u64 seq)
+/*
+ * Maps keyed outside the slots carry, in each value, the seq each half was written for
+ * (__u64 seq[2] at seq_off). Entries of neither the policy in force nor the one before it
+ * (whose slot hooks that started before the flip may still read) are dropped, so the map holds
+ * what policies say now.
+ */
+static void prune_by_seq(int fd, size_t key_size, size_t value_size, size_t seq_off, __u64 seq)
 {
-	int fd = k->map_fd[VB_MAP_PATH_IDENTS];
-	struct vb_inode_key key, *prev = NULL, *stale = NULL;
-	struct vb_pathid_val v;
+	__u8 key[64], prev[64], val[64];
+	__u8 (*stale)[64] = NULL;
 	size_t n = 0, cap = 0;
+	bool first = true;
 
-	while (!bpf_map_get_next_key(fd, prev, &key)) {
-		if (!bpf_map_lookup_elem(fd, &key, &v) && v.seq[seq & 1] != seq &&
-		    v.seq[(seq - 1) & 1] != seq - 1) {
-			if (n == cap) {
-				struct vb_inode_key *s = realloc(stale, (cap = cap ? 2 * cap : 64) *
-								 sizeof(*s));
-				if (!s)
-					break;
-				stale = s;
-			}
-			stale[n++] = key;
+	if (key_size > sizeof(key) || value_size > sizeof(val))
+		return;
+	while (!bpf_map_get_next_key(fd, first ? NULL : prev, key)) {
+		__u64 s[2];
+
+		first = false;
+		memcpy(prev, key, key_size);
+		if (bpf_map_lookup_elem(fd, key, val))
+			continue;
+		memcpy(s, val + seq_off, sizeof(s));
+		if (s[seq & 1] == seq || s[(seq - 1) & 1] == seq - 1)
+			continue;
+		if (n == cap) {
+			void *t = realloc(stale, (cap = cap ? 2 * cap : 64) * sizeof(*stale));
+
+			if (!t)
+				break;
+			stale = t;
 		}
-		prev = &key;
+		memcpy(stale[n++], key, key_size);
 	}
 	for (size_t i = 0; i < n; i++)
-		bpf_map_delete_elem(fd, &stale[i]);
+		bpf_map_delete_elem(fd, stale[i]);
 	free(stale);
+}
+
+/* Compressed modules the scan read and found clean: the kernel lets them load whole. */
+static int fill_vetted(struct vb_kernel *k, const struct vb_derived *d, __u64 seq)
+{
+	int fd = k->map_fd[VB_MAP_VETTED_MODULES];
+
+	for (size_t i = 0; d && i < d->vetted.n; i++) {
+		const struct vb_vetted_module *m = &d->vetted.mods[i];
+		struct vb_vetted_val v = {};
+
+		if (!m->clean)
+			continue;
+		bpf_map_lookup_elem(fd, m->sha256, &v);	/* keep the other slot's half */
+		v.seq[seq & 1] = seq;
+		if (bpf_map_update_elem(fd, m->sha256, &v, BPF_ANY)) {
+			int err = -errno;
+
+			vb_err("cannot hand the kernel a vetted module's hash: %s", strerror(-err));
+			return err;
+		}
+	}
+	return 0;
 }
 
 int vb_rules_install(struct vb_kernel *k, const struct vb_policy *p, const struct vb_derived *d)
@@ -452,6 +487,8 @@ int vb_rules_install(struct vb_kernel *k, const struct vb_policy *p, const struc
 		err = fill_file_verdicts(k, d, p, next);
 	if (!err)
 		err = fill_pathids(k, p, next, &ids, &info.n_path_idents);
+	if (!err)
+		err = fill_vetted(k, d, next);
 	if (err)
 		goto out;
 	/* Frozen: no syscall can change a policy once it is built, not even ours. */
@@ -475,7 +512,10 @@ int vb_rules_install(struct vb_kernel *k, const struct vb_policy *p, const struc
 	/* The switch: everything above is in the idle slot, which no hook reads until now. */
 	__atomic_store_n(&k->state->seq, next, __ATOMIC_RELEASE);
 	prune_file_verdicts(k, next);
-	prune_pathids(k, next);
+	prune_by_seq(k->map_fd[VB_MAP_PATH_IDENTS], sizeof(struct vb_inode_key),
+		     sizeof(struct vb_pathid_val), offsetof(struct vb_pathid_val, seq), next);
+	prune_by_seq(k->map_fd[VB_MAP_VETTED_MODULES], VB_SHA256_LEN,
+		     sizeof(struct vb_vetted_val), offsetof(struct vb_vetted_val, seq), next);
 	/* The new policy's directories are held now; the old one's may go. */
 	vb_pathids_close(&k->pathids);
 	k->pathids = ids;

@@ -5,6 +5,7 @@
 
 #include "kernel/attach.h"
 #include "policy/policy.h"
+#include "scan/vet.h"
 
 /* What a scan found for a policy beyond its own rules: files identified by evidence the kernel
  * cannot see (signer, package), by content hash (so copies are denied too) and by dev/ino. */
@@ -24,6 +25,7 @@ struct vb_derived {
 	size_t n_hashes;
 	struct vb_derived_file *files;
 	size_t n_files;
+	struct vb_vetted vetted;	/* compressed modules read and judged (scan/vet.h) */
 };
 
 /* Fill the idle slot with p's rules (and what a scan derived from them, d may be NULL),

@@ -14,20 +14,10 @@
 #include <openssl/evp.h>
 #include "log/denylog.h"
 #include "log/logtime.h"
-#include "log/reader.h"
+#include "log/recover.h"
 #include "log/rotate.h"
+#include "util/atomic.h"
 #include "util/msg.h"
-
-/* Where to look back for the last whole record at start: many records' worth. Past it (a
- * longer damaged tail) the whole file is read. */
-#define DENYLOG_RECOVER_WINDOW	(1u << 20)
-
-enum {
-	WARNED_ROTATE	= 1,
-	WARNED_COMPRESS	= 2,
-	WARNED_HEAD	= 4,
-	WARNED_SYNC	= 8,
-};
 
 /* mkdir -p of path's directory; the ones made get mode (a minimal root may lack /var/lib). */
 static int mkdir_parent(const char *path, mode_t mode)
@@ -70,7 +60,7 @@ void vb_denylog_head_path(const char *log, char *buf, size_t len)
 			*p = '-';
 }
 
-static void warn_once(struct vb_denylog *l, unsigned int kind, const char *what, int err)
+void denylog_warn_once(struct vb_denylog *l, unsigned int kind, const char *what, int err)
 {
 	if (l->warned & kind)
 		return;
@@ -80,7 +70,7 @@ static void warn_once(struct vb_denylog *l, unsigned int kind, const char *what,
 }
 
 /* Why the next gap record is written; reasons add up until it is. */
-static void add_reason(struct vb_denylog *l, const char *fmt, ...)
+void denylog_add_reason(struct vb_denylog *l, const char *fmt, ...)
 {
 	size_t n = strlen(l->lost_reason);
 	char text[512];
@@ -99,7 +89,7 @@ static void note_loss(struct vb_denylog *l, int err, const char *what)
 {
 	l->lost++;
 	l->lost_pending++;
-	add_reason(l, "%s: %s", what, strerror(-err));
+	denylog_add_reason(l, "%s: %s", what, strerror(-err));
 }
 
 /* Write line + '\n' (after a '\n' that ends a damaged line, with lead). On a short write the
@@ -300,8 +290,8 @@ static void compress_reap(struct vb_denylog *l, bool wait)
 	l->compressing = false;
 	if (l->compress_err) {
 		l->rotate_errors++;
-		warn_once(l, WARNED_COMPRESS, "cannot compress the rotated file (it stays plain)",
-			  l->compress_err);
+		denylog_warn_once(l, WARNED_COMPRESS,
+				  "cannot compress the rotated file (it stays plain)", l->compress_err);
 	}
 }
 
@@ -315,8 +305,8 @@ static void compress_start(struct vb_denylog *l)
 	compress_main(l);
 	if (l->compress_err) {
 		l->rotate_errors++;
-		warn_once(l, WARNED_COMPRESS, "cannot compress the rotated file (it stays plain)",
-			  l->compress_err);
+		denylog_warn_once(l, WARNED_COMPRESS,
+				  "cannot compress the rotated file (it stays plain)", l->compress_err);
 	}
 }
 
@@ -372,7 +362,7 @@ static void maybe_rotate(struct vb_denylog *l, size_t next_len)
 	err = rotate(l);
 	if (err) {
 		l->rotate_errors++;
-		warn_once(l, WARNED_ROTATE, "cannot rotate", err);
+		denylog_warn_once(l, WARNED_ROTATE, "cannot rotate", err);
 	}
 }
 
@@ -402,9 +392,9 @@ int vb_denylog_append(struct vb_denylog *l, const char *obj)
 
 static int write_head(struct vb_denylog *l, bool force)
 {
-	char hex[VB_CHAIN_HEX_LEN + 1], tmp[4200], now[VB_TIME_LEN], text[1024];
+	char hex[VB_CHAIN_HEX_LEN + 1], now[VB_TIME_LEN], text[1024];
 	int64_t t = vb_time_now_us();
-	int fd, n, err = 0;
+	int n, err;
 
 	if (!l->head[0] || l->chain.seq == l->head_seq)
 		return 0;
@@ -418,23 +408,13 @@ static int write_head(struct vb_denylog *l, bool force)
 		     PRIu64 ",\"write_errors\":%" PRIu64 ",\"lost\":%" PRIu64 ",\"rotations\":%"
 		     PRIu64 "}\n", l->chain.seq, hex, now, l->records, l->write_errors, l->lost,
 		     l->rotations);
-	snprintf(tmp, sizeof(tmp), "%s.tmp", l->head);
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
-	if (fd < 0)
-		return -errno;
-	/* Synced before the rename: after a crash the head is an older one, never a torn one. */
-	if (write(fd, text, n) != n || fdatasync(fd))
-		err = errno ? -errno : -EIO;
-	close(fd);
-	if (!err && rename(tmp, l->head))
-		err = -errno;
-	if (err) {
-		unlink(tmp);
-	} else {
-		l->head_seq = l->chain.seq;
-		l->head_written_us = t;
-	}
-	return err;
+	/* Atomic: after a crash the head is an older one, never a torn one. */
+	err = vb_atomic_write(l->head, text, n, 0640);
+	if (err)
+		return err;
+	l->head_seq = l->chain.seq;
+	l->head_written_us = t;
+	return 0;
 }
 
 static int flush(struct vb_denylog *l, bool head_now)
@@ -451,7 +431,7 @@ static int flush(struct vb_denylog *l, bool head_now)
 		if (fdatasync(l->fd)) {
 			err = -errno;
 			l->write_errors++;
-			warn_once(l, WARNED_SYNC, "fdatasync failed", err);
+			denylog_warn_once(l, WARNED_SYNC, "fdatasync failed", err);
 		} else {
 			l->unsynced = 0;
 		}
@@ -460,7 +440,7 @@ static int flush(struct vb_denylog *l, bool head_now)
 	if (!l->unsynced) {
 		e = write_head(l, head_now);
 		if (e) {
-			warn_once(l, WARNED_HEAD, "cannot write the chain head file", e);
+			denylog_warn_once(l, WARNED_HEAD, "cannot write the chain head file", e);
 			if (!err)
 				err = e;
 		}
@@ -473,225 +453,10 @@ int vb_denylog_flush(struct vb_denylog *l)
 	return flush(l, false);
 }
 
-/* The last whole record of buf[0..len) (buf starts a line if at_start): its chain and end. */
-static int last_record_in(const char *buf, size_t len, bool at_start, struct vb_chain *c,
-			  size_t *end)
-{
-	const char *why;
-	size_t e = len;
-
-	/* Whatever follows the last '\n' is not a whole line. */
-	while (e > 0 && buf[e - 1] != '\n')
-		e--;
-	while (e > 0) {
-		struct vb_chain_rec r;
-		size_t s = e - 1;
-
-		while (s > 0 && buf[s - 1] != '\n')
-			s--;
-		if (s == 0 && !at_start)
-			return -ENOENT;	/* this line began before the window */
-		if (!vb_chain_parse(buf + s, e - 1 - s, &r, &why)) {
-			json_object_put(r.obj);
-			c->seq = r.seq;
-			memcpy(c->hash, r.hash, VB_CHAIN_HASH_LEN);
-			*end = e;
-			return 0;
-		}
-		e = s;
-	}
-	return -ENOENT;
-}
-
-/* Read r to its end: the chain at its last whole record and, if end, the offset after it.
- * Closes r. 0, or -ENOENT when it holds no record. */
-static int last_record_read_through(struct vb_log_reader *r, struct vb_chain *c, uint64_t *end)
-{
-	uint64_t off = 0;
-	const char *line;
-	unsigned int flags;
-	size_t len;
-	int err = -ENOENT;
-
-	while (vb_log_reader_next(r, &line, &len, &flags) > 0) {
-		struct vb_chain_rec rec;
-		const char *why;
-
-		off += len + !(flags & VB_LINE_NO_NEWLINE);
-		if (flags || vb_chain_parse(line, len, &rec, &why))
-			continue;
-		json_object_put(rec.obj);
-		c->seq = rec.seq;
-		memcpy(c->hash, rec.hash, VB_CHAIN_HASH_LEN);
-		if (end)
-			*end = off;
-		err = 0;
-	}
-	vb_log_reader_close(r);
-	return err;
-}
-
-/* The last whole record of an open file of size bytes: chain and the offset after it. */
-static int last_record_fd(int fd, uint64_t size, struct vb_chain *c, uint64_t *end)
-{
-	size_t win = size < DENYLOG_RECOVER_WINDOW ? size : DENYLOG_RECOVER_WINDOW, e;
-	struct vb_log_reader r;
-	char *buf = malloc(win ? win : 1);
-	int err, dfd;
-
-	if (!buf)
-		return -ENOMEM;
-	err = pread(fd, buf, win, size - win) == (ssize_t)win ? 0 : -EIO;
-	if (!err)
-		err = last_record_in(buf, win, win == size, c, &e);
-	free(buf);
-	if (!err) {
-		*end = size - win + e;
-		return 0;
-	}
-	if (err != -ENOENT || win == size)
-		return err;
-	/* A damaged tail longer than the window: read the whole file. */
-	dfd = dup(fd);
-	if (dfd < 0 || lseek(dfd, 0, SEEK_SET))
-		return -errno;
-	err = vb_log_reader_open(&r, "", dfd);
-	if (err)
-		return err;
-	return last_record_read_through(&r, c, end);
-}
-
-/* The last record of a (rotated, maybe compressed) file, read through. */
-static int last_record_file(const char *path, struct vb_chain *c)
-{
-	struct vb_log_reader r;
-	int err = vb_log_reader_open(&r, path, -1);
-
-	return err ? err : last_record_read_through(&r, c, NULL);
-}
-
-static int64_t first_record_time(int fd)
-{
-	char buf[4096], *nl;
-	struct vb_chain_rec r;
-	const char *why, *t;
-	int64_t us = vb_time_now_us();
-	ssize_t n = pread(fd, buf, sizeof(buf), 0);
-
-	nl = n > 0 ? memchr(buf, '\n', n) : NULL;
-	if (nl && !vb_chain_parse(buf, nl - buf, &r, &why)) {
-		t = vb_rec_str(r.obj, "time");
-		if (t)
-			vb_time_parse(t, &us);
-		json_object_put(r.obj);
-	}
-	return us;
-}
-
-/* Does the file begin with a JSON object that is not a chained record: a log written before
- * the chain. */
-static bool first_line_unchained(int fd)
-{
-	char *buf = malloc(VB_LOG_LINE_MAX), *nl;
-	struct json_tokener *tok;
-	struct json_object *o = NULL;
-	bool old = false;
-	ssize_t n;
-
-	if (!buf)
-		return false;
-	n = pread(fd, buf, VB_LOG_LINE_MAX, 0);
-	nl = n > 0 ? memchr(buf, '\n', n) : NULL;
-	tok = nl ? json_tokener_new() : NULL;
-	if (tok)
-		o = json_tokener_parse_ex(tok, buf, nl - buf);
-	if (o && json_tokener_get_parse_end(tok) == (size_t)(nl - buf) &&
-	    json_object_is_type(o, json_type_object) &&
-	    !json_object_object_get_ex(o, "seq", NULL))
-		old = true;
-	json_object_put(o);
-	if (tok)
-		json_tokener_free(tok);
-	free(buf);
-	return old;
-}
-
-/* Where the chain stands when the current file has no record: the newest rotated file, or
- * the head file, or the genesis. Returns the reason for the opening record. */
-static const char *chain_from_elsewhere(struct vb_denylog *l, char *prev_file, size_t len)
-{
-	char **files, name[4096];
-	size_t n;
-	int err = -ENOENT;
-
-	if (!vb_rotate_list(l->path, &files, &n)) {
-		for (size_t i = n; err && i-- > 0;) {
-			if (!strcmp(files[i], l->path))
-				continue;
-			err = last_record_file(files[i], &l->chain);
-			if (!err) {
-				snprintf(name, sizeof(name), "%s", files[i]);
-				snprintf(prev_file, len, "%s", basename(name));
-			}
-			break;
-		}
-		vb_rotate_free_list(files, n);
-	}
-	if (!err)
-		return "continue";
-	if (l->head[0] && !vb_chain_head_read(l->head, &l->chain)) {
-		add_reason(l, "the log files are gone: the chain goes on from the head file %s",
-			   l->head);
-		vb_err("denial log %s: %s", l->path, l->lost_reason);
-		return "continue";
-	}
-	vb_chain_genesis(&l->chain);
-	return "start";
-}
-
-/* The head says how far the chain got. If the files end before it, say so. */
-static void check_head(struct vb_denylog *l)
-{
-	struct vb_chain h;
-
-	if (!l->head[0] || vb_chain_head_read(l->head, &h))
-		return;
-	l->head_seq = h.seq;
-	if (h.seq > l->chain.seq) {
-		l->lost_pending += h.seq - l->chain.seq;
-		l->lost += h.seq - l->chain.seq;
-		add_reason(l, "the log ends at record %" PRIu64 " but its head file %s recorded %"
-			   PRIu64 ": the records after it are missing", l->chain.seq, l->head,
-			   h.seq);
-		vb_err("denial log %s: %s", l->path, l->lost_reason);
-	} else if (h.seq == l->chain.seq && memcmp(h.hash, l->chain.hash, VB_CHAIN_HASH_LEN)) {
-		add_reason(l, "record %" PRIu64 " differs from the one the head file %s recorded",
-			   l->chain.seq, l->head);
-		vb_err("denial log %s: %s", l->path, l->lost_reason);
-	}
-}
-
-static uint64_t count_lines_after(int fd, uint64_t from, uint64_t to)
-{
-	char buf[1 << 16];
-	uint64_t lines = 1;
-	ssize_t n;
-
-	while (from < to && (n = pread(fd, buf, to - from < sizeof(buf) ? to - from :
-				       sizeof(buf), from)) > 0) {
-		for (ssize_t i = 0; i < n; i++)
-			lines += buf[i] == '\n' && from + i + 1 < to;
-		from += n;
-	}
-	return lines;
-}
-
 int vb_denylog_open(struct vb_denylog *l, const char *path, const struct vb_denylog_opts *o)
 {
-	char prev_file[4096] = "", aside[4200];
-	const char *reason = "restart";
-	struct stat st;
-	uint64_t end = 0;
+	char prev_file[4096] = "";
+	const char *reason;
 	int err;
 
 	memset(l, 0, sizeof(*l));
@@ -714,68 +479,9 @@ int vb_denylog_open(struct vb_denylog *l, const char *path, const struct vb_deny
 	mkdir_parent(path, 0750);
 	if (l->head[0])
 		mkdir_parent(l->head, 0700);
-	/* A rotation cut short by a crash: its plain copy is compressed now, before anything moves. */
-	err = vb_rotate_compress_pending(path);
-	if (err && err != -ENOENT)
-		warn_once(l, WARNED_COMPRESS, "cannot compress a rotated file (it stays plain)", err);
-	l->fd = open(path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
-	if (l->fd < 0 || fstat(l->fd, &st)) {
-		err = -errno;
-		vb_err("cannot open the denial log %s: %s", path, strerror(errno));
-		if (l->fd >= 0)
-			close(l->fd);
-		l->fd = -1;
+	err = denylog_recover(l, &reason, prev_file, sizeof(prev_file));
+	if (err)
 		return err;
-	}
-	err = st.st_size ? last_record_fd(l->fd, st.st_size, &l->chain, &end) : -ENOENT;
-	if (err == -ENOENT && st.st_size) {
-		/* Bytes but not one record: not ours to edit, not ours to chain onto. A log
-		 * from before the chain (JSON lines without seq) is the usual case. */
-		bool old = first_line_unchained(l->fd);
-
-		snprintf(aside, sizeof(aside), "%s.%s-%lld", path, old ? "unchained" : "damaged",
-			 (long long)(vb_time_now_us() / VB_US_PER_SEC));
-		if (old)
-			vb_warn("denial log %s was written before the hash chain: kept as %s, a "
-				"chained log begins", path, aside);
-		else
-			vb_err("denial log %s has no whole record: kept as %s, a new log begins",
-			       path, aside);
-		close(l->fd);
-		l->fd = -1;
-		if (rename(path, aside))
-			return -errno;
-		l->fd = open(path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
-		if (l->fd < 0)
-			return -errno;
-		st.st_size = 0;
-		add_reason(l, old ? "the records before this one are in %s, written before the "
-			   "hash chain" : "the log file had no whole record: it was kept as %s",
-			   aside);
-	} else if (err && err != -ENOENT) {
-		vb_err("cannot read the denial log %s: %s", path, strerror(-err));
-		close(l->fd);
-		l->fd = -1;
-		return err;
-	}
-	if (st.st_size) {
-		l->size = end;
-		l->file_start_us = first_record_time(l->fd);
-		l->file_has_records = true;
-		if ((uint64_t)st.st_size > end) {
-			uint64_t n = count_lines_after(l->fd, end, st.st_size);
-
-			l->damage_pending = true;
-			l->lost_pending += n;
-			l->lost += n;
-			add_reason(l, "%" PRIu64 " damaged line%s at the end of the log (the daemon "
-				   "stopped while writing)", n, n == 1 ? "" : "s");
-		}
-	} else {
-		reason = chain_from_elsewhere(l, prev_file, sizeof(prev_file));
-		l->file_start_us = vb_time_now_us();
-	}
-	check_head(l);
 	/* Damage is declared right after it; a new file begins with its opening record. */
 	if (l->size) {
 		err = declare_losses(l);

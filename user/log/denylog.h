@@ -21,7 +21,7 @@
 /* Records appended between two fdatasync calls at most, however long a burst of events is:
  * bounds what a power cut can take. */
 #define VB_DENYLOG_SYNC_BATCH	64
-/* The chain head file is rewritten (write, fdatasync, rename) at most this often, and on
+/* The chain head file is rewritten (util/atomic.c: write, fsync, rename) at most this often, and on
  * close: per batch it would cost as much as the log's own sync. So it may lag the log by this
  * much, and records cut from the end within it would not show against it. */
 #define VB_DENYLOG_HEAD_INTERVAL_MS	1000
@@ -60,7 +60,7 @@ struct vb_denylog {
 	uint64_t lost;			/* records that did not reach the file, since open */
 	uint64_t rotations;
 	uint64_t rotate_errors;
-	unsigned int warned;		/* VB_DENYLOG_WARNED_*: each kind of trouble is told once */
+	unsigned int warned;		/* WARNED_* (log/recover.h): each kind is told once */
 	/* The compression of the last rotated file runs beside the daemon's event loop. */
 	pthread_t compressor;
 	bool compressing;

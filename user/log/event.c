@@ -9,6 +9,7 @@
 #include <unistd.h>
 #include "util/hex.h"
 #include "log/event.h"
+#include "log/pathview.h"
 #include "util/readfile.h"
 #include "identify/decompress.h"
 #include "identify/elf.h"
@@ -76,6 +77,8 @@ const char *vb_match_name(__u8 match)
 		return "module-name";
 	case VB_MATCH_UNSIGNED:
 		return "unsigned";
+	case VB_MATCH_COMPRESSED:
+		return "compressed-unvetted";
 	case VB_MATCH_BUFFER_LOAD:
 		return "init-module";
 	default:
@@ -270,6 +273,20 @@ static struct json_object *tamper_json(const struct vb_event_ctx *ctx, const str
 	return o;
 }
 
+/* A file a path rule matched by its directory's identity, as the daemon sees it (the rule's
+ * own path is the daemon's): NULL when that is the caller's path too, or is not found. */
+static const char *identity_view(const struct vb_event *e, const struct vb_rule *r,
+				 const char *path)
+{
+	const char *view;
+
+	if (e->match != VB_MATCH_PATH || !(e->flags & VB_EV_F_PATH_IDENT) || !r ||
+	    r->kind != VB_RULE_PATH)
+		return NULL;
+	view = vb_pathview_find(r->path, e->dev, e->ino);
+	return view && strcmp(view, path) ? view : NULL;
+}
+
 struct json_object *vb_event_json(const struct vb_event_ctx *ctx, const struct vb_event *e)
 {
 	const struct vb_policy *p = event_policy(ctx, e);
@@ -277,6 +294,7 @@ struct json_object *vb_event_json(const struct vb_event_ctx *ctx, const struct v
 	const struct vb_vendor *v = r ? vb_rule_vendor(p, r) : NULL;
 	struct json_object *o = json_object_new_object();
 	char buf[PATH_MAX + 16], link[64], path[VB_EV_PATH_MAX + 1];
+	const char *view;
 	ssize_t n;
 
 	if (e->op == VB_OP_TAMPER) {
@@ -293,7 +311,11 @@ struct json_object *vb_event_json(const struct vb_event_ctx *ctx, const struct v
 	add_str(o, "operation", vb_op_name(e->op));
 	memcpy(path, e->path, VB_EV_PATH_MAX);
 	path[VB_EV_PATH_MAX] = 0;
-	add_str(o, "path", path);
+	view = identity_view(e, r, path);
+	add_str(o, "path", view ?: path);
+	/* The caller's name for it, where it differs: a bind mount, a chroot, a namespace. */
+	if (view)
+		add_str(o, "caller_path", path);
 	if (e->flags & VB_EV_F_NAME_ONLY)
 		json_object_object_add(o, "path_is_name_only", json_object_new_boolean(1));
 	snprintf(buf, sizeof(buf), "%u:%u", e->dev >> 20, e->dev & 0xfffff);
@@ -306,6 +328,10 @@ struct json_object *vb_event_json(const struct vb_event_ctx *ctx, const struct v
 		add_str(o, "sha256", NULL);
 	}
 	add_str(o, "match", vb_match_name(e->match));
+	/* Which way a path rule matched: by the identity of the directory it names (whatever the
+	 * caller called the file: a bind mount, a chroot, another mount namespace), or by name. */
+	if (e->match == VB_MATCH_PATH && e->op != VB_OP_SELFTEST)
+		add_str(o, "path_match", (e->flags & VB_EV_F_PATH_IDENT) ? "identity" : "name");
 	json_object_object_add(o, "cached", json_object_new_boolean(!!(e->flags & VB_EV_F_CACHED)));
 	add_str(o, "vendor", v ? v->id : NULL);
 	add_str(o, "vendor_name", v ? v->name : NULL);

@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <zlib.h>
 #include "log/rotate.h"
+#include "util/atomic.h"
 
 #define ROTATE_N_MAX	100000	/* a sibling number past this is not one of ours */
 
@@ -18,21 +19,6 @@ int vb_rotate_name(const char *log, unsigned int n, bool gz, char *buf, size_t l
 	int w = snprintf(buf, len, "%s.%u%s", log, n, gz ? ".gz" : "");
 
 	return w < 0 || (size_t)w >= len ? -ENAMETOOLONG : 0;
-}
-
-int vb_fsync_dir(const char *path)
-{
-	char dir[4096];
-	int fd, err = 0;
-
-	snprintf(dir, sizeof(dir), "%s", path);
-	fd = open(dirname(dir), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	if (fsync(fd))
-		err = -errno;
-	close(fd);
-	return err;
 }
 
 static int rename_if_there(const char *from, const char *to)
@@ -62,72 +48,66 @@ int vb_rotate_shift(const char *log, unsigned int keep)
 	return err;
 }
 
-int vb_rotate_compress(const char *src, const char *dst)
+/* gzip the file open as *arg into fd (util/atomic.c syncs and renames it). */
+static int gzip_into(int fd, void *arg)
 {
-	char tmp[4200], *buf = NULL, mode[8];
-	int in = -1, out = -1, err = 0;
-	gzFile gz = NULL;
+	int in = *(int *)arg, gfd, z, err = 0;
+	char mode[8], *buf;
+	gzFile gz;
 	ssize_t n;
 
-	if (snprintf(tmp, sizeof(tmp), "%s.tmp", dst) >= (int)sizeof(tmp))
-		return -ENAMETOOLONG;
 	buf = malloc(1 << 16);
-	in = open(src, O_RDONLY | O_CLOEXEC);
-	out = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
-	if (!buf || in < 0 || out < 0) {
-		err = !buf ? -ENOMEM : -errno;
+	if (!buf)
+		return -ENOMEM;
+	snprintf(mode, sizeof(mode), "wb%d", VB_GZIP_LEVEL);
+	/* gzdopen on a dup: gzclose closes it, and fd stays the caller's to sync and close. */
+	gfd = dup(fd);
+	if (gfd < 0) {
+		err = -errno;
 		goto out;
 	}
-	snprintf(mode, sizeof(mode), "wb%d", VB_GZIP_LEVEL);
-	/* gzdopen on a dup: gzclose closes it, and out stays ours to fsync. */
-	gz = gzdopen(dup(out), mode);
+	gz = gzdopen(gfd, mode);
 	if (!gz) {
+		close(gfd);
 		err = -ENOMEM;
 		goto out;
 	}
 	while ((n = read(in, buf, 1 << 16)) > 0) {
 		if (gzwrite(gz, buf, n) != n) {
 			err = -EIO;
-			goto out;
+			break;
 		}
 	}
-	if (n < 0) {
+	if (n < 0 && !err)
 		err = -errno;
-		goto out;
-	}
-	n = gzclose_w(gz);
-	gz = NULL;
-	if (n != Z_OK) {
-		err = n == Z_ERRNO ? -errno : -EIO;
-		goto out;
-	}
-	if (fsync(out)) {
-		err = -errno;
-		goto out;
-	}
-	if (rename(tmp, dst)) {
-		err = -errno;
-		goto out;
-	}
-	vb_fsync_dir(dst);
-	/* Only now is the compressed copy complete: the plain one can go. */
-	if (unlink(src))
-		err = -errno;
-	vb_fsync_dir(dst);
+	z = gzclose_w(gz);
+	if (z != Z_OK && !err)
+		err = z == Z_ERRNO ? -errno : -EIO;
 out:
-	if (gz)
-		gzclose_w(gz);
-	if (err && out >= 0)
-		unlink(tmp);
-	if (in >= 0)
-		close(in);
-	if (out >= 0)
-		close(out);
 	free(buf);
 	return err;
 }
 
-/* The sibling number of name if it is LOG.<n>[.gz][.tmp] for base LOG, else 0. */
+int vb_rotate_compress(const char *src, const char *dst)
+{
+	int in, err;
+
+	in = open(src, O_RDONLY | O_CLOEXEC);
+	if (in < 0)
+		return -errno;
+	err = vb_atomic_write_fd(dst, 0640, gzip_into, &in);
+	close(in);
+	if (err)
+		return err;
+	/* Only now is the compressed copy complete: the plain one can go. */
+	if (unlink(src))
+		return -errno;
+	vb_fsync_dir(dst);
+	return 0;
+}
+
+/* The sibling number of name if it is LOG.<n>[.gz][.tmp[.<suffix>]] for base LOG, else 0. A
+ * .tmp.<suffix> is util/atomic.c's temporary file; a bare .tmp, an older version's. */
 static unsigned int sibling(const char *name, const char *base, bool *gz, bool *tmp)
 {
 	size_t bl = strlen(base);
@@ -142,9 +122,10 @@ static unsigned int sibling(const char *name, const char *base, bool *gz, bool *
 		*gz = true;
 		end += 3;
 	}
-	if (!strcmp(end, ".tmp")) {
+	if (!strcmp(end, ".tmp") || !strncmp(end, VB_ATOMIC_TMP_SUFFIX,
+					     strlen(VB_ATOMIC_TMP_SUFFIX))) {
 		*tmp = true;
-		end += 4;
+		end += strlen(end);
 	}
 	return *end || n > ROTATE_N_MAX ? 0 : n;
 }

@@ -22,6 +22,7 @@
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 
+#include "util/atomic.h"
 #include "util/hex.h"
 #include "util/msg.h"
 #include "policy/policy.h"
@@ -622,53 +623,19 @@ static X509 *load_cert(const char *path)
 	return x;
 }
 
-/* Write DER to a temporary file beside out and rename it over: a reader never sees half. */
-static int write_sig(CMS_ContentInfo *cms, const char *out)
+static int fill_sig(int fd, void *arg)
 {
-	char *tmp = NULL;
-	BIO *b = NULL;
-	int fd = -1, err;
+	CMS_ContentInfo *cms = arg;
+	BIO *b;
+	int err = 0;
 
-	if (asprintf(&tmp, "%s.tmp.XXXXXX", out) < 0)
-		return -ENOMEM;
-	fd = mkostemp(tmp, O_CLOEXEC);
-	if (fd < 0) {
-		err = -errno;
-		free(tmp);
-		return err;
-	}
-	if (fchmod(fd, 0644)) {
-		err = -errno;
-		goto fail;
-	}
+	/* A signature is public: readable whatever the signer's umask, as it always was. */
+	if (fchmod(fd, 0644))
+		return -errno;
 	b = BIO_new_fd(fd, BIO_NOCLOSE);
-	if (!b || i2d_CMS_bio(b, cms) != 1 || BIO_flush(b) != 1) {
+	if (!b || i2d_CMS_bio(b, cms) != 1 || BIO_flush(b) != 1)
 		err = -EIO;
-		goto fail;
-	}
-	if (fsync(fd)) {
-		err = -errno;
-		goto fail;
-	}
-	if (close(fd)) {
-		fd = -1;
-		err = -errno;
-		goto fail;
-	}
-	fd = -1;
-	if (rename(tmp, out)) {
-		err = -errno;
-		goto fail;
-	}
 	BIO_free(b);
-	free(tmp);
-	return 0;
-fail:
-	BIO_free(b);
-	if (fd >= 0)
-		close(fd);
-	unlink(tmp);
-	free(tmp);
 	return err;
 }
 
@@ -782,7 +749,8 @@ int vb_policy_sign(const char *policy_path, const char *key_pem, const char *cer
 		}
 		sig_out = own_out;
 	}
-	err = write_sig(cms, sig_out);
+	/* Atomic: a reader (the daemon, woken by inotify) never sees half a signature. */
+	err = vb_atomic_write_fd(sig_out, 0644, fill_sig, cms);
 	if (err)
 		vb_err("%s: cannot write signature: %s", sig_out, strerror(-err));
 out:

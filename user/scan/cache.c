@@ -10,6 +10,8 @@
 #include <unistd.h>
 #include <openssl/evp.h>
 #include "scan/cache.h"
+#include "util/atomic.h"
+#include "util/readfile.h"
 
 #define CACHE_MAGIC	"VBSCACHE"
 #define EMPTY_STRS	3		/* offset 0 of every blob: "\0\0\0", shared by most files */
@@ -165,39 +167,9 @@ static int check_file(struct vb_scan_cache *c, const uint8_t *buf, size_t len, c
 	return 0;
 }
 
-/* The whole file, or -errno. Larger than any valid cache: -EFBIG. */
-static int read_all(int fd, uint8_t **out, size_t *len)
-{
-	const size_t max = sizeof(struct cache_hdr) +
-			   (size_t)VB_SCAN_CACHE_MAX * sizeof(struct cache_rec) +
-			   VB_SCAN_CACHE_BLOB_MAX;
-	struct stat st;
-	uint8_t *buf;
-	size_t got = 0;
-	ssize_t n;
-
-	if (fstat(fd, &st))
-		return -errno;
-	if ((uint64_t)st.st_size > max)
-		return -EFBIG;
-	/* malloc's alignment keeps the records after the 64-byte header aligned. */
-	buf = malloc(st.st_size ? st.st_size : 1);
-	if (!buf)
-		return -ENOMEM;
-	while (got < (size_t)st.st_size) {
-		n = read(fd, buf + got, st.st_size - got);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			free(buf);
-			return n < 0 ? -errno : -EIO;	/* shrank while read */
-		}
-		got += n;
-	}
-	*out = buf;
-	*len = got;
-	return 0;
-}
+/* Larger than this is no cache of ours. */
+#define CACHE_FILE_MAX	(sizeof(struct cache_hdr) + \
+			 (size_t)VB_SCAN_CACHE_MAX * sizeof(struct cache_rec) + VB_SCAN_CACHE_BLOB_MAX)
 
 int vb_scan_cache_open(const char *path, struct vb_scan_cache **out, char *why, size_t why_len)
 {
@@ -245,7 +217,11 @@ int vb_scan_cache_open(const char *path, struct vb_scan_cache **out, char *why, 
 		snprintf(why, why_len, "owned by uid %u with mode %04o: only its owner or root "
 			 "may be able to write it", st.st_uid, st.st_mode & 07777);
 	} else {
-		err = read_all(fd, &c->file, &len);
+		char *file;
+
+		/* malloc's alignment keeps the records after the 64-byte header aligned. */
+		err = vb_read_fd(fd, CACHE_FILE_MAX, &file, &len);
+		c->file = (uint8_t *)file;
 		if (err == -EFBIG) {
 			snprintf(why, why_len, "larger than any scan cache");
 			err = 0;
@@ -403,56 +379,34 @@ int vb_scan_cache_put(struct vb_scan_cache *c, const struct stat *st,
 	return 0;
 }
 
-static int write_all(int fd, const void *buf, size_t len)
+struct cache_out {
+	const struct cache_hdr *h;
+	const struct cache_rec *recs;
+	size_t n;
+	const char *blob;
+	size_t blob_len;
+};
+
+static int fill_cache(int fd, void *arg)
 {
-	const uint8_t *p = buf;
-	ssize_t n;
+	const struct cache_out *o = arg;
+	int err;
 
-	while (len) {
-		n = write(fd, p, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -errno;
-		p += n;
-		len -= n;
-	}
-	return 0;
-}
-
-/* A temporary file next to path, made with its directory if that is missing: fd or -errno. */
-static int make_temp(const char *path, char **tmp)
-{
-	char *dir;
-	int fd;
-
-	if (asprintf(tmp, "%s.XXXXXX", path) < 0) {
-		*tmp = NULL;
-		return -ENOMEM;
-	}
-	fd = mkostemp(*tmp, O_CLOEXEC);
-	if (fd >= 0 || errno != ENOENT)
-		return fd < 0 ? -errno : fd;
-	dir = strdup(path);
-	if (!dir)
-		return -ENOMEM;
-	/* Only the last level: /var/cache exists on any FHS system. */
-	if (mkdir(dirname(dir), 0700) && errno != EEXIST) {
-		free(dir);
-		return -errno;
-	}
-	free(dir);
-	strcpy(*tmp + strlen(path), ".XXXXXX");
-	fd = mkostemp(*tmp, O_CLOEXEC);
-	return fd < 0 ? -errno : fd;
+	err = vb_write_all(fd, o->h, sizeof(*o->h));
+	if (!err)
+		err = vb_write_all(fd, o->recs, o->n * sizeof(*o->recs));
+	if (!err)
+		err = vb_write_all(fd, o->blob, o->blob_len);
+	return err;
 }
 
 static int write_file(const char *path, const struct cache_rec *recs, size_t n,
 		      const char *blob, size_t blob_len)
 {
 	struct cache_hdr h = { .version = VB_SCAN_CACHE_VERSION, .rec_size = sizeof(*recs) };
-	char *tmp = NULL, *dir;
-	int fd, dfd, err;
+	struct cache_out o = { &h, recs, n, blob, blob_len };
+	char *dir;
+	int err;
 
 	memcpy(h.magic, CACHE_MAGIC, 8);
 	h.n_recs = n;
@@ -460,39 +414,22 @@ static int write_file(const char *path, const struct cache_rec *recs, size_t n,
 	err = digest(recs, n * sizeof(*recs), blob, blob_len, h.digest);
 	if (err)
 		return err;
-	fd = make_temp(path, &tmp);
-	if (fd < 0) {
-		free(tmp);
-		return fd;
-	}
-	err = write_all(fd, &h, sizeof(h));
-	if (!err)
-		err = write_all(fd, recs, n * sizeof(*recs));
-	if (!err)
-		err = write_all(fd, blob, blob_len);
-	/* Renamed only once on disk: a crash leaves the old cache or the new one, whole. */
-	if (!err && fsync(fd))
+	/* Atomic: a crash leaves the old cache or the new one, whole. Mode 0600: whoever can
+	 * write it decides what a scan skips. */
+	err = vb_atomic_write_fd(path, 0600, fill_cache, &o);
+	if (err != -ENOENT)
+		return err;
+	dir = strdup(path);
+	if (!dir)
+		return -ENOMEM;
+	/* Only the last level is made: /var/cache exists on any FHS system. */
+	if (mkdir(dirname(dir), 0700) && errno != EEXIST) {
 		err = -errno;
-	if (close(fd) && !err)
-		err = -errno;
-	if (!err && rename(tmp, path))
-		err = -errno;
-	if (err) {
-		unlink(tmp);
-		free(tmp);
+		free(dir);
 		return err;
 	}
-	free(tmp);
-	dir = strdup(path);
-	if (dir) {
-		dfd = open(dirname(dir), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-		if (dfd >= 0) {
-			fsync(dfd);
-			close(dfd);
-		}
-		free(dir);
-	}
-	return 0;
+	free(dir);
+	return vb_atomic_write_fd(path, 0600, fill_cache, &o);
 }
 
 /* Add rec (strings in from) to out, copying its strings into the output blob. */

@@ -10,7 +10,7 @@
 #include "identify/match.h"
 
 int vb_derive(const struct vb_policy *p, char *const *paths, size_t n_paths,
-	      struct vb_derived *out)
+	      const struct vb_derived *prev, struct vb_derived *out)
 {
 	struct vb_scan_result res;
 	size_t n = 0;
@@ -19,6 +19,14 @@ int vb_derive(const struct vb_policy *p, char *const *paths, size_t n_paths,
 	memset(out, 0, sizeof(*out));
 	if (!vb_match_needs(p) || !n_paths)
 		return 0;
+	if (vb_vet_needed(p)) {
+		err = vb_vet_modules(p, paths, n_paths, prev ? &prev->vetted : NULL, &out->vetted);
+		if (err)
+			return err;
+		if (out->vetted.n)
+			vb_info("scan: %zu compressed modules, %zu read and found clean",
+				out->vetted.n, vb_vetted_clean(&out->vetted));
+	}
 	/* The cache makes a reload's rescan of unchanged trees cost a walk, not a read. */
 	err = vb_scan_cached(p, NULL, paths, n_paths, VB_SCAN_CACHE_DEFAULT, NULL, NULL, &res);
 	/* A path that does not exist on this host is normal; the rest was still scanned. */
@@ -84,9 +92,21 @@ static int file_cmp(const void *a, const void *b)
 	return (x->rule_idx > y->rule_idx) - (x->rule_idx < y->rule_idx);
 }
 
+static bool vetted_equal(const struct vb_vetted *a, const struct vb_vetted *b)
+{
+	if (a->n != b->n)
+		return false;
+	for (size_t i = 0; i < a->n; i++)
+		if (a->mods[i].clean != b->mods[i].clean ||
+		    memcmp(a->mods[i].sha256, b->mods[i].sha256, sizeof(a->mods[i].sha256)))
+			return false;
+	return true;
+}
+
 bool vb_derived_equal(const struct vb_derived *a, const struct vb_derived *b)
 {
-	if (a->n_hashes != b->n_hashes || a->n_files != b->n_files)
+	if (a->n_hashes != b->n_hashes || a->n_files != b->n_files ||
+	    !vetted_equal(&a->vetted, &b->vetted))
 		return false;
 	/* Sorted in place: their order means nothing to the kernel or to lookups. */
 	qsort(a->hashes, a->n_hashes, sizeof(*a->hashes), hash_cmp);
@@ -116,5 +136,6 @@ void vb_derived_free(struct vb_derived *d)
 		free(d->files[i].path);
 	free(d->hashes);
 	free(d->files);
+	vb_vetted_free(&d->vetted);
 	memset(d, 0, sizeof(*d));
 }

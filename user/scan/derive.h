@@ -12,10 +12,11 @@
 #define VB_SCAN_PATHS_MAX	16
 #define VB_RESCAN_DEFAULT_MS	(3600ull * 1000)	/* --rescan: software installed since */
 
-/* Scan paths (under the real root) for p's identities. 0 and *out (free with
- * vb_derived_free), or -errno. A policy with no identities scans nothing. Counts go to info. */
+/* Scan paths (under the real root) for p's identities, and vet the compressed modules there.
+ * prev (may be NULL): the last result, whose unchanged modules are not read again. 0 and *out
+ * (free with vb_derived_free), or -errno. A policy with no identities scans nothing. */
 int vb_derive(const struct vb_policy *p, char *const *paths, size_t n_paths,
-	      struct vb_derived *out);
+	      const struct vb_derived *prev, struct vb_derived *out);
 void vb_derived_free(struct vb_derived *d);
 /* The same verdicts (hashes, files, rules), whatever their order and paths. */
 bool vb_derived_equal(const struct vb_derived *a, const struct vb_derived *b);

@@ -8,33 +8,23 @@
 
 #define READ_CHUNK	65536
 
-/*
- * Read a whole file of at most max bytes. Returns 0, -EFBIG, or -errno. The one read of the
- * policy: what is verified and what is parsed are this buffer.
- */
-int vb_read_file(const char *path, size_t max, char **out, size_t *out_len)
+int vb_read_fd(int fd, size_t max, char **out, size_t *out_len)
 {
 	char *buf = NULL, *p;
 	size_t len = 0, cap = 0;
 	struct stat st;
 	ssize_t n;
-	int fd, err;
+	int err;
 
 	*out = NULL;
 	*out_len = 0;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
+	if (fstat(fd, &st))
 		return -errno;
-	if (fstat(fd, &st)) {
-		err = -errno;
-		goto out;
-	}
-	if (S_ISREG(st.st_mode) && st.st_size > (off_t)max) {
-		err = -EFBIG;
-		goto out;
-	}
+	if (S_ISREG(st.st_mode) && st.st_size > (off_t)max)
+		return -EFBIG;
 	for (;;) {
 		if (len == cap) {
+			/* max + 1 bytes read: more than max, whatever the file said. */
 			if (len > max) {
 				err = -EFBIG;
 				goto out;
@@ -72,6 +62,22 @@ int vb_read_file(const char *path, size_t max, char **out, size_t *out_len)
 	err = 0;
 out:
 	free(buf);
+	return err;
+}
+
+/*
+ * The one read of the policy: what is verified and what is parsed are this buffer.
+ */
+int vb_read_file(const char *path, size_t max, char **out, size_t *out_len)
+{
+	int fd, err;
+
+	*out = NULL;
+	*out_len = 0;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	err = vb_read_fd(fd, max, out, out_len);
 	close(fd);
 	return err;
 }

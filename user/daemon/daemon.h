@@ -1,0 +1,112 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * What the daemon's jobs share: the state of one running vendorband. Each job has its file:
+ * start.c (a fresh start or the takeover of pinned programs, enabled and proven to deny),
+ * reload.c (loading a policy, the rollback floor, the watch on its file, the reload report),
+ * sink.c (the ring buffer's events, and the daemon's own records, into the denial log),
+ * rescan.c (scan again, flip once). What it watches of the guard's is in watch.c, and
+ * `vendorband --disable` is disable.c.
+ */
+#ifndef VB_DAEMON_H
+#define VB_DAEMON_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <time.h>
+#include <json-c/json.h>
+#include "kernel/attach.h"
+#include "kernel/rules.h"
+#include "log/denylog.h"
+#include "log/event.h"
+#include "daemon/watch.h"
+#include "log/forward.h"
+#include "policy/policy.h"
+#include "policy/sig.h"
+#include "scan/derive.h"
+
+#define VB_MAX_SIGNERS		16
+
+struct daemon {
+	struct vb_kernel k;
+	struct vb_policy *policy;
+	struct vb_event_ctx ectx;
+	struct vb_denylog log;
+	struct vb_forward fwd;		/* copies to the journal (or syslog) and to audit */
+	const char *policy_path;
+	enum vb_path want_path;		/* VB_PATH_NONE: choose */
+	int mprotect_deny;		/* -1: default for the path */
+	__u64 dropped_seen;
+	bool dedupe_first;		/* compare the first event with settings.last_logged_* */
+	struct vb_derived derived;	/* what the last scan gave the kernel */
+	__u64 selftest_events;
+	/* With trusted signers, only policies they signed are enforced, and never an older one. */
+	const char *signer_files[VB_MAX_SIGNERS];
+	int n_signers;
+	struct vb_trust trust;
+	int inotify_fd;			/* watches the policy's directory, -1 if it cannot */
+	char policy_base[256];
+	__u64 change_seen_ms;		/* when the policy or its .sig last changed, 0 if not */
+	unsigned int reload_attempts;
+	/* Where the vendor identities' files are looked for, at start and on every reload. */
+	char *scan_paths[VB_SCAN_PATHS_MAX];
+	size_t n_scan_paths;
+	__u64 rescan_ms;		/* scan again this often (0: only at reload, SIGUSR1) */
+	struct vb_watch watch;		/* the pins, the active slot, the links (daemon/watch.h) */
+	char watch_last[512];		/* the last finding, for VB_WATCH_REPORT */
+};
+
+static inline __u64 daemon_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (__u64)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* start.c */
+/* Take over the pinned programs if they are ours and enforce, else load, enable and prove
+ * ours, with p in force, and record its rollback floor. 0 or -errno: nothing of ours
+ * enforces. */
+int daemon_start(struct daemon *d, struct vb_policy *p);
+/* Put p in force with its scan's results, in one flip where something enforces already. */
+int daemon_install(struct daemon *d, struct vb_policy *p);
+/* For status: what this daemon put in force (VB_INSTALLED), to compare with the active slot. */
+void daemon_write_installed(struct daemon *d);
+
+/* reload.c */
+/* Load (and, with trusted signers, verify) the policy at path, saying why when refused. */
+int daemon_load_policy(struct daemon *d, const char *path, struct vb_policy **out);
+/* -ESTALE, said, when p would roll back the version in force in the kernel or on disk. */
+int daemon_check_rollback_at_start(struct daemon *d, const struct vb_policy *p);
+/* Record p as the rollback floor (with trusted signers). 0 or -errno, said. */
+int daemon_record_floor(struct daemon *d, const struct vb_policy *p);
+/* Load the policy file again and, unless refused, put it in force; report how it went. */
+void daemon_reload(struct daemon *d);
+/* The outcome of the last load, and every reason in msgs, for `vendorban reload`. */
+void daemon_write_reload_report(struct daemon *d, bool ok, struct json_object *msgs);
+/* Watch the policy's directory; without a watch, SIGHUP still reloads. */
+void daemon_watch_policy(struct daemon *d);
+/* Has the policy or its signature changed, and then been quiet long enough to reload? */
+bool daemon_policy_changed(struct daemon *d);
+
+/* sink.c */
+/* ring_buffer__new's callback: one event from the kernel into the log. */
+int daemon_on_event(void *ctx, void *data, size_t len);
+/* Declare in the log the events the kernel could not send since the last call. */
+void daemon_report_drops(struct daemon *d);
+/* The daemon stops (signal sig from pid sender, 0 if unknown): the log says so before
+ * enforcement loses its witness. */
+void daemon_record_stop(struct daemon *d, int sig, int sender);
+/* vb_watch_check's report (arg: the daemon): into the log, and for status in VB_WATCH_REPORT. */
+void daemon_on_tamper(void *arg, const char *what, bool restored);
+
+/* rescan.c */
+/* Scan for the policy in force and flip once if the results changed. 1 if it flipped, 0 if
+ * nothing changed, or -errno: the kernel keeps the last scan's verdicts. */
+int daemon_scan_and_flip(struct daemon *d);
+/* Scan again (the period, SIGUSR1), saying what changed or why it failed. */
+void daemon_rescan(struct daemon *d);
+/* struct vb_event_ctx's scanned_path: where the last scan found (dev, ino). */
+const char *daemon_scanned_path(void *arg, __u32 dev, __u64 ino);
+
+#endif
