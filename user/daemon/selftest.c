@@ -13,6 +13,7 @@
 #include <bpf/bpf.h>
 #include <openssl/evp.h>
 #include "kernel/facts.h"
+#include "util/atomic.h"
 #include "util/msg.h"
 #include "daemon/runstate.h"
 #include "daemon/selftest.h"
@@ -168,31 +169,34 @@ int vb_selftest_run(struct vb_kernel *k, bool try_hash, struct vb_selftest *r)
 	return 0;
 }
 
+struct canary_fill {
+	const char *text;
+	struct stat *st;
+};
+
+/* The rename keeps the inode: the one written is the one the kernel is told of. */
+static int fill_canary(int fd, void *arg)
+{
+	const struct canary_fill *c = arg;
+	int err = vb_write_all(fd, c->text, strlen(c->text));
+
+	if (!err && fstat(fd, c->st))
+		err = -errno;
+	return err;
+}
+
 /* A canary file where status can exec it: /var/lib, not /run (often mounted noexec). */
 static int canary_file(const char *path, char *text, size_t len, struct stat *st)
 {
-	char tmp[256];
-	int fd, n, err = 0;
+	struct canary_fill c = { text, st };
+	int n;
 
 	n = canary_text(text, len);
 	if (n < 0)
 		return n;
 	if (mkdir(VB_STATE_DIR, 0700) && errno != EEXIST)
 		return -errno;
-	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0700);
-	if (fd < 0)
-		return -errno;
-	if (write(fd, text, n) != n || fsync(fd))
-		err = -EIO;
-	if (!err && fstat(fd, st))
-		err = -errno;
-	close(fd);
-	if (!err && rename(tmp, path))
-		err = -errno;
-	if (err)
-		unlink(tmp);
-	return err;
+	return vb_atomic_write_fd(path, 0700, fill_canary, &c);
 }
 
 int vb_canaries_create(struct vb_canaries *c)
