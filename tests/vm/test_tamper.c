@@ -24,10 +24,11 @@
 #include <bpf/bpf.h>
 #include "kselftest_harness.h"
 #include "vendorban.h"
+#include "kernel/attach.h"
 #include "vmutil.h"
 
-#define PINS		"/sys/fs/bpf/vendorban"
-#define LINKS		PINS "/links"
+#define PINS		VB_PIN_DIR
+#define LINKS		VB_PIN_LINK_DIR
 #define BPFTOOL		VB "bpftool"
 #define VICTIM		"/opt/acme/tamper-victim"
 
@@ -112,29 +113,29 @@ FIXTURE_TEARDOWN(tamper)
 {
 }
 
-/* Every map, the outer slot maps and the guard's own included: no writable fd but the
- * daemon's. A read-only one still opens and reads. */
+/* Every map the daemon pins (enum vb_map_id), the outer slot maps and the guard's own
+ * included: no writable fd but the daemon's. A read-only one still opens and reads. */
 TEST_F(tamper, map_write_fds_refused_read_only_allowed)
 {
-	static const char *const maps[] = { "settings", "policy_state", "hash_slots", "path_slots",
-		"signer_slots", "module_slots", "slot_info", "verdict_cache", "canary_inodes",
-		"file_verdicts", "events", "guard", "guard_mark" };
 	LIBBPF_OPTS(bpf_obj_get_opts, ro, .file_flags = BPF_F_RDONLY);
+	struct bpf_map_info info = {};
+	__u32 zero = 0, len = sizeof(info);
 	char path[128];
-	__u32 zero = 0;
 	__u64 seq;
 	int fd;
 
-	for (size_t i = 0; i < sizeof(maps) / sizeof(maps[0]); i++) {
-		snprintf(path, sizeof(path), PINS "/%s", maps[i]);
+	for (int i = 0; i < VB_MAP_MAX; i++) {
+		const char *name = vb_map_name(i);
+
+		snprintf(path, sizeof(path), PINS "/%s", name);
 		errno = 0;
 		fd = bpf_obj_get(path);
 		EXPECT_EQ(-1, fd);
-		EXPECT_EQ(EPERM, errno) TH_LOG("writable fd to %s", maps[i]);
+		EXPECT_EQ(EPERM, errno) TH_LOG("writable fd to %s", name);
 		if (fd >= 0)
 			close(fd);
 		fd = bpf_obj_get_opts(path, &ro);
-		EXPECT_LE(0, fd) TH_LOG("read-only fd to %s: %s", maps[i], strerror(errno));
+		EXPECT_LE(0, fd) TH_LOG("read-only fd to %s: %s", name, strerror(errno));
 		if (fd >= 0)
 			close(fd);
 	}
@@ -142,23 +143,18 @@ TEST_F(tamper, map_write_fds_refused_read_only_allowed)
 	fd = bpf_obj_get_opts(PINS "/policy_state", &ro);
 	ASSERT_LE(0, fd);
 	EXPECT_EQ(0, bpf_map_lookup_elem(fd, &zero, &seq));
-	EXPECT_LT(0, seq);
+	EXPECT_LT(0ULL, seq);
 	/* A read-only fd cannot write either. */
 	EXPECT_NE(0, bpf_map_update_elem(fd, &zero, &zero, BPF_ANY));
 	close(fd);
 	/* By id too: bpf_map_get_fd_by_id asks for a writable fd unless told otherwise. */
 	fd = bpf_obj_get_opts(PINS "/settings", &ro);
 	ASSERT_LE(0, fd);
-	{
-		struct bpf_map_info info = {};
-		__u32 len = sizeof(info);
-
-		ASSERT_EQ(0, bpf_obj_get_info_by_fd(fd, &info, &len));
-		close(fd);
-		errno = 0;
-		EXPECT_EQ(-1, bpf_map_get_fd_by_id(info.id));
-		EXPECT_EQ(EPERM, errno);
-	}
+	ASSERT_EQ(0, bpf_obj_get_info_by_fd(fd, &info, &len));
+	close(fd);
+	errno = 0;
+	EXPECT_EQ(-1, bpf_map_get_fd_by_id(info.id));
+	EXPECT_EQ(EPERM, errno);
 	still_enforcing(_metadata);
 }
 
@@ -195,9 +191,23 @@ TEST_F(tamper, bpftool_dump_allowed)
 
 /* No entry of the pin directories may go or come, the directories may not move, the bpffs may
  * not be unmounted, and no link pin may even be looked up. */
+/* The first link pin's name: readdir asks for MAY_READ only, which the guard allows. */
+static void first_link_name(char *name, size_t len)
+{
+	DIR *d = opendir(LINKS);
+	struct dirent *de = NULL;
+
+	while (d && (de = readdir(d)) && de->d_name[0] == '.')
+		;
+	if (de)
+		snprintf(name, len, "%s", de->d_name);
+	if (d)
+		closedir(d);
+}
+
 TEST_F(tamper, pins_cannot_be_removed_or_moved)
 {
-	char name[256] = "";
+	char name[256] = "", path[512];
 	int fd;
 
 	errno = 0;
@@ -217,29 +227,14 @@ TEST_F(tamper, pins_cannot_be_removed_or_moved)
 	EXPECT_EQ(EPERM, errno);
 	EXPECT_NE(0, run("rm -rf " PINS " 2>/dev/null"));
 	EXPECT_EQ(0, access(PINS "/settings", F_OK));
-	/* A link's name can be read (readdir asks for MAY_READ only); opening it is the power
-	 * to detach, and is refused. */
-	{
-		DIR *d = opendir(LINKS);
-		struct dirent *de;
-
-		ASSERT_NE(NULL, d);
-		while ((de = readdir(d)) && de->d_name[0] == '.')
-			;
-		if (de)
-			snprintf(name, sizeof(name), "%s", de->d_name);
-		closedir(d);
-	}
+	/* A link's name can be read; opening it is the power to detach, and is refused. */
+	first_link_name(name, sizeof(name));
 	ASSERT_NE(0, name[0]);
-	{
-		char path[512];
-
-		snprintf(path, sizeof(path), LINKS "/%s", name);
-		errno = 0;
-		fd = bpf_obj_get(path);
-		EXPECT_EQ(-1, fd);
-		EXPECT_EQ(EPERM, errno);
-	}
+	snprintf(path, sizeof(path), LINKS "/%s", name);
+	errno = 0;
+	fd = bpf_obj_get(path);
+	EXPECT_EQ(-1, fd);
+	EXPECT_EQ(EPERM, errno);
 	EXPECT_TRUE(recorded("pin-change", NULL));
 	EXPECT_TRUE(recorded("umount", NULL));
 	still_enforcing(_metadata);
@@ -257,7 +252,7 @@ TEST_F(tamper, link_fd_by_id_refused)
 	ASSERT_LE(0, fd);
 	ASSERT_EQ(0, bpf_map_lookup_elem(fd, &zero, &g));
 	close(fd);
-	ASSERT_LT(0, g.n_links);
+	ASSERT_LT(0U, g.n_links);
 	for (__u32 i = 0; i < g.n_links; i++) {
 		errno = 0;
 		fd = bpf_link_get_fd_by_id(g.link_ids[i]);
