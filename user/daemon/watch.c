@@ -112,8 +112,16 @@ static void unshadow(struct vb_watch *w, vb_watch_report_fn report, void *arg)
 	report(arg, "the pins were hidden by a mount", pins_visible(w));
 }
 
-static void check_map_pins(struct vb_watch *w, struct vb_kernel *k, vb_watch_report_fn report,
-			   void *arg)
+/* A pin that is gone while the pins are hidden again (a mount since unshadow()) was not
+ * removed: nothing is pinned into the mount, and the next check takes it off. */
+static bool hidden_again(const struct vb_watch *w, int fd)
+{
+	return fd < 0 && !pins_visible(w);
+}
+
+/* 0, or -EAGAIN when the pins were hidden again midway. */
+static int check_map_pins(struct vb_watch *w, struct vb_kernel *k, vb_watch_report_fn report,
+			  void *arg)
 {
 	LIBBPF_OPTS(bpf_obj_get_opts, ro, .file_flags = BPF_F_RDONLY);
 	char pin[512], what[600];
@@ -132,14 +140,18 @@ static void check_map_pins(struct vb_watch *w, struct vb_kernel *k, vb_watch_rep
 		}
 		if (id == w->map_ids[i])
 			continue;
+		if (hidden_again(w, fd))
+			return -EAGAIN;
 		if (fd >= 0)
 			unlink(pin);
 		snprintf(what, sizeof(what), "pin %s was %s", pin, fd >= 0 ? "replaced" : "removed");
 		report(arg, what, !bpf_obj_pin(k->map_fd[i], pin));
 	}
+	return 0;
 }
 
-static void check_links(struct vb_watch *w, vb_watch_report_fn report, void *arg)
+/* 0, or -EAGAIN as check_map_pins(). */
+static int check_links(struct vb_watch *w, vb_watch_report_fn report, void *arg)
 {
 	char pin[512], what[600];
 
@@ -156,6 +168,8 @@ static void check_links(struct vb_watch *w, vb_watch_report_fn report, void *arg
 		}
 		if (id == w->links[i].id)
 			continue;
+		if (hidden_again(w, fd))
+			return -EAGAIN;
 		/* Pinned again from the link itself, while it is attached. */
 		byid = bpf_link_get_fd_by_id(w->links[i].id);
 		if (byid < 0) {
@@ -172,6 +186,7 @@ static void check_links(struct vb_watch *w, vb_watch_report_fn report, void *arg
 		report(arg, what, !bpf_obj_pin(byid, pin));
 		close(byid);
 	}
+	return 0;
 }
 
 /* The active slot and the switch are the daemon's to set; so is the guard's idea of who the
@@ -215,7 +230,9 @@ void vb_watch_check(struct vb_watch *w, struct vb_kernel *k, __u64 seq, __u64 no
 	unshadow(w, report, arg);
 	if (!pins_visible(w))
 		return;
-	check_map_pins(w, k, report, arg);
-	check_links(w, report, arg);
+	if (check_map_pins(w, k, report, arg) || check_links(w, report, arg)) {
+		w->next_ms = 0;		/* at the next tick: the mount comes off then */
+		return;
+	}
 	check_state(k, seq, report, arg);
 }
