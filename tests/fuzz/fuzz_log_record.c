@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <json-c/json.h>
 
 #include "identify/dn.h"
 #include "log/chain.h"
@@ -29,8 +30,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memcpy(s, data, size);
 	s[size] = '\0';
 	/* The line as it was read: not NUL terminated where the reader hands it over. */
-	if (vb_chain_parse((const char *)data, size, &rec, &why) && !why)
-		abort();
+	if (vb_chain_parse((const char *)data, size, &rec, &why)) {
+		if (!why)
+			abort();
+	} else {
+		/* A record that parses is the caller's to put (the seed corpus starts with one). */
+		json_object_put(rec.obj);
+	}
 	vb_time_parse(s, &t);
 	vb_size_parse(s, &u);
 	vb_duration_parse(s, &u);
