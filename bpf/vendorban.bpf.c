@@ -160,9 +160,6 @@ struct {
 	__uint(max_entries, VB_RINGBUF_SIZE);
 } events SEC(".maps");
 
-/* Scratch space too big for the 512-byte stack. Task-local rather than per-CPU: a sleepable
- * program can be preempted (it sleeps inside bpf_ima_file_hash), and another task on the same
- * CPU would overwrite a per-CPU buffer under it. */
 /* The last file this task was allowed to map or run, as judge() saw it: an exec judges its
  * program twice (bprm_check, then the loader's mmap of the same struct file, with write access
  * held off in between), so the second look is one compare. Used once, then forgotten. */
@@ -173,6 +170,9 @@ struct vb_memo {
 	__u32 pad;
 };
 
+/* Scratch space too big for the 512-byte stack. Task-local rather than per-CPU: a sleepable
+ * program can be preempted (it sleeps inside bpf_ima_file_hash), and another task on the same
+ * CPU would overwrite a per-CPU buffer under it. */
 struct vb_scratch {
 	struct vb_path_key key;
 	char path[VB_EV_PATH_MAX];

@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
-#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -235,34 +234,63 @@ static int fill_canaries(struct vb_kernel *k, int hash_fd, __u64 seq)
 	return 0;
 }
 
-/* Entries for older policies are dead weight (hooks ignore them): drop them after a flip.
- * Collected first, then deleted: a deleted key cannot anchor get_next_key, and restarting the
- * walk after each delete would make this quadratic in the map's size. */
-static void prune_file_verdicts(struct vb_kernel *k, __u64 seq)
+/*
+ * Entries for older policies are dead weight (hooks ignore them): drop the ones stale() says are
+ * after a flip to seq. Collected first, then deleted: a deleted key cannot anchor
+ * get_next_key, and restarting the walk after each delete would make this quadratic in the
+ * map's size.
+ */
+static void prune_stale(int fd, size_t key_size, size_t value_size,
+			bool (*stale)(const void *val, __u64 seq), __u64 seq)
 {
-	int fd = k->map_fd[VB_MAP_FILE_VERDICTS];
-	struct vb_dev_ino key, next, *stale = NULL, *more;
-	struct vb_file_verdict fv;
+	__u8 key[64], prev[64], val[64];
+	__u8 (*keys)[64] = NULL;
 	size_t n = 0, cap = 0;
-	void *prev = NULL;
+	bool first = true;
 
-	while (!bpf_map_get_next_key(fd, prev, &next)) {
-		key = next;
-		if (!bpf_map_lookup_elem(fd, &key, &fv) && fv.seq != seq) {
-			if (n == cap) {
-				cap = cap ? cap * 2 : 256;
-				more = realloc(stale, cap * sizeof(*stale));
-				if (!more)
-					break;	/* the rest stay: ignored by the hooks, pruned next time */
-				stale = more;
-			}
-			stale[n++] = key;
+	if (key_size > sizeof(key) || value_size > sizeof(val))
+		return;
+	while (!bpf_map_get_next_key(fd, first ? NULL : prev, key)) {
+		first = false;
+		memcpy(prev, key, key_size);
+		if (bpf_map_lookup_elem(fd, key, val) || !stale(val, seq))
+			continue;
+		if (n == cap) {
+			void *more = realloc(keys, (cap = cap ? 2 * cap : 256) * sizeof(*keys));
+
+			if (!more)
+				break;	/* the rest stay: ignored by the hooks, pruned next time */
+			keys = more;
 		}
-		prev = &key;
+		memcpy(keys[n++], key, key_size);
 	}
 	for (size_t i = 0; i < n; i++)
-		bpf_map_delete_elem(fd, &stale[i]);
-	free(stale);
+		bpf_map_delete_elem(fd, keys[i]);
+	free(keys);
+}
+
+/* A file verdict counts for the one policy it was computed for. */
+static bool file_verdict_stale(const void *val, __u64 seq)
+{
+	return ((const struct vb_file_verdict *)val)->seq != seq;
+}
+
+/* Maps keyed outside the slots carry, per slot, the seq that half was written for: an entry
+ * of neither the policy in force nor the one before it (whose slot hooks that started before
+ * the flip may still read) is stale. */
+static bool halves_stale(const __u64 s[2], __u64 seq)
+{
+	return s[seq & 1] != seq && s[(seq - 1) & 1] != seq - 1;
+}
+
+static bool pathid_stale(const void *val, __u64 seq)
+{
+	return halves_stale(((const struct vb_pathid_val *)val)->seq, seq);
+}
+
+static bool vetted_stale(const void *val, __u64 seq)
+{
+	return halves_stale(((const struct vb_vetted_val *)val)->seq, seq);
 }
 
 /* Run the iterator over this process's files: each fd in pathid_pending becomes what its kind
@@ -383,45 +411,6 @@ out:
 	return err;
 }
 
-/*
- * Maps keyed outside the slots carry, in each value, the seq each half was written for
- * (__u64 seq[2] at seq_off). Entries of neither the policy in force nor the one before it
- * (whose slot hooks that started before the flip may still read) are dropped, so the map holds
- * what policies say now.
- */
-static void prune_by_seq(int fd, size_t key_size, size_t value_size, size_t seq_off, __u64 seq)
-{
-	__u8 key[64], prev[64], val[64];
-	__u8 (*stale)[64] = NULL;
-	size_t n = 0, cap = 0;
-	bool first = true;
-
-	if (key_size > sizeof(key) || value_size > sizeof(val))
-		return;
-	while (!bpf_map_get_next_key(fd, first ? NULL : prev, key)) {
-		__u64 s[2];
-
-		first = false;
-		memcpy(prev, key, key_size);
-		if (bpf_map_lookup_elem(fd, key, val))
-			continue;
-		memcpy(s, val + seq_off, sizeof(s));
-		if (s[seq & 1] == seq || s[(seq - 1) & 1] == seq - 1)
-			continue;
-		if (n == cap) {
-			void *t = realloc(stale, (cap = cap ? 2 * cap : 64) * sizeof(*stale));
-
-			if (!t)
-				break;
-			stale = t;
-		}
-		memcpy(stale[n++], key, key_size);
-	}
-	for (size_t i = 0; i < n; i++)
-		bpf_map_delete_elem(fd, stale[i]);
-	free(stale);
-}
-
 /* Compressed modules the scan read and found clean: the kernel lets them load whole. */
 static int fill_vetted(struct vb_kernel *k, const struct vb_derived *d, __u64 seq)
 {
@@ -511,11 +500,12 @@ int vb_rules_install(struct vb_kernel *k, const struct vb_policy *p, const struc
 	}
 	/* The switch: everything above is in the idle slot, which no hook reads until now. */
 	__atomic_store_n(&k->state->seq, next, __ATOMIC_RELEASE);
-	prune_file_verdicts(k, next);
-	prune_by_seq(k->map_fd[VB_MAP_PATH_IDENTS], sizeof(struct vb_inode_key),
-		     sizeof(struct vb_pathid_val), offsetof(struct vb_pathid_val, seq), next);
-	prune_by_seq(k->map_fd[VB_MAP_VETTED_MODULES], VB_SHA256_LEN,
-		     sizeof(struct vb_vetted_val), offsetof(struct vb_vetted_val, seq), next);
+	prune_stale(k->map_fd[VB_MAP_FILE_VERDICTS], sizeof(struct vb_dev_ino),
+		    sizeof(struct vb_file_verdict), file_verdict_stale, next);
+	prune_stale(k->map_fd[VB_MAP_PATH_IDENTS], sizeof(struct vb_inode_key),
+		    sizeof(struct vb_pathid_val), pathid_stale, next);
+	prune_stale(k->map_fd[VB_MAP_VETTED_MODULES], VB_SHA256_LEN,
+		    sizeof(struct vb_vetted_val), vetted_stale, next);
 	/* The new policy's directories are held now; the old one's may go. */
 	vb_pathids_close(&k->pathids);
 	k->pathids = ids;
