@@ -11,6 +11,7 @@ for t in banned_prog allowed_prog audited_prog banned_lib.so allowed_lib.so; do
 	cp "$b/tests/vm/$t" "$out/"
 done
 cp "$top/tests/vm/payload.sh" "$out/payload.sh"
+[ -z "${VB_VM_TESTS:-}" ] || echo "$VB_VM_TESTS" > "$out/only"
 cp "$b/tests/vm/test_module" "$b/tests/vm/test_log" "$b/tests/vm/test_hooks" \
 	"$b/tests/vm/test_integrity" "$b/tests/vm/test_tamper" "$out/"
 # bpftool, for test_tamper to tamper the way an operator would (its libraries come with it).
