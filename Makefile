@@ -42,7 +42,7 @@ $(BUILD)/vmlinux.h: | $(BUILD)/.setup-done
 	$(BPFTOOL) btf dump file /sys/kernel/btf/vmlinux format c > $@.tmp && mv $@.tmp $@
 
 $(BPF_OBJ): $(BPF_SRCS) $(wildcard bpf/*.h) $(BUILD)/vmlinux.h
-	$(CLANG) -g -O2 -Wall -Werror -target bpf -D__TARGET_ARCH_$(ARCH) -I$(BUILD) -Ibpf \
+	$(CLANG) -g -O2 -Wall -Werror -target bpf -mcpu=v3 -D__TARGET_ARCH_$(ARCH) -I$(BUILD) -Ibpf \
 		-c bpf/vendorban.bpf.c -o $@
 
 $(SKEL): $(BPF_OBJ)

@@ -65,7 +65,7 @@ static __always_inline bool guard_map_ours(const void *map)
 	       map == (void *)&stats || map == (void *)&events || map == (void *)&scratch ||
 	       map == (void *)&modscratch || map == (void *)&file_verdicts ||
 	       map == (void *)&path_idents || map == (void *)&pathid_pending ||
-	       map == (void *)&vetted_modules || map == (void *)&guard ||
+	       map == (void *)&vetted_modules || map == (void *)&flood || map == (void *)&guard ||
 	       map == (void *)&guard_mark;
 }
 
@@ -116,18 +116,34 @@ static __always_inline bool guard_may_write(const struct vb_guard *g)
 static __always_inline int guard_refuse(__u8 kind, __u32 detail, const char *name)
 {
 	struct task_struct *task = bpf_get_current_task_btf();
+	__u32 ppid = BPF_CORE_READ(task, real_parent, tgid);
+	struct vb_flood_key fk = {
+		.uid = (__u32)bpf_get_current_uid_gid(),
+		.rule_idx = detail,
+		.op = VB_OP_TAMPER,
+		.match = kind,
+		.mode = VB_MODE_ENFORCE,
+		.denied = 1,
+		.name_hash = flood_name_hash(name),
+	};
+	struct vb_flood_val *fv;
 	struct vb_policy_state *st;
 	struct vb_event *e;
 	__u32 zero = 0;
 	__u64 id;
 
 	stat_inc(VB_STAT_TAMPER);
-	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
-	if (!e) {
-		stat_inc(VB_STAT_DROPPED);
+	st = bpf_map_lookup_elem(&policy_state, &zero);
+	fk.seq = st ? (__u32)st->seq : 0;
+	if (!flood_admit(&fk, bpf_get_current_pid_tgid() >> 32, &fv)) {
+		stat_inc(VB_STAT_REPEATS);
 		return -EPERM;
 	}
-	st = bpf_map_lookup_elem(&policy_state, &zero);
+	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+	if (!e) {
+		stat_inc(flood_unsent(fv) ? VB_STAT_REPEATS : VB_STAT_DROPPED);
+		return -EPERM;
+	}
 	id = bpf_get_current_pid_tgid();
 	e->ktime_ns = bpf_ktime_get_boot_ns();
 	e->policy_seq = st ? st->seq : 0;
@@ -135,7 +151,7 @@ static __always_inline int guard_refuse(__u8 kind, __u32 detail, const char *nam
 	e->dev = 0;
 	e->pid = id >> 32;
 	e->tid = (__u32)id;
-	e->ppid = BPF_CORE_READ(task, real_parent, tgid);
+	e->ppid = ppid;
 	e->uid = (__u32)bpf_get_current_uid_gid();
 	e->rule_idx = detail;
 	e->ret = -EPERM;
@@ -151,6 +167,7 @@ static __always_inline int guard_refuse(__u8 kind, __u32 detail, const char *nam
 	if (name)
 		bpf_probe_read_kernel_str(e->path, VB_COMM_LEN, name);
 	bpf_ringbuf_submit(e, 0);
+	flood_sent(fv, bpf_get_current_pid_tgid() >> 32);
 	return -EPERM;
 }
 

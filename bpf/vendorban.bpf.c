@@ -187,6 +187,7 @@ struct {
 } scratch SEC(".maps");
 
 #include "module.bpf.h"
+#include "flood.bpf.h"
 #include "fileid.bpf.h"
 #include "pathid.bpf.h"
 
@@ -314,14 +315,36 @@ static __always_inline void emit(struct file *file, struct inode *inode, struct 
 				 const struct vb_module_info *mi, const char *mod_path)
 {
 	struct task_struct *task = bpf_get_current_task_btf();
+	__u32 ppid = BPF_CORE_READ(task, real_parent, tgid);
+	struct vb_flood_val *fv = NULL;
 	struct vb_event *e;
 	__u64 id;
 
+	if (v->op != VB_OP_SELFTEST) {
+		struct vb_flood_key fk = {
+			.ino = inode ? BPF_CORE_READ(inode, i_ino) : 0,
+			.dev = inode ? BPF_CORE_READ(inode, i_sb, s_dev) : 0,
+			.uid = (__u32)bpf_get_current_uid_gid(),
+			.rule_idx = v->rule.rule_idx,
+			.op = v->op,
+			.match = v->match,
+			.mode = v->rule.mode,
+			.denied = ret != 0,
+			.seq = (__u32)seq,
+		};
+
+		if (!flood_admit(&fk, bpf_get_current_pid_tgid() >> 32, &fv)) {
+			stat_inc(VB_STAT_REPEATS);
+			return;
+		}
+	}
 	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
 	if (!e) {
 		/* The verdict stands; the gap is counted and reported by the daemon. A canary's
 		 * event is not a denial: it is not counted among the lost ones. */
-		if (v->op != VB_OP_SELFTEST)
+		if (flood_unsent(fv))
+			stat_inc(VB_STAT_REPEATS);
+		else if (v->op != VB_OP_SELFTEST)
 			stat_inc(VB_STAT_DROPPED);
 		return;
 	}
@@ -332,7 +355,7 @@ static __always_inline void emit(struct file *file, struct inode *inode, struct 
 	e->dev = inode ? BPF_CORE_READ(inode, i_sb, s_dev) : 0;
 	e->pid = id >> 32;
 	e->tid = (__u32)id;
-	e->ppid = BPF_CORE_READ(task, real_parent, tgid);
+	e->ppid = ppid;
 	e->uid = (__u32)bpf_get_current_uid_gid();
 	e->rule_idx = v->rule.rule_idx;
 	e->ret = ret;
@@ -363,6 +386,7 @@ static __always_inline void emit(struct file *file, struct inode *inode, struct 
 		e->flags |= VB_EV_F_NAME_ONLY;
 	}
 	bpf_ringbuf_submit(e, 0);
+	flood_sent(fv, bpf_get_current_pid_tgid() >> 32);
 }
 
 static __always_inline bool memo_hit(const struct vb_memo *m, struct file *file,

@@ -28,6 +28,11 @@
 #define VB_GUARD_MAX_LINKS	32	/* links the guard refuses fds to (one per program) */
 #define VB_RULES_MAP_FLAGS	(BPF_F_NO_PREALLOC | BPF_F_RDONLY_PROG) /* inner rule maps */
 #define VB_RULE_CANARY		0xfffffffeu /* rule_idx of the canaries installed with a policy */
+#define VB_MAX_FLOOD		16384	/* distinct attempts counted at once (bpf/flood.bpf.h) */
+#define VB_FLOOD_WINDOW_NS	10000000000ULL /* full records of one attempt: per window, */
+#define VB_FLOOD_BURST		16		/* at most this many, each of a new process */
+#define VB_FLOOD_IDLE_NS	60000000000ULL /* an attempt unseen this long is forgotten */
+#define VB_FLOOD_RETIRED	(1ULL << 63)	/* vb_flood_val.pending: being forgotten */
 
 /* Operations the kernel judges. */
 enum vb_op {
@@ -137,7 +142,8 @@ struct vb_settings {
 				 * here, pinned, so drops while no daemon ran are declared too */
 	__u64 last_logged_ktime; /* the last event written to the log (ktime_ns, tid): after a */
 	__u32 last_logged_tid;	 /* crash, the next daemon may be handed it again */
-	__u32 pad;
+	__u32 flood_uncommitted; /* the last flood offer is in the log, not yet committed: the
+				  * next daemon commits it before it offers (flood.bpf.h) */
 	__s64 tai_offset_ns;	/* CLOCK_TAI - CLOCK_REALTIME: a BPF program reads only TAI */
 };
 
@@ -244,6 +250,44 @@ struct vb_file_verdict {
 	struct vb_rule_ref rule;
 };
 
+/* Key of flood: one distinct attempt, as an auditor tells attempts apart (rule, file, user). */
+struct vb_flood_key {
+	__u64 ino;
+	__u32 dev;
+	__u32 uid;
+	__u32 rule_idx;		/* for VB_OP_TAMPER: the detail */
+	__u8 op;		/* enum vb_op */
+	__u8 match;		/* enum vb_match, or enum vb_tamper */
+	__u8 mode;		/* enum vb_mode */
+	__u8 denied;		/* the operation was refused */
+	__u32 name_hash;	/* FNV-1a 32 of the target's name where there is no file (tamper) */
+	__u32 seq;		/* policy_state.seq's low 32 bits: which policy rule_idx is of */
+};
+
+/* Value of flood. The hook only adds to pending (atomically); the iterators move offered and
+ * handed, so a count is in the log before the kernel forgets it (bpf/flood.bpf.h). */
+struct vb_flood_val {
+	__u64 pending;		/* repeats ever counted for this key; VB_FLOOD_RETIRED */
+	__u64 offered;		/* pending as the last offer pass read it */
+	__u64 handed;		/* repeats the daemon has put in the log */
+	__u64 first_ns;		/* ktime (boot) of the first repeat after handed */
+	__u64 last_ns;		/* of the latest attempt, full or counted */
+	__u64 window_ns;	/* when this window's first full record went out; 0: none yet */
+	__u32 last_tgid;	/* the process of the latest full record */
+	__u32 burst;		/* full records in this window */
+};
+
+/* What the flood iterators hand the daemon: an attempt's repeats not yet in the log (offer),
+ * or an attempt to forget (retired). */
+struct vb_flood_rec {
+	struct vb_flood_key key;
+	__u64 count;		/* repeats since the last hand-over, exactly */
+	__u64 first_ns;
+	__u64 last_ns;
+	__u32 retired;		/* idle and all handed over: the daemon deletes the key */
+	__u32 pad;
+};
+
 /* A module event's extra: what the module said about itself. */
 struct vb_module_info {
 	char name[VB_MODULE_NAME_MAX];
@@ -264,6 +308,7 @@ enum vb_stat {
 	VB_STAT_CHECKED,	/* hook invocations that reached a verdict */
 	VB_STAT_PATH_ERR,	/* path rules could not be checked (no scratch memory) */
 	VB_STAT_TAMPER,		/* attempts on vendorban itself refused (guard.bpf.h) */
+	VB_STAT_REPEATS,	/* attempts counted in flood instead of sent in full */
 	VB_STAT_MAX,
 };
 
@@ -325,6 +370,9 @@ VB_SHARED_SIZE(vb_guard_mark, 8);
 VB_SHARED_SIZE(vb_signer_key, 16 + VB_SIGNER_ID_MAX);
 VB_SHARED_SIZE(vb_module_key, VB_MODULE_NAME_MAX);
 VB_SHARED_SIZE(vb_file_verdict, 16);
+VB_SHARED_SIZE(vb_flood_key, 32);
+VB_SHARED_SIZE(vb_flood_val, 56);
+VB_SHARED_SIZE(vb_flood_rec, sizeof(struct vb_flood_key) + 32);
 VB_SHARED_SIZE(vb_module_info, VB_MODULE_NAME_MAX + sizeof(struct vb_signer_key) + 8);
 VB_SHARED_SIZE(vb_event, 56 + VB_SHA256_LEN + 2 * VB_COMM_LEN + sizeof(struct vb_module_info) +
 			 VB_EV_PATH_MAX);

@@ -21,6 +21,7 @@
 
 #define VB_POLICY_DEFAULT	"/etc/vendorban/vendorban.policy"
 #define VB_POLL_MS		200
+#define VB_REPEAT_MS		1000	/* how often the kernel's repeat counts are handed over */
 
 static volatile sig_atomic_t stop_requested, reload_requested, rescan_requested;
 static volatile sig_atomic_t stop_signal, stop_sender;
@@ -74,6 +75,18 @@ enum {
 	OPT_DISABLE,
 	OPT_ORDER,
 };
+
+/* Said once per cause: a flood would otherwise repeat the complaint every second. */
+static void flush_repeats(struct daemon *d, struct ring_buffer *rb)
+{
+	static int last_err;
+	int err = daemon_flush_repeats(d, rb);
+
+	if (err && err != last_err)
+		vb_err("cannot take the kernel's repeat counts: %s (they stay counted there, "
+		       "and go into the log once this works)", strerror(-err));
+	last_err = err;
+}
 
 static void usage(FILE *f)
 {
@@ -141,7 +154,7 @@ int main(int argc, char **argv)
 	int c, use_syslog = 1, err;
 	bool scan_given = false, disable = false;
 	const char *order = NULL;
-	__u64 last_scan_ms;
+	__u64 last_scan_ms, last_repeat_ms;
 
 	while ((c = getopt_long(argc, argv, "p:l:h", opts, NULL)) != -1) {
 		switch (c) {
@@ -280,7 +293,7 @@ int main(int argc, char **argv)
 	if (err)
 		vb_err("cannot write %s: %s (the CLI will not find this daemon)", VB_PIDFILE,
 		       strerror(-err));
-	last_scan_ms = daemon_now_ms();
+	last_scan_ms = last_repeat_ms = daemon_now_ms();
 	while (!stop_requested) {
 		err = ring_buffer__poll(rb, VB_POLL_MS);
 		if (err < 0 && err != -EINTR) {
@@ -290,6 +303,10 @@ int main(int argc, char **argv)
 		/* Idle ticks too: a pending gap record goes in as soon as the disk takes it. */
 		vb_denylog_flush(&d.log);
 		daemon_report_drops(&d);
+		if (daemon_now_ms() - last_repeat_ms >= VB_REPEAT_MS) {
+			flush_repeats(&d, rb);
+			last_repeat_ms = daemon_now_ms();
+		}
 		if (daemon_policy_changed(&d))
 			reload_requested = 1;
 		vb_watch_check(&d.watch, &d.k, d.ectx.policy_seq, daemon_now_ms(), daemon_on_tamper,
@@ -308,6 +325,7 @@ int main(int argc, char **argv)
 	}
 	/* Whatever is already in the ring buffer is written before we go, and then why. */
 	ring_buffer__consume(rb);
+	flush_repeats(&d, rb);
 	daemon_record_stop(&d, stop_signal, stop_sender);
 	vb_denylog_flush(&d.log);
 	ring_buffer__free(rb);

@@ -284,20 +284,17 @@ TEST_F(query, csv_quotes_and_defuses)
 	int n, cols;
 
 	ASSERT_EQ(0, run_log(self->out, false, argv, &text));
-	EXPECT_EQ(0, strncmp(text, "seq,time,host,action,mode,operation,vendor,vendor_name,rule,"
-			     "rule_source,policy_version,path,dev,ino,sha256,match,cached,uid,"
-			     "user,pid,ppid,comm,parent_comm,parent_exe,errno,lost,reason\r\n",
-			     strlen("seq,time,host,action,mode,operation,vendor,vendor_name,rule,"
-				    "rule_source,policy_version,path,dev,ino,sha256,match,cached,"
-				    "uid,user,pid,ppid,comm,parent_comm,parent_exe,errno,lost,"
-				    "reason\r\n")));
+#define HEADER	"seq,time,host,action,mode,operation,vendor,vendor_name,rule,rule_source," \
+		"policy_version,path,dev,ino,sha256,match,cached,uid,user,pid,ppid,comm," \
+		"parent_comm,parent_exe,errno,lost,reason,count,first,last\r\n"
+	EXPECT_EQ(0, strncmp(text, HEADER, strlen(HEADER)));
 	/* The path's quotes doubled inside one quoted field, its newline kept. */
 	EXPECT_NE(NULL, strstr(text, ",\"/opt/acme/bin/a,b \"\"q\"\"\nx\","));
 	n = csv_parse(text, rows, 8);
 	ASSERT_EQ(5, n);			/* header and 4 denials */
 	for (cols = 0; rows[0][cols]; cols++)
 		;
-	EXPECT_EQ(27, cols);
+	EXPECT_EQ(30, cols);
 	for (int r = 1; r < n; r++) {
 		int c = 0;
 

@@ -9,6 +9,8 @@ root=$(mktemp -d)
 trap 'rm -rf "$root"' EXIT
 
 mkdir -p "$root"/{bin,sbin,etc,proc,sys,dev,tmp,run,vb,usr/bin,lib64,lib/x86_64-linux-gnu}
+# / as on a real system (mktemp made it 0700): tests run programs as other users too.
+chmod 755 "$root"
 cp /bin/busybox "$root/bin/busybox"
 cp "$here/init" "$root/init"
 chmod 755 "$root/init"

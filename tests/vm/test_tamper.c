@@ -158,6 +158,61 @@ TEST_F(tamper, map_write_fds_refused_read_only_allowed)
 	still_enforcing(_metadata);
 }
 
+/* Attempts on one map, from one process, since the test began: full records and repeats. */
+static void count_map_writes(const char *target, long *full, long *repeats)
+{
+	char line[8192], me[16];
+	FILE *f = fopen(LOG, "r");
+
+	*full = *repeats = 0;
+	snprintf(me, sizeof(me), "%d", getpid());
+	if (f && fseek(f, test_start, SEEK_SET))
+		rewind(f);
+	while (f && fgets(line, sizeof(line), f)) {
+		struct json_object *o = json_tokener_parse(line);
+		const char *a = o ? field(o, "action") ?: "" : "";
+
+		if (o && !strcmp(field(o, "operation") ?: "", "tamper") &&
+		    !strcmp(field(o, "tried") ?: "", "map-write") &&
+		    !strcmp(field(o, "target") ?: "", target)) {
+			if (!strcmp(a, "deny") && !strcmp(field(o, "pid") ?: "", me))
+				(*full)++;
+			else if (!strcmp(a, "repeat"))
+				*repeats += strtol(field(o, "count") ?: "0", NULL, 10);
+		}
+		json_object_put(o);
+	}
+	if (f)
+		fclose(f);
+}
+
+/* Repeated tampering cannot flood the log either: one full record for the process, every other
+ * attempt counted exactly in repeat records. */
+TEST_F(tamper, repeated_tampering_is_one_record_and_an_exact_count)
+{
+	long full = 0, repeats = 0;
+	int refused = 0;
+
+	/* Repeats of other tests' attempts are handed over about once a second: not ours. */
+	sleep(2);
+	test_start = log_end();
+	for (int i = 0; i < 500; i++) {
+		int fd = bpf_obj_get(PINS "/slot_info");
+
+		refused += fd < 0 && errno == EPERM;
+		if (fd >= 0)
+			close(fd);
+	}
+	EXPECT_EQ(500, refused);
+	for (int i = 0; i < 100 && full + repeats < 500; i++) {
+		usleep(100000);
+		count_map_writes("slot_info", &full, &repeats);
+	}
+	EXPECT_EQ(1, full);
+	EXPECT_EQ(499, repeats);
+	still_enforcing(_metadata);
+}
+
 /* What an operator would type: bpftool flipping the slot or emptying the cache is refused. */
 TEST_F(tamper, bpftool_update_refused)
 {

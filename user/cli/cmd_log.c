@@ -25,7 +25,7 @@
 	"    --since T --until T   time range, until exclusive: 2026-05-01, 2026-05-01T10:00Z,\n" \
 	"                          @EPOCH, today, yesterday, or an age (2h, 7d) before now\n" \
 	"    --vendor V  --rule R  --op exec|mmap|mprotect  --uid N  --path GLOB  --host H\n" \
-	"    --action deny|would-deny|gap|open\n" \
+	"    --action deny|would-deny|repeat|gap|open\n" \
 	"  FILE...: plain or gzip logs, oldest first; default: --log FILE (default\n" \
 	"  " VB_DENYLOG_DEFAULT ") and its rotated FILE.N.gz\n"
 
@@ -267,6 +267,10 @@ static void verify_json(const struct log_args *a, const char *head, const struct
 	json_object_object_add(o, "gaps", json_object_new_uint64(v->gaps));
 	json_object_object_add(o, "lost", json_object_new_uint64(v->lost));
 	json_object_object_add(o, "damaged_lines", json_object_new_uint64(v->damaged_lines));
+	json_object_object_add(o, "attempts", json_object_new_uint64(v->full + v->repeats + v->lost));
+	json_object_object_add(o, "full", json_object_new_uint64(v->full));
+	json_object_object_add(o, "repeats", json_object_new_uint64(v->repeats));
+	json_object_object_add(o, "repeat_records", json_object_new_uint64(v->repeat_records));
 	if (v->head_used) {
 		struct json_object *h = json_object_new_object();
 
@@ -321,6 +325,12 @@ static void verify_text(const struct log_args *a, const char *head, const struct
 		printf("%" PRIu64 " gap record%s declare%s %" PRIu64 " lost record%s\n", v->gaps,
 		       v->gaps == 1 ? "" : "s", v->gaps == 1 ? "s" : "", v->lost,
 		       v->lost == 1 ? "" : "s");
+	if (v->repeats || v->lost)
+		printf("%" PRIu64 " attempt%s: %" PRIu64 " recorded in full, %" PRIu64 " repeat%s "
+		       "counted in %" PRIu64 " repeat record%s, %" PRIu64 " lost\n",
+		       v->full + v->repeats + v->lost, v->full + v->repeats + v->lost == 1 ? "" : "s",
+		       v->full, v->repeats, v->repeats == 1 ? "" : "s", v->repeat_records,
+		       v->repeat_records == 1 ? "" : "s", v->lost);
 	if (v->damaged_lines)
 		printf("%" PRIu64 " damaged line%s, each declared by the gap record after it\n",
 		       v->damaged_lines, v->damaged_lines == 1 ? "" : "s");

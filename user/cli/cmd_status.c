@@ -44,6 +44,7 @@ static const char *const stat_names[VB_STAT_MAX] = {
 	[VB_STAT_CHECKED] = "checked",
 	[VB_STAT_PATH_ERR] = "path_errors",
 	[VB_STAT_TAMPER] = "tamper_refused",
+	[VB_STAT_REPEATS] = "repeats_counted",
 };
 
 #define WHY(s, ...)	(snprintf((s)->reason, sizeof((s)->reason), __VA_ARGS__), false)
@@ -314,7 +315,9 @@ static void print_text(const struct status *s)
 	printf("denied:           %llu (would deny in audit: %llu)\n",
 	       (unsigned long long)s->stats[VB_STAT_DENIED],
 	       (unsigned long long)s->stats[VB_STAT_AUDITED]);
-	printf("events dropped:   %llu\n", (unsigned long long)s->stats[VB_STAT_DROPPED]);
+	printf("events dropped:   %llu (repeats counted instead of sent in full: %llu)\n",
+	       (unsigned long long)s->stats[VB_STAT_DROPPED],
+	       (unsigned long long)s->stats[VB_STAT_REPEATS]);
 	printf("files hashed:     %llu (cache hits %llu, hash errors %llu)\n",
 	       (unsigned long long)s->stats[VB_STAT_HASHED],
 	       (unsigned long long)s->stats[VB_STAT_CACHE_HIT],

@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <time.h>
 #include <json-c/json.h>
+#include <bpf/libbpf.h>
 #include "kernel/attach.h"
 #include "kernel/rules.h"
 #include "log/denylog.h"
@@ -99,6 +100,17 @@ void daemon_report_drops(struct daemon *d);
 void daemon_record_stop(struct daemon *d, int sig, int sender);
 /* vb_watch_check's report (arg: the daemon): into the log, and for status in VB_WATCH_REPORT. */
 void daemon_on_tamper(void *arg, const char *what, bool restored);
+
+/* A record of the daemon's own (no kernel event behind it) into the log and its copies. 0, or
+ * the log's -errno (the copies went out anyway). */
+int daemon_log_record(struct daemon *d, struct json_object *o, const char *message);
+
+/* repeat.c */
+/* Remember what a full record said of its file, for the repeats of the same attempt. */
+void daemon_repeat_note(const struct vb_event *e);
+/* Hand the kernel's repeat counts over as "repeat" records, after the ring buffer's events. 0
+ * or -errno (the counts stay in the kernel for the next call). */
+int daemon_flush_repeats(struct daemon *d, struct ring_buffer *rb);
 
 /* rescan.c */
 /* Scan for the policy in force and flip once if the results changed. 1 if it flipped, 0 if

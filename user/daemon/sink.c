@@ -10,8 +10,8 @@
 
 /* A record goes to the log, then to the journal (or syslog) and audit with its place in the
  * chain; a copy that reaches only some of them is still a copy. */
-static void log_record(struct daemon *d, struct json_object *o, const char *message,
-		       const struct vb_event *e)
+static int log_record(struct daemon *d, struct json_object *o, const char *message,
+		      const struct vb_event *e)
 {
 	const char *line = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
 							 JSON_C_TO_STRING_NOSLASHESCAPE);
@@ -29,6 +29,7 @@ static void log_record(struct daemon *d, struct json_object *o, const char *mess
 		vb_settings_write(&d->k);
 	}
 	vb_forward_record(&d->fwd, o, err ? 0 : d->log.chain.seq, d->log.chain.hash, message);
+	return err;
 }
 
 int daemon_on_event(void *ctx, void *data, size_t len)
@@ -54,10 +55,16 @@ int daemon_on_event(void *ctx, void *data, size_t len)
 	o = vb_event_json(&d->ectx, e);
 	if (!o)
 		return -ENOMEM;
+	daemon_repeat_note(e);
 	vb_event_summary(&d->ectx, e, summary, sizeof(summary));
 	log_record(d, o, summary, e);
 	json_object_put(o);
 	return 0;
+}
+
+int daemon_log_record(struct daemon *d, struct json_object *o, const char *message)
+{
+	return log_record(d, o, message, NULL);
 }
 
 /* A record of the daemon's own, not of an event: time, host and action. */

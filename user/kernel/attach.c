@@ -36,6 +36,7 @@ static const char *const map_names[VB_MAP_MAX] = {
 	[VB_MAP_GUARD] = "guard",
 	[VB_MAP_GUARD_MARK] = "guard_mark",
 	[VB_MAP_VETTED_MODULES] = "vetted_modules",
+	[VB_MAP_FLOOD] = "flood",
 };
 
 const char *vb_map_name(enum vb_map_id id)
@@ -102,8 +103,13 @@ int vb_kernel_select(struct vendorban *skel, enum vb_path path)
 		bpf_program__set_autoload(prog, want);
 		n += want;
 	}
+	/* The iterators serve both paths, and are run, never attached to a hook. */
 	bpf_program__set_autoload(skel->progs.vb_iter_pathids, true);
 	bpf_program__set_autoattach(skel->progs.vb_iter_pathids, false);
+	bpf_program__set_autoload(skel->progs.vb_iter_flood_offer, true);
+	bpf_program__set_autoattach(skel->progs.vb_iter_flood_offer, false);
+	bpf_program__set_autoload(skel->progs.vb_iter_flood_commit, true);
+	bpf_program__set_autoattach(skel->progs.vb_iter_flood_commit, false);
 	return n;
 }
 
@@ -126,6 +132,8 @@ static void kernel_init(struct vb_kernel *k)
 	for (int i = 0; i < VB_MAP_MAX; i++)
 		k->map_fd[i] = -1;
 	k->pathid_iter_fd = -1;
+	k->flood_offer_fd = -1;
+	k->flood_commit_fd = -1;
 }
 
 static int map_state(struct vb_kernel *k)
@@ -172,6 +180,17 @@ static int open_pinned(struct vb_kernel *k, bool read_only)
 	 * until the programs are loaded afresh. Readers have no use for it. */
 	if (!read_only)
 		k->pathid_iter_fd = bpf_obj_get(VB_PIN_PATHID_ITER);
+	/* Without it, repeats are counted in the kernel and never handed over: refuse the
+	 * takeover (-ENOENT), so the daemon loads the programs afresh. */
+	if (!read_only) {
+		k->flood_offer_fd = bpf_obj_get(VB_PIN_FLOOD_OFFER);
+		k->flood_commit_fd = bpf_obj_get(VB_PIN_FLOOD_COMMIT);
+		if (k->flood_offer_fd < 0 || k->flood_commit_fd < 0) {
+			err = -errno;
+			vb_kernel_close(k);
+			return err;
+		}
+	}
 	err = map_state(k);
 	if (!err)
 		err = vb_settings_read(k);
@@ -269,6 +288,8 @@ int vb_kernel_load(struct vb_kernel *k, enum vb_path path)
 		k->map_fd[i] = dup(bpf_map__fd(m));
 	}
 	k->pathid_iter_fd = dup(bpf_program__fd(k->skel->progs.vb_iter_pathids));
+	k->flood_offer_fd = dup(bpf_program__fd(k->skel->progs.vb_iter_flood_offer));
+	k->flood_commit_fd = dup(bpf_program__fd(k->skel->progs.vb_iter_flood_commit));
 	err = map_state(k);
 	if (err)
 		goto fail;
@@ -358,9 +379,11 @@ int vb_kernel_pin(struct vb_kernel *k)
 			return err;
 		}
 	}
-	if (bpf_obj_pin(k->pathid_iter_fd, VB_PIN_PATHID_ITER)) {
+	if (bpf_obj_pin(k->pathid_iter_fd, VB_PIN_PATHID_ITER) ||
+	    bpf_obj_pin(k->flood_offer_fd, VB_PIN_FLOOD_OFFER) ||
+	    bpf_obj_pin(k->flood_commit_fd, VB_PIN_FLOOD_COMMIT)) {
 		err = -errno;
-		vb_err("cannot pin %s: %s", VB_PIN_PATHID_ITER, strerror(errno));
+		vb_err("cannot pin the iterators under %s: %s", VB_PIN_DIR, strerror(errno));
 		return err;
 	}
 	for (int i = 0; i < (int)k->skel->skeleton->prog_cnt; i++) {
@@ -388,6 +411,10 @@ void vb_kernel_close(struct vb_kernel *k)
 			close(k->map_fd[i]);
 	if (k->pathid_iter_fd >= 0)
 		close(k->pathid_iter_fd);
+	if (k->flood_offer_fd >= 0)
+		close(k->flood_offer_fd);
+	if (k->flood_commit_fd >= 0)
+		close(k->flood_commit_fd);
 	vb_pathids_close(&k->pathids);
 	/* Destroying the skeleton detaches links that were never pinned, and only those. */
 	if (k->skel)

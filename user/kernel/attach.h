@@ -10,6 +10,8 @@
 
 #define VB_PIN_DIR	"/sys/fs/bpf/vendorban"
 #define VB_PIN_PATHID_ITER VB_PIN_DIR "/prog_pathid_iter"
+#define VB_PIN_FLOOD_OFFER VB_PIN_DIR "/prog_flood_offer"
+#define VB_PIN_FLOOD_COMMIT VB_PIN_DIR "/prog_flood_commit"
 /* Links apart from maps: the guard refuses lookups in this one (a link fd detaches). */
 #define VB_PIN_LINK_DIR	VB_PIN_DIR "/links"
 
@@ -34,6 +36,7 @@ enum vb_map_id {
 	VB_MAP_GUARD,
 	VB_MAP_GUARD_MARK,
 	VB_MAP_VETTED_MODULES,
+	VB_MAP_FLOOD,
 	VB_MAP_MAX,
 };
 
@@ -51,6 +54,8 @@ struct vb_kernel {
 	int map_fd[VB_MAP_MAX];
 	struct vb_policy_state *state;	/* the policy_state map, mapped */
 	int pathid_iter_fd;		/* the iter/task_file program that registers path idents */
+	int flood_offer_fd;		/* the iter/bpf_map_elem programs that hand repeat */
+	int flood_commit_fd;		/* counts over (bpf/flood.bpf.h) */
 	struct vb_pathids pathids;	/* the policy in force's path rules, held open */
 	struct vb_settings settings;	/* as last read or written */
 	bool took_over;			/* programs were already attached: nothing re-attached */

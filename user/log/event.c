@@ -377,3 +377,60 @@ void vb_event_summary(const struct vb_event_ctx *ctx, const struct vb_event *e, 
 		 VB_EV_PATH_MAX, e->path, v ? v->id : "?", r ? r->id : "?",
 		 vb_match_name(e->match), e->pid, e->uid, comm);
 }
+
+/* The full 64-bit seq a flood key's low 32 bits are of: the policy in force's, or the one
+ * before it (a reload while attempts were being counted). */
+static __u64 key_seq(const struct vb_event_ctx *ctx, __u32 lo)
+{
+	const __u64 cand[] = { ctx->policy_seq, ctx->policy_seq_early, ctx->prev_seq };
+
+	for (size_t i = 0; i < sizeof(cand) / sizeof(cand[0]); i++)
+		if (cand[i] && (__u32)cand[i] == lo)
+			return cand[i];
+	return 0;
+}
+
+struct json_object *vb_repeat_json(const struct vb_event_ctx *ctx, const struct vb_flood_rec *r,
+				   const char *path, const __u8 *sha256)
+{
+	const struct vb_flood_key *k = &r->key;
+	struct vb_event e = {
+		.ktime_ns = r->last_ns,
+		.policy_seq = key_seq(ctx, k->seq),
+		.ino = k->ino,
+		.dev = k->dev,
+		.uid = k->uid,
+		.rule_idx = k->rule_idx,
+		.op = k->op,
+		.match = k->match,
+		.mode = k->mode,
+		.flags = (k->denied ? VB_EV_F_DENIED : 0) | (sha256 ? VB_EV_F_HAS_SHA256 : 0),
+	};
+	static const char *const actor[] = { "pid", "ppid", "comm", "parent_comm", "parent_exe",
+					     "cached", "path_match", "caller_path" };
+	struct json_object *o;
+	char buf[64];
+
+	if (k->denied)
+		e.ret = k->match == VB_MATCH_UNVERIFIED && k->op != VB_OP_TAMPER ? -EACCES : -EPERM;
+	if (path)
+		snprintf(e.path, sizeof(e.path), "%s", path);
+	else
+		e.flags |= VB_EV_F_NAME_ONLY;
+	if (sha256)
+		memcpy(e.sha256, sha256, VB_SHA256_LEN);
+	o = vb_event_json(ctx, &e);
+	if (!o)
+		return NULL;
+	/* Repeats have no one process: who they were is in the full record before them. */
+	for (size_t i = 0; i < sizeof(actor) / sizeof(actor[0]); i++)
+		json_object_object_del(o, actor[i]);
+	add_str(o, "action", "repeat");
+	add_str(o, "of", k->denied ? "deny" : "would-deny");
+	json_object_object_add(o, "count", json_object_new_uint64(r->count));
+	vb_boot_ns_to_rfc3339(r->first_ns, buf, sizeof(buf));
+	add_str(o, "first", buf);
+	vb_boot_ns_to_rfc3339(r->last_ns, buf, sizeof(buf));
+	add_str(o, "last", buf);
+	return o;
+}

@@ -28,6 +28,11 @@ const char *vb_tamper_name(__u8 kind);		/* "map-write", "signal", ... */
 
 /* The JSON record of one event (caller puts it). Fields: docs in README.md, "Denial log". */
 struct json_object *vb_event_json(const struct vb_event_ctx *ctx, const struct vb_event *e);
+/* The record of r->count repeats of one attempt the kernel counted (bpf/flood.bpf.h) instead
+ * of sending: "action":"repeat", with what the full record of it said of the file (path and
+ * sha256: NULL where the daemon did not see it). */
+struct json_object *vb_repeat_json(const struct vb_event_ctx *ctx, const struct vb_flood_rec *r,
+				   const char *path, const __u8 *sha256);
 /* One line for syslog: who was denied what, and by which rule. */
 void vb_event_summary(const struct vb_event_ctx *ctx, const struct vb_event *e, char *buf,
 		      size_t len);

@@ -217,6 +217,7 @@ void vb_log_stats_add(struct vb_log_stats *s, struct json_object *rec)
 {
 	const char *t = vb_rec_str(rec, "time"), *a = vb_rec_str(rec, "action");
 	char day[11] = "(no time)", hour[14] = "(no time)", uid[32];
+	uint64_t w = 1;
 	int64_t us;
 
 	s->records++;
@@ -232,12 +233,19 @@ void vb_log_stats_add(struct vb_log_stats *s, struct json_object *rec)
 		vb_tally_add(&s->gaps_by_hour, hour, NULL, 1);
 		return;
 	}
-	if (!vb_log_is_denial(rec))
+	/* A repeat record stands for count attempts like the full record before it. */
+	if (a && !strcmp(a, "repeat")) {
+		w = vb_rec_int(rec, "count", 0) > 0 ? (uint64_t)vb_rec_int(rec, "count", 0) : 0;
+		a = vb_rec_str(rec, "of");
+		if (!a || (strcmp(a, "deny") && strcmp(a, "would-deny")))
+			return;
+	} else if (!vb_log_is_denial(rec)) {
 		return;
+	}
 	if (!strcmp(a, "deny"))
-		s->denials++;
+		s->denials += w;
 	else
-		s->would_deny++;
+		s->would_deny += w;
 	if (t && !vb_time_parse(t, &us)) {
 		if (!s->have_span || us < s->first_us)
 			s->first_us = us;
@@ -250,15 +258,15 @@ void vb_log_stats_add(struct vb_log_stats *s, struct json_object *rec)
 	else
 		snprintf(uid, sizeof(uid), "(unknown)");
 	vb_tally_add(&s->by[VB_BY_VENDOR], or_unknown(vb_rec_str(rec, "vendor")),
-		     vb_rec_str(rec, "vendor_name"), 1);
+		     vb_rec_str(rec, "vendor_name"), w);
 	vb_tally_add(&s->by[VB_BY_RULE], or_unknown(vb_rec_str(rec, "rule")),
-		     vb_rec_str(rec, "rule_source"), 1);
-	vb_tally_add(&s->by[VB_BY_DAY], day, NULL, 1);
-	vb_tally_add(&s->by[VB_BY_HOUR], hour, NULL, 1);
-	vb_tally_add(&s->by[VB_BY_HOST], or_unknown(vb_rec_str(rec, "host")), NULL, 1);
-	vb_tally_add(&s->by[VB_BY_OP], or_unknown(vb_rec_str(rec, "operation")), NULL, 1);
-	vb_tally_add(&s->by[VB_BY_PATH], or_unknown(vb_rec_str(rec, "path")), NULL, 1);
-	vb_tally_add(&s->by[VB_BY_USER], uid, vb_rec_str(rec, "user"), 1);
+		     vb_rec_str(rec, "rule_source"), w);
+	vb_tally_add(&s->by[VB_BY_DAY], day, NULL, w);
+	vb_tally_add(&s->by[VB_BY_HOUR], hour, NULL, w);
+	vb_tally_add(&s->by[VB_BY_HOST], or_unknown(vb_rec_str(rec, "host")), NULL, w);
+	vb_tally_add(&s->by[VB_BY_OP], or_unknown(vb_rec_str(rec, "operation")), NULL, w);
+	vb_tally_add(&s->by[VB_BY_PATH], or_unknown(vb_rec_str(rec, "path")), NULL, w);
+	vb_tally_add(&s->by[VB_BY_USER], uid, vb_rec_str(rec, "user"), w);
 }
 
 void vb_log_stats_free(struct vb_log_stats *s)
@@ -325,6 +333,7 @@ const char *const vb_log_csv_columns[] = {
 	"seq", "time", "host", "action", "mode", "operation", "vendor", "vendor_name", "rule",
 	"rule_source", "policy_version", "path", "dev", "ino", "sha256", "match", "cached", "uid",
 	"user", "pid", "ppid", "comm", "parent_comm", "parent_exe", "errno", "lost", "reason",
+	"count", "first", "last",
 	NULL,
 };
 
@@ -423,8 +432,13 @@ void vb_log_text_row(FILE *out, struct json_object *rec)
 			vb_log_text_value(out, vb_rec_str(rec, "user"));
 			fputc(')', out);
 		}
-		fprintf(out, " pid=%lld comm=", (long long)vb_rec_int(rec, "pid", -1));
-		vb_log_text_value(out, vb_rec_str(rec, "comm"));
+		if (a && !strcmp(a, "repeat")) {
+			fprintf(out, " count=%lld first=", (long long)vb_rec_int(rec, "count", 0));
+			vb_log_text_value(out, vb_rec_str(rec, "first"));
+		} else {
+			fprintf(out, " pid=%lld comm=", (long long)vb_rec_int(rec, "pid", -1));
+			vb_log_text_value(out, vb_rec_str(rec, "comm"));
+		}
 	}
 	fputc('\n', out);
 }

@@ -250,6 +250,12 @@ static void take(struct walk *w, struct last *l, struct item *r)
 		v->gaps++;
 		v->lost += vb_rec_int(r->rec.obj, "lost", 0) > 0 ? vb_rec_int(r->rec.obj, "lost", 0)
 								  : 0;
+	} else if (is_action(r, "deny") || is_action(r, "would-deny")) {
+		v->full++;
+	} else if (is_action(r, "repeat")) {
+		v->repeat_records++;
+		v->repeats += vb_rec_int(r->rec.obj, "count", 0) > 0 ?
+			      vb_rec_int(r->rec.obj, "count", 0) : 0;
 	}
 	l->have = true;
 	l->c.seq = r->rec.seq;

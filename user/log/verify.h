@@ -26,6 +26,11 @@ struct vb_verify {
 	uint64_t gaps;		/* gap records */
 	uint64_t lost;		/* the records they declare lost */
 	uint64_t damaged_lines;	/* lines that are not records, each declared by a gap record */
+	/* Every attempt the kernel refused (or would have) is one of: a full record, a repeat
+	 * counted in a repeat record, or lost in a gap. */
+	uint64_t full;		/* deny and would-deny records */
+	uint64_t repeats;	/* the counts of the repeat records */
+	uint64_t repeat_records;
 	bool head_used;
 	struct vb_chain head;
 	bool head_matched;	/* the record the head names was read, with the head's hash */
