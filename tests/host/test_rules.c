@@ -104,29 +104,16 @@ FIXTURE_SETUP(rules)
 	}
 	ASSERT_EQ(0, err) TH_LOG("creating the maps failed: %s", strerror(-err));
 
-	self->k.map_fd[VB_MAP_SETTINGS] = bpf_map__fd(self->skel->maps.settings);
-	self->k.map_fd[VB_MAP_POLICY_STATE] = bpf_map__fd(self->skel->maps.policy_state);
-	self->k.map_fd[VB_MAP_HASH_SLOTS] = bpf_map__fd(self->skel->maps.hash_slots);
-	self->k.map_fd[VB_MAP_PATH_SLOTS] = bpf_map__fd(self->skel->maps.path_slots);
-	self->k.map_fd[VB_MAP_SLOT_INFO] = bpf_map__fd(self->skel->maps.slot_info);
-	self->k.map_fd[VB_MAP_VERDICT_CACHE] = bpf_map__fd(self->skel->maps.verdict_cache);
-	self->k.map_fd[VB_MAP_CANARY_INODES] = bpf_map__fd(self->skel->maps.canary_inodes);
-	self->k.map_fd[VB_MAP_CANARY_HASHES] = bpf_map__fd(self->skel->maps.canary_hashes);
-	self->k.map_fd[VB_MAP_STATS] = bpf_map__fd(self->skel->maps.stats);
-	self->k.map_fd[VB_MAP_EVENTS] = bpf_map__fd(self->skel->maps.events);
-	self->k.map_fd[VB_MAP_SCRATCH] = bpf_map__fd(self->skel->maps.scratch);
-	self->k.map_fd[VB_MAP_SIGNER_SLOTS] = bpf_map__fd(self->skel->maps.signer_slots);
-	self->k.map_fd[VB_MAP_MODULE_SLOTS] = bpf_map__fd(self->skel->maps.module_slots);
-	self->k.map_fd[VB_MAP_FILE_VERDICTS] = bpf_map__fd(self->skel->maps.file_verdicts);
-	self->k.map_fd[VB_MAP_MODSCRATCH] = bpf_map__fd(self->skel->maps.modscratch);
-	self->k.map_fd[VB_MAP_PATH_IDENTS] = bpf_map__fd(self->skel->maps.path_idents);
-	self->k.map_fd[VB_MAP_PATHID_PENDING] = bpf_map__fd(self->skel->maps.pathid_pending);
-	self->k.map_fd[VB_MAP_GUARD] = bpf_map__fd(self->skel->maps.guard);
-	self->k.map_fd[VB_MAP_GUARD_MARK] = bpf_map__fd(self->skel->maps.guard_mark);
-	self->k.map_fd[VB_MAP_VETTED_MODULES] = bpf_map__fd(self->skel->maps.vetted_modules);
+	/* By the names the daemon pins them under: a map added there is found here too. */
+	for (int i = 0; i < VB_MAP_MAX; i++) {
+		struct bpf_map *m = bpf_object__find_map_by_name(self->skel->obj, vb_map_name(i));
+
+		self->k.map_fd[i] = m ? bpf_map__fd(m) : -1;
+	}
 	/* No programs here: path rules match by name only (the iterator that learns inodes is
 	 * a program). */
 	self->k.pathid_iter_fd = -1;
+	self->k.flood_offer_fd = self->k.flood_commit_fd = -1;
 	for (int i = 0; i < VB_MAP_MAX; i++) {
 		ASSERT_LE(0, self->k.map_fd[i]) TH_LOG("map %d has no fd", i);
 	}
