@@ -203,6 +203,8 @@ static void print_text(const struct identify *c, const char *file, const char *s
 			printf("    %-12s %s\n", "vendor:", p->vendor);
 		if (p->key_id[0])
 			printf("    %-12s %s\n", "key:", p->key_id);
+		if (p->diversion[0])
+			printf("    %-12s %s\n", "diversion:", p->diversion);
 	} else {
 		printf("  %-12s none\n", "package:");
 	}
@@ -273,6 +275,7 @@ static struct json_object *package_json(const struct vb_package *p)
 	json_object_object_add(o, "maintainer", str_or_null(p->maintainer));
 	json_object_object_add(o, "vendor", str_or_null(p->vendor));
 	json_object_object_add(o, "key_id", str_or_null(p->key_id));
+	json_object_object_add(o, "diversion", str_or_null(p->diversion));
 	return o;
 }
 
