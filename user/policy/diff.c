@@ -21,7 +21,8 @@
 #include "identify/evidence.h"
 
 static const char not_raised_msg[] =
-	"not raised: hosts refuse a policy whose version is not above the one they enforce";
+	"not raised: hosts that verify policy signatures (vendorband --trusted-signer) refuse "
+	"a policy whose version is not above the one they enforce; other hosts load it";
 
 /* A rule's value as written after its keyword: "subject \"O=...\"", "name kesl*", a path. */
 static void rule_value(const struct vb_rule *r, char *buf, size_t len)
