@@ -390,7 +390,7 @@ TEST_F(files, exit_status)
 	EXPECT_STREQ("", out);
 	snprintf(want, sizeof(want),
 		 "%s:3:6: error: path 'opt/x' is not absolute (it must start with '/')\n"
-		 "%s: refused (1 errors)\n", self->bad, self->bad);
+		 "%s: refused (1 error)\n", self->bad, self->bad);
 	EXPECT_STREQ(want, err);
 	free(out);
 	free(err);

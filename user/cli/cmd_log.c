@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <json-c/json.h>
 #include "cli/cli.h"
+#include "cli/opterr.h"
 #include "log/denylog.h"
 #include "log/chain.h"
 #include "log/logtime.h"
@@ -124,7 +125,7 @@ static int parse_args(const char *cmd, int argc, char **argv, unsigned int takes
 	};
 	int64_t now = vb_time_now_us();
 	unsigned int need;
-	char *end;
+	char *end, what[32];
 	int c, by;
 
 	memset(a, 0, sizeof(*a));
@@ -132,7 +133,7 @@ static int parse_args(const char *cmd, int argc, char **argv, unsigned int takes
 	a->log = VB_DENYLOG_DEFAULT;
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:", opts, NULL)) != -1) {
 		need = c >= OPT_SINCE && c <= OPT_ACTION ? TAKES_FILTER :
 		       c == OPT_HEAD || c == OPT_NO_HEAD ? TAKES_HEAD :
 		       c == OPT_CSV ? TAKES_CSV : c == OPT_BY ? TAKES_BY :
@@ -221,7 +222,8 @@ static int parse_args(const char *cmd, int argc, char **argv, unsigned int takes
 			fputs(LOG_USAGE, stdout);
 			return 1;
 		default:
-			vb_err("log %s: unknown option '%s'", cmd, argv[optind - 1]);
+			snprintf(what, sizeof(what), "log %s", cmd);
+			cli_option_error(what, c, argv);
 			return -EINVAL;
 		}
 	}

@@ -11,6 +11,7 @@
 #include <linux/types.h>
 #include "util/hex.h"
 #include "cli/cli.h"
+#include "cli/opterr.h"
 #include "util/msg.h"
 #include "policy/policy.h"
 #include "scan/scan.h"
@@ -309,7 +310,7 @@ int do_scan(int argc, char **argv)
 
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:", opts, NULL)) != -1) {
 		switch (c) {
 		case 'p':
 			policy = optarg;
@@ -333,7 +334,7 @@ int do_scan(int argc, char **argv)
 			fputs(SCAN_USAGE, stdout);
 			return 0;
 		default:
-			vb_err("scan: unknown option '%s'", argv[optind - 1]);
+			cli_option_error("scan", c, argv);
 			fputs(SCAN_USAGE, stderr);
 			return 2;
 		}

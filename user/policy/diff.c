@@ -607,7 +607,8 @@ static int load_for_diff(const char *path, struct vb_policy **out, FILE *err)
 	if (ret) {
 		vb_diag_print(&diag, path, err);
 		if (ret == -EINVAL)
-			fprintf(err, "%s: refused (%zu errors)\n", path, diag.n_errors);
+			fprintf(err, "%s: refused (%zu error%s)\n", path, diag.n_errors,
+				diag.n_errors == 1 ? "" : "s");
 		else if (ret == -ENOMEM)
 			fprintf(err, "%s: out of memory\n", path);
 	}

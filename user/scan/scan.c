@@ -12,6 +12,7 @@
 #include <unistd.h>
 #include <openssl/evp.h>
 #include <linux/types.h>
+#include "util/dangling.h"
 #include "util/msg.h"
 #include "scan/scan.h"
 #include "scan/cache.h"
@@ -711,7 +712,14 @@ int vb_scan_run(const struct vb_policy *p, const struct vb_scan_opts *o, char *c
 				ret = err;
 				break;
 			}
-			vb_err("scan: %s: %s", paths[i], strerror(-err));
+			char target[PATH_MAX];
+
+			if (err == -ENOENT && !(rootdir && *rootdir) &&
+			    vb_link_target(AT_FDCWD, paths[i], target, sizeof(target)))
+				vb_err("scan: %s: dangling symbolic link to '%s', which does not exist",
+				       paths[i], target);
+			else
+				vb_err("scan: %s: %s", paths[i], strerror(-err));
 			if (!ret)
 				ret = err;
 			continue;
