@@ -22,12 +22,15 @@ int main(int argc, char **argv)
 	int i, n = 0;
 
 	vb_msg_init("vendorban", 0);
-	/* -j/--json may stand anywhere, as in bpftool. */
-	for (i = 1; i < argc; i++) {
+	/* -j/--json may stand anywhere, as in bpftool; but after "--" nothing is an option (a
+	 * file may be named -j): "--" and the rest go to the command as they are. */
+	for (i = 1; i < argc && strcmp(argv[i], "--"); i++) {
 		if (!strcmp(argv[i], "-j") || !strcmp(argv[i], "--json"))
 			cli_json = true;
 		else
 			argv[1 + n++] = argv[i];
 	}
+	while (i < argc)
+		argv[1 + n++] = argv[i++];
 	return cli_dispatch(commands, "command", NULL, n, argv + 1);
 }

@@ -166,18 +166,27 @@ int main(int argc, char **argv)
 			break;
 		case OPT_LOG_MAX_SIZE:
 			if (vb_size_parse(optarg, &log_opts.max_size) ||
-			    (log_opts.max_size && log_opts.max_size < 65536))
+			    (log_opts.max_size && log_opts.max_size < VB_DENYLOG_MIN_SIZE)) {
+				fprintf(stderr, "vendorband: --log-max-size '%s': want a size of at "
+					"least 64K (K, M or G), or 0 for no limit\n", optarg);
 				goto bad_usage;
+			}
 			break;
 		case OPT_LOG_MAX_AGE:
-			if (vb_duration_parse(optarg, &log_opts.max_age))
+			if (vb_duration_parse(optarg, &log_opts.max_age)) {
+				fprintf(stderr, "vendorband: --log-max-age '%s': want an age such "
+					"as 7d, 12h or 30m\n", optarg);
 				goto bad_usage;
+			}
 			break;
 		case OPT_LOG_KEEP:
 			log_opts.keep = strtoul(optarg, &end, 10);
 			if (*end || end == optarg || !log_opts.keep ||
-			    log_opts.keep > VB_DENYLOG_KEEP_MAX)
+			    log_opts.keep > VB_DENYLOG_KEEP_MAX) {
+				fprintf(stderr, "vendorband: --log-keep '%s': want a count from 1 to "
+					"%d\n", optarg, VB_DENYLOG_KEEP_MAX);
 				goto bad_usage;
+			}
 			break;
 		case OPT_NO_AUDIT:
 			no_audit = true;

@@ -128,6 +128,24 @@ TEST_F(identity, cert_that_is_not_a_certificate)
 						"not a PEM or DER X.509 certificate"));
 }
 
+/* A bundle is refused whole, naming the file; the same certificate alone is the twin. */
+TEST_F(identity, cert_file_with_several_certificates)
+{
+	char cmd[512];
+
+	snprintf(cmd, sizeof(cmd), "cat %s/banned.pem %s/ca.pem > %s/bundle.pem", self->dir,
+		 self->dir, self->dir);
+	ASSERT_EQ(0, system(cmd));
+	EXPECT_EQ(-EINVAL, parse_text(_metadata, self,
+				      "version 1\nvendor v \"V\"\n\tcert bundle.pem\n"));
+	ASSERT_EQ(1u, self->d.n);
+	EXPECT_NE(NULL, strstr(self->d.msgs[0], "ban.policy:3:7: error: cert 'bundle.pem': holds "
+						"2 certificates, and a cert rule names one: put "
+						"each in a file of its own, with a cert rule each"))
+		TH_LOG("%s", self->d.msgs[0]);
+	EXPECT_EQ(0, parse_text(_metadata, self, "version 1\nvendor v \"V\"\n\tcert banned.pem\n"));
+}
+
 /* The issuer as text must give the DER a CA made with OpenSSL writes: the kernel hashes it. */
 TEST_F(identity, issuer_text_gives_the_kernel_key_of_the_cert)
 {

@@ -529,6 +529,23 @@ TEST_F(chain, cli_verify_exit_codes_and_output)
 	free(text);
 }
 
+/* The verdict on stdout, notes on stderr. */
+TEST_F(chain, cli_verify_notes_go_to_stderr)
+{
+	char *nohead[] = { "log", "verify", "--no-head", self->log, NULL };
+	char err[160], *text;
+
+	snprintf(err, sizeof(err), "%s/err.txt", self->dir);
+	ASSERT_EQ(0, cli_run(do_log, false, nohead, self->out, err));
+	text = slurp(self->out);
+	EXPECT_STREQ("chain intact: 6 records (seq 1..6) in 1 file\n", text);
+	free(text);
+	text = slurp(err);
+	EXPECT_STREQ("note: no chain head checked: records cut from the end would not show\n",
+		     text);
+	free(text);
+}
+
 /* Only one JSON object on one line, without a seq or prev of its own, becomes a record. */
 TEST(seal_takes_one_object_line)
 {

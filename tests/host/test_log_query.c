@@ -471,4 +471,22 @@ TEST_F(query, usage_errors_exit_2)
 	free(text);
 }
 
+/* --op must name an operation (a pattern matching one); module-load is one. */
+TEST_F(query, op_filter_names_the_valid_ops)
+{
+	char *bogus[] = { "log", "show", "--op", "bogus", self->log, NULL };
+	char *module[] = { "log", "show", "--op", "module-load", self->log, NULL };
+	char *pattern[] = { "log", "show", "--op", "m*", self->log, NULL };
+	char err[160], *text;
+
+	snprintf(err, sizeof(err), "%s/err.txt", self->dir);
+	EXPECT_EQ(2, cli_run(do_log, false, bogus, self->out, err));
+	text = slurp(err);
+	EXPECT_NE(NULL, strstr(text, "log show: --op 'bogus' matches no operation (known: exec, "
+				     "mmap, mprotect, module-load, selftest, tamper)")) TH_LOG("%s", text);
+	free(text);
+	EXPECT_EQ(0, cli_run(do_log, false, module, self->out, err));
+	EXPECT_EQ(0, cli_run(do_log, false, pattern, self->out, err));
+}
+
 TEST_HARNESS_MAIN

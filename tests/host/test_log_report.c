@@ -228,7 +228,8 @@ TEST_F(report, filters_apply_and_tampering_shows)
 	ASSERT_NE(NULL, f);
 	fputs("{\"seq\":99}\n", f);
 	fclose(f);
-	ASSERT_EQ(0, run_log(self->out, false, argv));
+	/* The page is still written, with the break; the exit says the chain is broken. */
+	ASSERT_EQ(1, run_log(self->out, false, argv));
 	free(self->page);
 	self->page = slurp(self->html);
 	EXPECT_NE(NULL, strstr(self->page, "<p class=\"bad\" id=\"chain-verdict\">TAMPERED: record "
@@ -324,6 +325,45 @@ TEST_F(report, chromium_renders_it)
 		if (system(cmd))
 			TH_LOG("cannot copy the screenshot to %s", getenv("VB_KEEP_SCREENSHOT"));
 	}
+}
+
+/* --html - is the page on stdout (no file named "-"); the summary line goes to stderr. */
+TEST_F(report, html_dash_is_stdout)
+{
+	char *argv[] = { "log", "report", "--html", "-", "--head", self->head, self->log, NULL };
+	char err[160], *text;
+
+	snprintf(err, sizeof(err), "%s/err.txt", self->dir);
+	ASSERT_EQ(0, chdir(self->dir));
+	ASSERT_EQ(0, cli_run(do_log, false, argv, self->out, err));
+	EXPECT_NE(0, access("-", F_OK));
+	text = slurp(self->out);
+	ASSERT_NE(NULL, text);
+	EXPECT_EQ(0, strncmp(text, "<!DOCTYPE html>", 15));
+	EXPECT_NE(NULL, strstr(text, "id=\"chain-verdict\">Chain intact"));
+	free(text);
+	text = slurp(err);
+	EXPECT_NE(NULL, strstr(text, "report: 11 denials, 1 gap record; chain intact\n"))
+		TH_LOG("%s", text);
+	free(text);
+}
+
+/* An empty log is not a green "Chain intact": it says there was nothing to check. */
+TEST_F(report, empty_log_is_said_neutrally)
+{
+	char empty[160];
+	char *argv[] = { "log", "report", "--html", self->html, "--no-head", empty, NULL };
+
+	snprintf(empty, sizeof(empty), "%s/empty.jsonl", self->dir);
+	ASSERT_EQ(0, write_file(empty, "", 0));
+	ASSERT_EQ(0, run_log(self->out, false, argv));
+	free(self->page);
+	self->page = slurp(self->html);
+	ASSERT_NE(NULL, self->page);
+	EXPECT_NE(NULL, strstr(self->page, "<p class=\"none\" id=\"chain-verdict\">The log holds "
+				      "no records: there is no chain to check.</p>"));
+	EXPECT_EQ(NULL, strstr(self->page, "Chain intact"));
+	EXPECT_EQ(NULL, strstr(self->page, "class=\"ok\""));
 }
 
 TEST(empty_selection_renders)

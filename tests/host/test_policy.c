@@ -445,15 +445,37 @@ TEST_F(policy, too_large)
 		     self->d.msgs[0]);
 }
 
-/* Control bytes in a message are escaped: a policy file cannot drive the terminal. */
+/* Bytes outside printable ASCII in a message are escaped: a policy file cannot drive the
+ * terminal, nor hide an invisible character in the word it quotes. */
 TEST_F(policy, escaped_in_messages)
 {
 	ASSERT_REFUSED("version 1\nfo\x1b[2Jo\n", 1);
 	EXPECT_STREQ("t.policy:2:1: error: unknown keyword 'fo\\x1b[2Jo' (known: version, mode, option, vendor)",
 		     self->d.msgs[0]);
 	ASSERT_REFUSED("version 1\nx\xc2\x9b" "2J\xc3\xa9\n", 1);
-	EXPECT_STREQ("t.policy:2:1: error: unknown keyword 'x\\xc2\\x9b2J\xc3\xa9' (known: version, mode, option, vendor)",
+	EXPECT_STREQ("t.policy:2:1: error: unknown keyword 'x\\xc2\\x9b2J\\xc3\\xa9' (known: version, mode, option, vendor)",
 		     self->d.msgs[0]);
+	/* A Latin-1 byte alone, and a zero-width space inside a keyword. */
+	ASSERT_REFUSED("version 1\nvendor x \"X\"\n\tp\xe9th /opt/x/\n\tpa\xe2\x80\x8bth /opt/y/\n", 2);
+	EXPECT_STREQ("t.policy:3:2: error: unknown identity 'p\\xe9th' (known: sha256, path, signer, "
+		     "cert, package, module, mode)", self->d.msgs[0]);
+	EXPECT_STREQ("t.policy:4:2: error: unknown identity 'pa\\xe2\\x80\\x8bth' (known: sha256, "
+		     "path, signer, cert, package, module, mode)", self->d.msgs[1]);
+}
+
+/* A UTF-8 byte order mark opening the file is skipped; anywhere else it is shown, escaped. */
+TEST_F(policy, byte_order_mark)
+{
+	ASSERT_EQ(0, parse(self, "\xef\xbb\xbfversion 1\nvendor x \"X\"\n\tpath /opt/x/\n"))
+		dump_diag(&self->d);
+	ASSERT_NE(NULL, self->p);
+	EXPECT_EQ(1ull, self->p->version);
+	vb_policy_free(self->p);
+	self->p = NULL;
+	vb_diag_free(&self->d);
+	ASSERT_REFUSED("version 1\n\xef\xbb\xbfvendor x \"X\"\n\tpath /opt/x/\n", 2);
+	EXPECT_STREQ("t.policy:2:1: error: unknown keyword '\\xef\\xbb\\xbfvendor' (known: version, "
+		     "mode, option, vendor)", self->d.msgs[0]);
 }
 
 FIXTURE(load) {

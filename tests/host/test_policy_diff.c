@@ -175,7 +175,7 @@ TEST_F(diff, identity_rules)
 TEST_F(diff, reversed_is_a_rollback)
 {
 	static const char want[] =
-		"version 4 -> 3 (not raised: hosts refuse a policy whose version is not above the one they enforce)\n"
+		"version 4 -> 3 (not raised: hosts that verify policy signatures (vendorband --trusted-signer) refuse a policy whose version is not above the one they enforce; other hosts load it)\n"
 		"vendor acme \"Acme\"\n"
 		"  ~ name \"Acme Corp\" -> \"Acme\"\n"
 		"  ~ mode audit -> enforce\n"
@@ -231,7 +231,7 @@ TEST_F(diff, version_kept)
 	ASSERT_NE(NULL, a);
 	ASSERT_NE(NULL, b);
 	EXPECT_EQ(0, render(self, a, b));
-	EXPECT_STREQ("version 8 (not raised: hosts refuse a policy whose version is not above the one they enforce)\n"
+	EXPECT_STREQ("version 8 (not raised: hosts that verify policy signatures (vendorband --trusted-signer) refuse a policy whose version is not above the one they enforce; other hosts load it)\n"
 		     "vendor a \"A\"\n"
 		     "  ~ path /a mode enforce -> audit (line 3)\n"
 		     "  + path \"/opt/with space/\" (a-path-2, enforce, line 4)\n"
@@ -390,7 +390,7 @@ TEST_F(files, exit_status)
 	EXPECT_STREQ("", out);
 	snprintf(want, sizeof(want),
 		 "%s:3:6: error: path 'opt/x' is not absolute (it must start with '/')\n"
-		 "%s: refused (1 errors)\n", self->bad, self->bad);
+		 "%s: refused (1 error)\n", self->bad, self->bad);
 	EXPECT_STREQ(want, err);
 	free(out);
 	free(err);

@@ -27,6 +27,7 @@
 
 #include "policy/policy.h"
 #include "policy/sig.h"
+#include "cli/cmd_policy_sign.h"
 
 #define GOOD_POLICY	"version 7\nvendor acme \"Acme\"\n\tpath /opt/acme/\n"
 #define DAY		(24 * 60 * 60L)
@@ -190,6 +191,7 @@ static int verify(FIXTURE_DATA(sig) *self)
 FIXTURE_SETUP(sig)
 {
 	struct ident ca = {}, signer = {}, sibling = {}, mallory = {}, expired = {}, nosign = {};
+	struct ident future = {};
 	struct ident fake_ca = {}, impostor = {}, forged = {};
 	const long year = 365 * DAY;
 
@@ -203,6 +205,8 @@ FIXTURE_SETUP(sig)
 	ASSERT_TRUE(make_ident(&sibling, "Other Signer", &ca, -DAY, year, false, NULL));
 	ASSERT_TRUE(make_ident(&mallory, "Mallory", NULL, -DAY, year, false, NULL));
 	ASSERT_TRUE(make_ident(&expired, "Old Signer", &ca, -30 * DAY, -DAY, false,
+			       "digitalSignature"));
+	ASSERT_TRUE(make_ident(&future, "New Signer", &ca, DAY, year, false,
 			       "digitalSignature"));
 	ASSERT_TRUE(make_ident(&nosign, "Encrypt Only", &ca, -DAY, year, false,
 			       "keyEncipherment"));
@@ -220,6 +224,8 @@ FIXTURE_SETUP(sig)
 	ASSERT_TRUE(save_ident(&sibling, P(self, "sibling.key"), P(self, "sibling.pem")));
 	ASSERT_TRUE(save_ident(&mallory, P(self, "mallory.key"), P(self, "mallory.pem")));
 	ASSERT_TRUE(save_ident(&expired, P(self, "expired.key"), P(self, "expired.pem")));
+	ASSERT_TRUE(save_ident(&future, P(self, "future.key"), P(self, "future.pem")));
+	free_ident(&future);
 	ASSERT_TRUE(save_ident(&nosign, P(self, "nosign.key"), P(self, "nosign.pem")));
 	free_ident(&ca);
 	free_ident(&signer);
@@ -438,9 +444,14 @@ TEST_F(sig, forged_issuer_refused)
 		     "(a certificate in its chain has a bad signature: forged?)", self->why);
 }
 
+/* A signature made while the certificate was valid, verified after it expired. */
+#define SIGNED_BEFORE_EXPIRY() \
+	ASSERT_TRUE(raw_sign(P(self, "x.policy"), P(self, "expired.key"), P(self, "expired.pem"), \
+			     P(self, "x.policy.sig"), CMS_DETACHED | CMS_BINARY))
+
 TEST_F(sig, expired_signer_refused)
 {
-	ASSERT_EQ(0, SIGN_AS("expired"));
+	SIGNED_BEFORE_EXPIRY();
 	ASSERT_EQ(-EKEYEXPIRED, verify(self));
 	EXPECT_STREQ("signed by 'CN=Old Signer' but certificate 'CN=Old Signer' has expired",
 		     self->why);
@@ -449,8 +460,41 @@ TEST_F(sig, expired_signer_refused)
 TEST_F(sig, expired_signer_refused_even_if_trusted_directly)
 {
 	ASSERT_EQ(0, trust(self, "expired.pem", NULL));
-	ASSERT_EQ(0, SIGN_AS("expired"));
+	SIGNED_BEFORE_EXPIRY();
 	ASSERT_EQ(-EKEYEXPIRED, verify(self));
+}
+
+/* Signing refuses a certificate outside its validity period, with the dates; the twin, a
+ * valid one, signs (good_trust_ca). */
+TEST_F(sig, sign_refuses_expired_and_not_yet_valid)
+{
+	char *argv[] = { "sign", "--key", NULL, "--cert", NULL, NULL, NULL };
+	char *text;
+
+	EXPECT_EQ(-EKEYEXPIRED, SIGN_AS("expired"));
+	EXPECT_EQ(-EKEYEXPIRED, SIGN_AS("future"));
+	EXPECT_NE(0, access(P(self, "x.policy.sig"), F_OK));
+
+	argv[2] = (char *)P(self, "expired.key");
+	argv[4] = (char *)P(self, "expired.pem");
+	argv[5] = (char *)P(self, "x.policy");
+	EXPECT_EQ(1, cli_run(policy_sign_cmd, false, argv, P(self, "out"), P(self, "err")));
+	text = slurp(P(self, "err"));
+	ASSERT_NE(NULL, text);
+	EXPECT_NE(NULL, strstr(text, "expired.pem: the certificate has expired (valid from "))
+		TH_LOG("%s", text);
+	EXPECT_NE(NULL, strstr(text, " GMT until ")) TH_LOG("%s", text);
+	EXPECT_NE(NULL, strstr(text, "): verifiers would refuse the signature\n"));
+	free(text);
+
+	argv[2] = (char *)P(self, "future.key");
+	argv[4] = (char *)P(self, "future.pem");
+	EXPECT_EQ(1, cli_run(policy_sign_cmd, false, argv, P(self, "out"), P(self, "err")));
+	text = slurp(P(self, "err"));
+	ASSERT_NE(NULL, text);
+	EXPECT_NE(NULL, strstr(text, "future.pem: the certificate is not yet valid (valid from "))
+		TH_LOG("%s", text);
+	free(text);
 }
 
 TEST_F(sig, keyusage_without_digital_signature)

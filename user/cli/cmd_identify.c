@@ -14,6 +14,7 @@
 #include <linux/openat2.h>
 #include <linux/types.h>
 #include "cli/cli.h"
+#include "cli/opterr.h"
 #include "util/msg.h"
 #include "policy/policy.h"
 #include "scan/scan.h"
@@ -22,6 +23,7 @@
 #include "identify/match.h"
 #include "identify/pkgdb.h"
 #include "identify/x509id.h"
+#include "util/dangling.h"
 
 #define IDENTIFY_DEFAULT_POLICY	"/etc/vendorban/vendorban.policy"
 #define IDENTIFY_MATCHES_MAX	(2 + VB_MATCHES_MAX)	/* hash, path, identities */
@@ -203,6 +205,8 @@ static void print_text(const struct identify *c, const char *file, const char *s
 			printf("    %-12s %s\n", "vendor:", p->vendor);
 		if (p->key_id[0])
 			printf("    %-12s %s\n", "key:", p->key_id);
+		if (p->diversion[0])
+			printf("    %-12s %s\n", "diversion:", p->diversion);
 	} else {
 		printf("  %-12s none\n", "package:");
 	}
@@ -273,6 +277,7 @@ static struct json_object *package_json(const struct vb_package *p)
 	json_object_object_add(o, "maintainer", str_or_null(p->maintainer));
 	json_object_object_add(o, "vendor", str_or_null(p->vendor));
 	json_object_object_add(o, "key_id", str_or_null(p->key_id));
+	json_object_object_add(o, "diversion", str_or_null(p->diversion));
 	return o;
 }
 
@@ -396,6 +401,21 @@ static int identify_one(struct identify *c, const char *file)
 	return 0;
 }
 
+/* A FILE that is a symbolic link pointing nowhere: say where it points. Inside --root, an
+ * absolute FILE is looked up relative to the root. */
+static bool dangling(const struct identify *c, const char *file, char *why, size_t len)
+{
+	char target[PATH_MAX];
+	int dirfd = c->root_fd >= 0 ? c->root_fd : AT_FDCWD;
+
+	while (c->root_fd >= 0 && *file == '/')
+		file++;
+	if (!*file || !vb_link_target(dirfd, file, target, sizeof(target)))
+		return false;
+	snprintf(why, len, "dangling symbolic link to '%s', which does not exist", target);
+	return true;
+}
+
 static void load_policy(struct identify *c, struct vb_policy **p, struct vb_diag *diag)
 {
 	int err = vb_policy_load(c->policy_file, p, diag);
@@ -448,11 +468,12 @@ int do_identify(int argc, char **argv)
 	struct vb_policy *p = NULL;
 	struct vb_diag diag = {};
 	bool json = cli_json;
+	char why[PATH_MAX + 64];
 	int opt, err, ret = 2;
 
 	optind = 1;
 	opterr = 0;
-	while ((opt = getopt_long(argc, argv, "+j", opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "+:j", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'p':
 			c.policy_file = optarg;
@@ -467,7 +488,7 @@ int do_identify(int argc, char **argv)
 			fputs(IDENTIFY_USAGE, stdout);
 			return 0;
 		default:
-			vb_err("identify: unknown option '%s'", argv[optind - 1]);
+			cli_option_error("identify", opt, argv);
 			fputs(IDENTIFY_USAGE, stderr);
 			return 2;
 		}
@@ -499,16 +520,20 @@ int do_identify(int argc, char **argv)
 			ret = 2;
 			break;
 		}
+		if (err == -ENOENT && dangling(&c, argv[i], why, sizeof(why))) {
+			vb_err("identify: %s: %s", argv[i], why);
+		} else if (err) {
+			snprintf(why, sizeof(why), "%s",
+				 err == -EINVAL ? "not a regular file" : strerror(-err));
+			vb_err("identify: %s: %s", argv[i], why);
+		}
 		if (err) {
-			vb_err("identify: %s: %s", argv[i],
-			       err == -EINVAL ? "not a regular file" : strerror(-err));
 			ret = 1;
 			if (c.out) {
 				struct json_object *o = json_object_new_object();
 
 				json_object_object_add(o, "path", json_object_new_string(argv[i]));
-				json_object_object_add(o, "error", json_object_new_string(
-					err == -EINVAL ? "not a regular file" : strerror(-err)));
+				json_object_object_add(o, "error", json_object_new_string(why));
 				json_object_array_add(c.out, o);
 			}
 		} else if (!c.out && i + 1 < argc) {

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* vendorban log ...: what auditors run on the denial log: verify, show, summary, report. */
 #include <errno.h>
+#include <fnmatch.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -10,6 +11,7 @@
 #include <sys/stat.h>
 #include <json-c/json.h>
 #include "cli/cli.h"
+#include "cli/opterr.h"
 #include "log/denylog.h"
 #include "log/chain.h"
 #include "log/logtime.h"
@@ -24,7 +26,8 @@
 	"  filters (all must hold; strings are shell patterns, * matches / too):\n" \
 	"    --since T --until T   time range, until exclusive: 2026-05-01, 2026-05-01T10:00Z,\n" \
 	"                          @EPOCH, today, yesterday, or an age (2h, 7d) before now\n" \
-	"    --vendor V  --rule R  --op exec|mmap|mprotect  --uid N  --path GLOB  --host H\n" \
+	"    --vendor V  --rule R  --uid N  --path GLOB  --host H\n" \
+	"    --op exec|mmap|mprotect|module-load|selftest|tamper\n" \
 	"    --action deny|would-deny|repeat|gap|open\n" \
 	"  FILE...: plain or gzip logs, oldest first; default: --log FILE (default\n" \
 	"  " VB_DENYLOG_DEFAULT ") and its rotated FILE.N.gz\n"
@@ -38,7 +41,9 @@
 	"                                     [FILTERS] [--log FILE] [FILE...]\n" \
 	FILTER_USAGE \
 	"  verify exit: 0 intact, 1 tampered (the first bad record's file:line and what is\n" \
-	"  wrong), 2 error. Without FILEs, verify and report also check the chain head the\n" \
+	"  wrong), 2 error. report exit: 0 written, 1 written but the chain is broken (the page\n" \
+	"  says where, in red), 2 error; --html - writes the page to stdout.\n" \
+	"  Without FILEs, verify and report also check the chain head the\n" \
 	"  daemon keeps in " VB_DENYLOG_HEAD_DIR ", so that records cut from the end show.\n"
 
 enum {
@@ -46,6 +51,22 @@ enum {
 	OPT_ACTION, OPT_LOG, OPT_HEAD, OPT_NO_HEAD, OPT_CSV, OPT_BY, OPT_HTML, OPT_TITLE,
 	OPT_HELP,
 };
+
+/* The operations a record names (log/event.c vb_op_name). */
+#define KNOWN_OPS	"exec, mmap, mprotect, module-load, selftest, tamper"
+
+/* A filter is a shell pattern: it must match at least one operation, or it selects nothing. */
+static bool known_op(const char *pattern)
+{
+	static const char *const ops[] = {
+		"exec", "mmap", "mprotect", "module-load", "selftest", "tamper",
+	};
+
+	for (size_t i = 0; i < sizeof(ops) / sizeof(ops[0]); i++)
+		if (!fnmatch(pattern, ops[i], 0))
+			return true;
+	return false;
+}
 
 /* Which options a subcommand takes. */
 enum {
@@ -104,7 +125,7 @@ static int parse_args(const char *cmd, int argc, char **argv, unsigned int takes
 	};
 	int64_t now = vb_time_now_us();
 	unsigned int need;
-	char *end;
+	char *end, what[32];
 	int c, by;
 
 	memset(a, 0, sizeof(*a));
@@ -112,7 +133,7 @@ static int parse_args(const char *cmd, int argc, char **argv, unsigned int takes
 	a->log = VB_DENYLOG_DEFAULT;
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:", opts, NULL)) != -1) {
 		need = c >= OPT_SINCE && c <= OPT_ACTION ? TAKES_FILTER :
 		       c == OPT_HEAD || c == OPT_NO_HEAD ? TAKES_HEAD :
 		       c == OPT_CSV ? TAKES_CSV : c == OPT_BY ? TAKES_BY :
@@ -141,6 +162,11 @@ static int parse_args(const char *cmd, int argc, char **argv, unsigned int takes
 			add_selection(a, "rule", optarg);
 			break;
 		case OPT_OP:
+			if (!known_op(optarg)) {
+				vb_err("log %s: --op '%s' matches no operation (known: %s)", cmd,
+				       optarg, KNOWN_OPS);
+				return -EINVAL;
+			}
 			a->f.op = optarg;
 			add_selection(a, "operation", optarg);
 			break;
@@ -196,7 +222,8 @@ static int parse_args(const char *cmd, int argc, char **argv, unsigned int takes
 			fputs(LOG_USAGE, stdout);
 			return 1;
 		default:
-			vb_err("log %s: unknown option '%s'", cmd, argv[optind - 1]);
+			snprintf(what, sizeof(what), "log %s", cmd);
+			cli_option_error(what, c, argv);
 			return -EINVAL;
 		}
 	}
@@ -313,14 +340,16 @@ static void verify_text(const struct log_args *a, const char *head, const struct
 	}
 	printf("chain intact: %" PRIu64 " records (seq %" PRIu64 "..%" PRIu64 ") in %zu file%s\n",
 	       v->records, v->first_seq, v->last_seq, a->n_files, a->n_files == 1 ? "" : "s");
+	/* The verdict on stdout, notes on stderr: a script reads the one, people see both. */
 	if (!v->from_genesis)
-		printf("note: the chain begins at record %" PRIu64 " (earlier records were rotated "
-		       "away, or are in files not given)\n", v->first_seq);
+		fprintf(stderr, "note: the chain begins at record %" PRIu64 " (earlier records were "
+			"rotated away, or are in files not given)\n", v->first_seq);
 	if (v->head_used)
 		printf("chain head %s: record %" PRIu64 "%s\n", head, v->head.seq,
 		       v->head_matched ? " matches" : " is before these files");
 	else
-		printf("note: no chain head checked: records cut from the end would not show\n");
+		fprintf(stderr,
+			"note: no chain head checked: records cut from the end would not show\n");
 	if (v->gaps)
 		printf("%" PRIu64 " gap record%s declare%s %" PRIu64 " lost record%s\n", v->gaps,
 		       v->gaps == 1 ? "" : "s", v->gaps == 1 ? "s" : "", v->lost,
@@ -335,7 +364,8 @@ static void verify_text(const struct log_args *a, const char *head, const struct
 		printf("%" PRIu64 " damaged line%s, each declared by the gap record after it\n",
 		       v->damaged_lines, v->damaged_lines == 1 ? "" : "s");
 	if (v->empty_files)
-		printf("note: %zu empty file%s\n", v->empty_files, v->empty_files == 1 ? "" : "s");
+		fprintf(stderr, "note: %zu empty file%s\n", v->empty_files,
+			v->empty_files == 1 ? "" : "s");
 }
 
 static int log_verify(int argc, char **argv)
@@ -533,6 +563,15 @@ static int fill_report(FILE *f, void *arg)
 	return vb_report_html(f, arg);
 }
 
+static const char *report_chain(const struct vb_report *r, const struct vb_verify *v)
+{
+	if (!r->verify)
+		return "not checked";
+	if (v->tampered)
+		return "TAMPERED (see the page)";
+	return v->records ? "intact" : "empty: no records to check";
+}
+
 static int log_report(int argc, char **argv)
 {
 	struct vb_log_stats s = {};
@@ -541,6 +580,7 @@ static int log_report(int argc, char **argv)
 	struct vb_verify v;
 	char hbuf[4200];
 	const char *head;
+	bool broken = false;
 	uint64_t bad;
 	int err;
 
@@ -564,13 +604,25 @@ static int log_report(int argc, char **argv)
 	r.n_files = a.n_files;
 	r.selection = a.selection;
 	r.generated_us = vb_time_now_us();
-	/* Atomic: a browser reloading the page, or a copy job, never gets half of it. */
-	err = vb_atomic_write_file(a.html, 0666, fill_report, &r);
+	if (!strcmp(a.html, "-")) {
+		err = vb_report_html(stdout, &r);
+		if (!err && fflush(stdout))
+			err = -errno;
+	} else {
+		/* Atomic: a browser reloading the page, or a copy job, never gets half of it. */
+		err = vb_atomic_write_file(a.html, 0666, fill_report, &r);
+	}
 	if (err) {
 		vb_err("log report: cannot write %s: %s", a.html, strerror(-err));
 		goto out;
 	}
-	if (cli_json) {
+	broken = r.verify && v.tampered;
+	/* The page went to stdout: what would be said about it goes to stderr. */
+	if (!strcmp(a.html, "-")) {
+		fprintf(stderr, "report: %" PRIu64 " denial%s, %" PRIu64 " gap record%s; chain %s\n",
+			s.denials + s.would_deny, s.denials + s.would_deny == 1 ? "" : "s", s.gaps,
+			s.gaps == 1 ? "" : "s", report_chain(&r, &v));
+	} else if (cli_json) {
 		struct json_object *o = json_object_new_object();
 
 		json_object_object_add(o, "file", json_object_new_string(a.html));
@@ -583,13 +635,12 @@ static int log_report(int argc, char **argv)
 	} else {
 		printf("%s: %" PRIu64 " denial%s, %" PRIu64 " gap record%s; chain %s\n", a.html,
 		       s.denials + s.would_deny, s.denials + s.would_deny == 1 ? "" : "s", s.gaps,
-		       s.gaps == 1 ? "" : "s", !r.verify ? "not checked" :
-		       v.tampered ? "TAMPERED (see the page)" : "intact");
+		       s.gaps == 1 ? "" : "s", report_chain(&r, &v));
 	}
 out:
 	vb_log_stats_free(&s);
 	free_args(&a);
-	return err ? 2 : 0;
+	return err ? 2 : broken ? 1 : 0;
 }
 
 static const struct cli_cmd log_cmds[] = {

@@ -41,6 +41,11 @@ static void check_json(const char *file, const struct vb_policy *p, const struct
 	json_object_put(o);
 }
 
+static const char *s_if(size_t n)
+{
+	return n == 1 ? "" : "s";
+}
+
 /* Exit 0: every file accepted; 1: a file refused (or, with --strict, one has warnings). */
 static int policy_check(int argc, char **argv)
 {
@@ -81,17 +86,19 @@ static int policy_check(int argc, char **argv)
 		if (cli_json)
 			check_json(argv[i], p, &diag, ok, nh, np, ni);
 		else if (ok && nw)
-			printf("%s: ok: version %llu, %zu vendors, %zu sha256 rules, %zu path rules%s, %zu warning%s\n",
-			       argv[i], (unsigned long long)p->version, p->n_vendors, nh, np, idents,
-			       nw, nw == 1 ? "" : "s");
+			printf("%s: ok: version %llu, %zu vendor%s, %zu sha256 rule%s, %zu path rule%s%s, %zu warning%s\n",
+			       argv[i], (unsigned long long)p->version, p->n_vendors,
+			       s_if(p->n_vendors), nh, s_if(nh), np, s_if(np), idents, nw, s_if(nw));
 		else if (ok)
-			printf("%s: ok: version %llu, %zu vendors, %zu sha256 rules, %zu path rules%s\n",
-			       argv[i], (unsigned long long)p->version, p->n_vendors, nh, np, idents);
+			printf("%s: ok: version %llu, %zu vendor%s, %zu sha256 rule%s, %zu path rule%s%s\n",
+			       argv[i], (unsigned long long)p->version, p->n_vendors,
+			       s_if(p->n_vendors), nh, s_if(nh), np, s_if(np), idents);
 		else if (!err)
 			printf("%s: refused (--strict: %zu warning%s)\n", argv[i], nw,
 			       nw == 1 ? "" : "s");
 		else
-			printf("%s: refused (%zu errors)\n", argv[i], diag.n_errors);
+			printf("%s: refused (%zu error%s)\n", argv[i], diag.n_errors,
+			       s_if(diag.n_errors));
 		bad |= !ok;
 		vb_policy_free(p);
 		vb_diag_free(&diag);
@@ -109,6 +116,15 @@ static int policy_diff(int argc, char **argv)
 	return vb_policy_diff_files(argv[1], argv[2], cli_json, stdout, stderr);
 }
 
+#define POLICY_USAGE \
+	"usage: vendorban [--json] policy COMMAND [ARGS]\n" \
+	"commands:\n" \
+	"  check [--strict] FILE...   validate policy files; errors and warnings as\n" \
+	"                             file:line:col (--strict: warnings fail)\n" \
+	"  diff OLD NEW               what NEW adds, removes and changes against OLD, per vendor\n" \
+	"  sign --key KEY --cert CERT [-o SIG] FILE   sign a policy\n" \
+	"  verify --trust CERT... FILE...            check a policy's signature\n"
+
 int do_policy(int argc, char **argv)
 {
 	static const struct cli_cmd cmds[] = {
@@ -120,5 +136,5 @@ int do_policy(int argc, char **argv)
 		{},
 	};
 
-	return cli_dispatch(cmds, "policy command", NULL, argc - 1, argv + 1);
+	return cli_dispatch(cmds, "policy command", POLICY_USAGE, argc - 1, argv + 1);
 }

@@ -11,6 +11,7 @@
 #include <linux/types.h>
 #include "util/hex.h"
 #include "cli/cli.h"
+#include "cli/opterr.h"
 #include "util/msg.h"
 #include "policy/policy.h"
 #include "scan/scan.h"
@@ -20,16 +21,26 @@
 #define SCAN_DEFAULT_POLICY	"/etc/vendorban/vendorban.policy"
 #define SCAN_USAGE \
 	"usage: vendorban [--json] scan [--policy FILE] [--root DIR] [--summary]\n" \
-	"                 [--cache FILE | --no-cache] PATH...\n" \
+	"                 [--one-file-system] [--cache FILE | --no-cache] PATH...\n" \
 	"  list the regular files below each PATH that the policy would deny or audit, with the\n" \
 	"  evidence that matched: content hash, path, signer, certificate, package, module name\n" \
 	"  --policy FILE  the policy to apply (default " SCAN_DEFAULT_POLICY ")\n" \
 	"  --root DIR     treat DIR as / (a mounted image): PATHs and path rules are under it\n" \
-	"  --summary      only the per-vendor summary\n" \
+	"  --summary      only the per-vendor summary (unread files are still listed)\n" \
+	"  --one-file-system  do not cross mount points (pseudo filesystems such as proc\n" \
+	"                 and sysfs are never entered); what was not entered is listed\n" \
 	"  --cache FILE   skip reading files unchanged since a scan recorded them in FILE\n" \
 	"                 (default " VB_SCAN_CACHE_DEFAULT ")\n" \
 	"  --no-cache     read every file\n" \
-	"  exit: 0 nothing matches, 1 some file matches, 2 error\n"
+	"  exit: 0 nothing matches, 1 some file matches, 2 error, 3 incomplete: some file\n" \
+	"        could not be read or its signature or ELF headers parsed (they are listed;\n" \
+	"        so are the matches among the files that were read)\n"
+
+/* Exit codes, as SCAN_USAGE and the README say. */
+#define SCAN_EXIT_CLEAN		0
+#define SCAN_EXIT_MATCH		1
+#define SCAN_EXIT_ERROR		2
+#define SCAN_EXIT_INCOMPLETE	3
 
 struct progress {
 	struct timespec last;
@@ -98,6 +109,16 @@ static void print_text(const struct vb_policy *p, const struct vb_scan_result *r
 			       m->id_rule->line, m->evidence ? m->evidence : "");
 		putchar('\n');
 	}
+	for (size_t i = 0; i < res->n_unreadable_list; i++)
+		printf("UNREADABLE  %s: %s\n", res->unreadable_list[i].path,
+		       res->unreadable_list[i].why);
+	for (size_t i = 0; i < res->n_malformed_list; i++)
+		printf("MALFORMED  %s: %s\n", res->malformed_list[i].path,
+		       res->malformed_list[i].why);
+	for (size_t i = 0; i < res->n_skipped; i++)
+		printf("NOT ENTERED  %s: %s (%s)\n", res->skipped[i].path, res->skipped[i].fs,
+		       res->skipped[i].pseudo ? "pseudo filesystem" : "other filesystem, "
+		       "--one-file-system");
 	for (size_t i = 0; i < p->n_vendors; i++) {
 		const struct vb_vendor *v = &p->vendors[order[i]];
 		const struct vb_scan_count *c = &res->vendors[order[i]];
@@ -106,7 +127,8 @@ static void print_text(const struct vb_policy *p, const struct vb_scan_result *r
 			printf("%s \"%s\": %zu file%s (%zu deny, %zu audit)\n", v->id, v->name,
 			       c->files, plural(c->files), c->deny, c->audit);
 		else
-			printf("%s \"%s\": no files\n", v->id, v->name);
+			printf("%s \"%s\": no files%s\n", v->id, v->name,
+			       vb_scan_complete(res) ? "" : " among those read");
 	}
 	/* The cache's share only when it had one: without it, every file counted was read. */
 	if (res->cache_hits)
@@ -120,6 +142,41 @@ static void print_text(const struct vb_policy *p, const struct vb_scan_result *r
 		       (unsigned long long)((res->bytes_hashed + 500000) / 1000000));
 	printf("; %zu file%s match%s the policy\n", res->n_matches, plural(res->n_matches),
 	       res->n_matches == 1 ? "es" : "");
+	if (!vb_scan_complete(res))
+		printf("incomplete: %llu file%s could not be read, %llu could not be parsed\n",
+		       (unsigned long long)res->unreadable, plural(res->unreadable),
+		       (unsigned long long)res->malformed);
+}
+
+static struct json_object *problems_json(const struct vb_scan_problem *l, size_t n,
+					 const char *why)
+{
+	struct json_object *a = json_object_new_array();
+
+	for (size_t i = 0; i < n; i++) {
+		struct json_object *o = json_object_new_object();
+
+		json_object_object_add(o, "path", json_object_new_string(l[i].path));
+		json_object_object_add(o, why, json_object_new_string(l[i].why));
+		json_object_array_add(a, o);
+	}
+	return a;
+}
+
+static struct json_object *skipped_json(const struct vb_scan_result *res)
+{
+	struct json_object *a = json_object_new_array();
+
+	for (size_t i = 0; i < res->n_skipped; i++) {
+		struct json_object *o = json_object_new_object();
+
+		json_object_object_add(o, "path", json_object_new_string(res->skipped[i].path));
+		json_object_object_add(o, "filesystem", json_object_new_string(res->skipped[i].fs));
+		json_object_object_add(o, "reason", json_object_new_string(
+			res->skipped[i].pseudo ? "pseudo filesystem" : "one-file-system"));
+		json_object_array_add(a, o);
+	}
+	return a;
 }
 
 static struct json_object *evidence_json(const struct vb_policy *p, const char *kind,
@@ -215,12 +272,20 @@ static void print_json(const struct vb_policy *p, const struct vb_scan_result *r
 	json_object_object_add(o, "cache_hits", json_object_new_uint64(res->cache_hits));
 	json_object_object_add(o, "unreadable", json_object_new_uint64(res->unreadable));
 	json_object_object_add(o, "malformed", json_object_new_uint64(res->malformed));
+	json_object_object_add(o, "complete", json_object_new_boolean(vb_scan_complete(res)));
+	json_object_object_add(o, "unreadable_files", problems_json(res->unreadable_list,
+								     res->n_unreadable_list, "error"));
+	json_object_object_add(o, "malformed_files", problems_json(res->malformed_list,
+								    res->n_malformed_list, "reason"));
+	json_object_object_add(o, "not_entered", skipped_json(res));
+	json_object_object_add(o, "not_entered_count", json_object_new_uint64(res->skips));
 	puts(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
 						   JSON_C_TO_STRING_NOSLASHESCAPE));
 	json_object_put(o);
 }
 
-/* Exit 0: nothing matches; 1: some file matches; 2: bad arguments, policy refused, PATH error. */
+/* Exit 0: nothing matches; 1: some file matches; 2: bad arguments, policy refused, PATH error;
+ * 3: some file could not be read or parsed. */
 int do_scan(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -229,10 +294,12 @@ int do_scan(int argc, char **argv)
 		{ "summary", no_argument, NULL, 's' },
 		{ "cache", required_argument, NULL, 'c' },
 		{ "no-cache", no_argument, NULL, 'n' },
+		{ "one-file-system", no_argument, NULL, 'x' },
 		{ "help", no_argument, NULL, 'h' },
 		{},
 	};
-	const char *policy = SCAN_DEFAULT_POLICY, *root = NULL, *cache = VB_SCAN_CACHE_DEFAULT;
+	const char *policy = SCAN_DEFAULT_POLICY;
+	struct vb_scan_opts o = { .cache = VB_SCAN_CACHE_DEFAULT };
 	struct vb_scan_result res = {};
 	struct vb_policy *p = NULL;
 	struct vb_diag diag = {};
@@ -243,28 +310,31 @@ int do_scan(int argc, char **argv)
 
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:", opts, NULL)) != -1) {
 		switch (c) {
 		case 'p':
 			policy = optarg;
 			break;
 		case 'r':
-			root = optarg;
+			o.root = optarg;
 			break;
 		case 's':
 			summary = true;
 			break;
 		case 'c':
-			cache = optarg;
+			o.cache = optarg;
 			break;
 		case 'n':
-			cache = NULL;
+			o.cache = NULL;
+			break;
+		case 'x':
+			o.one_file_system = true;
 			break;
 		case 'h':
 			fputs(SCAN_USAGE, stdout);
 			return 0;
 		default:
-			vb_err("scan: unknown option '%s'", argv[optind - 1]);
+			cli_option_error("scan", c, argv);
 			fputs(SCAN_USAGE, stderr);
 			return 2;
 		}
@@ -282,8 +352,9 @@ int do_scan(int argc, char **argv)
 		goto out;
 	}
 
-	err = vb_scan_cached(p, root, argv + optind, argc - optind, cache,
-			     isatty(STDERR_FILENO) ? scan_progress : NULL, &prog, &res);
+	o.progress = isatty(STDERR_FILENO) ? scan_progress : NULL;
+	o.arg = &prog;
+	err = vb_scan_run(p, &o, argv + optind, argc - optind, &res);
 	if (prog.shown)
 		fputs("\r\033[K", stderr);
 	if (err == -ENOMEM) {
@@ -297,18 +368,17 @@ int do_scan(int argc, char **argv)
 	}
 	vendor_order(p, order);
 	if (cli_json)
-		print_json(p, &res, order, summary, cache);
+		print_json(p, &res, order, summary, o.cache);
 	else
 		print_text(p, &res, order, summary);
-	if (res.unreadable)
-		vb_warn("%llu file%s could not be read (first: %s: %s)",
+	if (!vb_scan_complete(&res))
+		vb_warn("scan incomplete: %llu file%s could not be read, %llu could not be parsed%s",
 			(unsigned long long)res.unreadable, plural(res.unreadable),
-			res.first_unreadable, strerror(res.first_errno));
-	if (res.malformed)
-		vb_warn("%llu file%s with signatures or ELF headers that could not be read "
-			"(first: %s)", (unsigned long long)res.malformed, plural(res.malformed),
-			res.first_malformed);
-	ret = err ? 2 : res.n_matches ? 1 : 0;
+			(unsigned long long)res.malformed,
+			res.n_unreadable_list + res.n_malformed_list <
+				res.unreadable + res.malformed ? " (the first ones are listed)" : "");
+	ret = err ? SCAN_EXIT_ERROR : !vb_scan_complete(&res) ? SCAN_EXIT_INCOMPLETE :
+	      res.n_matches ? SCAN_EXIT_MATCH : SCAN_EXIT_CLEAN;
 out:
 	free(order);
 	vb_scan_result_free(&res);

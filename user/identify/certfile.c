@@ -11,14 +11,31 @@
 #include "identify/x509id.h"
 #include "util/readfile.h"
 
+/*
+ * One file, one certificate: a bundle (leaf, intermediates, root, as servers and signing tools
+ * keep them) would turn one reviewed line into several identities, one of them the CA's, which
+ * would ban everything that CA ever signed for anyone.
+ */
+static size_t count_more_pem(BIO *bio)
+{
+	size_t n = 0;
+	X509 *x;
+
+	while ((x = PEM_read_bio_X509(bio, NULL, NULL, NULL))) {
+		X509_free(x);
+		n++;
+	}
+	return n;
+}
+
 int vb_certfile_load(const char *path, struct vb_signer *id, bool *expired,
 		     uint8_t file_sha256[32], char *why, size_t why_len)
 {
 	const unsigned char *der;
 	X509 *cert = NULL;
 	BIO *bio = NULL;
+	size_t len, n = 0;
 	char *buf;
-	size_t len;
 	int err;
 
 	err = vb_read_file(path, VB_CERTFILE_MAX, &buf, &len);
@@ -32,13 +49,27 @@ int vb_certfile_load(const char *path, struct vb_signer *id, bool *expired,
 		goto out;
 	}
 	cert = PEM_read_bio_X509(bio, NULL, NULL, NULL);
-	if (!cert) {
+	if (cert) {
+		n = count_more_pem(bio);
+	} else {
 		der = (const unsigned char *)buf;
 		cert = d2i_X509(NULL, &der, len);
+		if (cert && der != (const unsigned char *)buf + len) {
+			snprintf(why, why_len, "%zu bytes after the DER certificate",
+				 (size_t)((const unsigned char *)buf + len - der));
+			err = -EINVAL;
+			goto out;
+		}
 	}
 	ERR_clear_error();
 	if (!cert) {
 		snprintf(why, why_len, "not a PEM or DER X.509 certificate");
+		err = -EINVAL;
+		goto out;
+	}
+	if (n) {
+		snprintf(why, why_len, "holds %zu certificates, and a cert rule names one: put each "
+			 "in a file of its own, with a cert rule each", n + 1);
 		err = -EINVAL;
 		goto out;
 	}

@@ -8,6 +8,7 @@
 
 /* max_out 0 means this: Debian's largest module is under 20 MiB uncompressed. */
 #define VB_DECOMPRESS_MAX_DEFAULT	((size_t)256 << 20)
+#define VB_DECOMPRESS_MAX_TEXT		"256 MiB"	/* the same, for messages */
 
 /*
  * Decompress one gzip member, xz stream or zstd frame, told apart by magic. On 0, *out (free()

@@ -9,6 +9,9 @@
  * and calls exit(2), and with internerr() -> abort(). The jump context below turns ohshit()
  * into -EBADMSG; the child process contains the rest (abort, exit, leaks, global state).
  *
+ * Diversions come from the same database (ensure_diversions()): each one is a namenode whose
+ * divert->useinstead names where other packages' copies of it went.
+ *
  * dpkg keeps no signing key per installed package (apt checks the repository's Release
  * signature at download time and records nothing in the status file), so key_id stays empty.
  */
@@ -47,6 +50,22 @@ static void dpkg_package(struct pkginfo *pi, struct vb_package *pkg)
 	vb_pkgdb_field(pkg->vendor, sizeof(pkg->vendor), pi->installed.origin);
 }
 
+static void export_diversions(struct vb_pkgdb_writer *w)
+{
+	struct fsys_hash_iter *iter;
+	struct fsys_namenode *n;
+
+	ensure_diversions();
+	iter = fsys_hash_iter_new();
+	while ((n = fsys_hash_iter_next(iter)) && !w->err) {
+		if (!n->divert || !n->divert->useinstead)
+			continue;
+		vb_pkgdb_put_diversion(w, n->name, n->divert->useinstead->name,
+				       n->divert->pkgset ? n->divert->pkgset->name : "");
+	}
+	fsys_hash_iter_free(iter);
+}
+
 int vb_dpkg_export(const char *root, struct vb_pkgdb_writer *w)
 {
 	struct fsys_namenode_list *f;
@@ -78,5 +97,6 @@ int vb_dpkg_export(const char *root, struct vb_pkgdb_writer *w)
 			vb_pkgdb_put_file(w, f->namenode->name);
 	}
 	pkg_hash_iter_free(iter);
+	export_diversions(w);
 	return w->err;
 }

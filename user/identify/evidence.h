@@ -52,6 +52,7 @@ struct vb_package {
 	char maintainer[VB_FIELD_MAX];		/* dpkg Maintainer, rpm Packager */
 	char vendor[VB_FIELD_MAX];		/* rpm Vendor, dpkg Origin when present */
 	char key_id[VB_KEYID_MAX];		/* rpm header signature key id, lower-case hex */
+	char diversion[VB_FIELD_MAX];		/* dpkg: the diversion that decided the owner */
 };
 
 struct vb_modinfo {

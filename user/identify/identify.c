@@ -28,18 +28,47 @@ static bool compressed_module(const char *shown)
 	       ends_with(shown, ".ko.zst");
 }
 
+static const char *decompress_failure(int err)
+{
+	switch (err) {
+	case -EBADMSG:
+		return "corrupt, truncated, or followed by other bytes";
+	case -EFBIG:
+		return "more than the decompression limit allows";
+	case -ENOMEM:
+		return "out of memory";
+	default:
+		return strerror(-err);
+	}
+}
+
 static void read_content(const uint8_t *buf, size_t len, const char *shown, unsigned int what,
 			 struct vb_evidence *ev)
 {
 	uint8_t *plain = NULL;
 	size_t plain_len;
 	const char *fmt = NULL;
+	int err;
 
-	if (compressed_module(shown) &&
-	    !vb_decompress(buf, len, VB_DECOMPRESS_MAX_DEFAULT, &plain, &plain_len, &fmt)) {
-		snprintf(ev->compression, sizeof(ev->compression), "%s", fmt);
-		buf = plain;
-		len = plain_len;
+	if (compressed_module(shown)) {
+		err = vb_decompress(buf, len, VB_DECOMPRESS_MAX_DEFAULT, &plain, &plain_len, &fmt);
+		if (fmt)
+			snprintf(ev->compression, sizeof(ev->compression), "%s", fmt);
+		/*
+		 * A module that cannot be decompressed whole is refused by the kernel too; its
+		 * compressed bytes hold no evidence, so the file says nothing of who made it.
+		 */
+		if (err && err != -ENODATA) {
+			vb_evidence_error(ev, "%s decompression failed: %s%s", fmt,
+					  decompress_failure(err),
+					  err == -EFBIG ? " (" VB_DECOMPRESS_MAX_TEXT
+							  " uncompressed)" : "");
+			return;
+		}
+		if (!err) {
+			buf = plain;
+			len = plain_len;
+		}
 	}
 	if (what & VB_ID_SIGNATURES) {
 		vb_modsig_read(buf, len, ev);

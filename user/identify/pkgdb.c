@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include "identify/divert.h"
 #include "identify/pkgdb.h"
 #include "identify/pkgdb_stream.h"
 #include "util/readfile.h"
@@ -53,6 +54,7 @@ struct vb_pkgdb {
 	uint8_t *streams[PKGDB_SOURCES];
 	size_t n_streams;
 	bool usr_merged[N_USR_MERGED];
+	struct vb_diversions div;
 };
 
 /* ---- writing records (in the child) ---- */
@@ -116,6 +118,18 @@ void vb_pkgdb_put_file(struct vb_pkgdb_writer *w, const char *path)
 		return;
 	writer_put(w, "F", 1);
 	writer_put(w, path, len + 1);
+}
+
+void vb_pkgdb_put_diversion(struct vb_pkgdb_writer *w, const char *from, const char *to,
+			    const char *by)
+{
+	if (!from[0] || !to[0] || strlen(from) >= VB_PKGDB_PATH_MAX ||
+	    strlen(to) >= VB_PKGDB_PATH_MAX)
+		return;
+	writer_put(w, "D", 1);
+	writer_str(w, from);
+	writer_str(w, to);
+	writer_str(w, by);
 }
 
 static void writer_end(struct vb_pkgdb_writer *w, int err)
@@ -200,6 +214,7 @@ static int add_package(struct vb_pkgdb *db, const uint8_t *buf, size_t len, size
 	if (err)
 		return err;
 	p = &db->pkgs[db->n_pkgs].pkg;
+	memset(p, 0, sizeof(*p));
 	if (next_field(buf, len, off, p->manager, sizeof(p->manager)) ||
 	    next_field(buf, len, off, p->name, sizeof(p->name)) ||
 	    next_field(buf, len, off, p->version, sizeof(p->version)) ||
@@ -257,6 +272,17 @@ static int add_file(struct vb_pkgdb *db, const uint8_t *buf, size_t len, size_t 
 	return 0;
 }
 
+static int add_diversion(struct vb_pkgdb *db, const uint8_t *buf, size_t len, size_t *off)
+{
+	const char *from = next_str(buf, len, off, VB_PKGDB_PATH_MAX);
+	const char *to = from ? next_str(buf, len, off, VB_PKGDB_PATH_MAX) : NULL;
+	const char *by = to ? next_str(buf, len, off, VB_FIELD_MAX) : NULL;
+
+	if (!by)
+		return -EBADMSG;
+	return vb_diversions_add(&db->div, from, to, by);
+}
+
 static int end_errno(const char *s)
 {
 	int v = 0;
@@ -286,6 +312,9 @@ static int load_stream(struct vb_pkgdb *db, const uint8_t *buf, size_t len)
 			break;
 		case 'F':
 			err = add_file(db, buf, len, &off);
+			break;
+		case 'D':
+			err = add_diversion(db, buf, len, &off);
 			break;
 		case 'E':
 			err = end_errno(next_str(buf, len, &off, PKGDB_ERRNO_LEN));
@@ -319,11 +348,11 @@ static int build_index(struct vb_pkgdb *db)
 	for (size_t i = 0; i < db->n_files; i++)
 		db->sorted[i] = i;
 	qsort_r(db->sorted, db->n_files, sizeof(*db->sorted), cmp_path, db->files);
-	return 0;
+	return vb_diversions_index(&db->div);
 }
 
-/* Index of the first listing of path in files[], or -1. */
-static long find_path(const struct vb_pkgdb *db, const char *path)
+/* Position in sorted[] of the first listing of path, or -1. */
+static long find_sorted(const struct vb_pkgdb *db, const char *path)
 {
 	size_t lo = 0, hi = db->n_files, mid;
 
@@ -335,17 +364,24 @@ static long find_path(const struct vb_pkgdb *db, const char *path)
 			hi = mid;
 	}
 	if (lo < db->n_files && !strcmp(db->files[db->sorted[lo]], path))
-		return db->sorted[lo];
+		return lo;
 	return -1;
+}
+
+/* Index of the first listing of path in files[], or -1. */
+static long find_path(const struct vb_pkgdb *db, const char *path)
+{
+	long s = find_sorted(db, path);
+
+	return s < 0 ? -1 : (long)db->sorted[s];
 }
 
 /*
  * On a merged /usr, dpkg lists /bin/ls (as the .deb has it) while the file is reached as
  * /usr/bin/ls, and rpm lists /usr/bin/ls while /bin/ls reaches it too.
  */
-static long find_usr_alias(const struct vb_pkgdb *db, const char *path)
+static bool usr_alias(const struct vb_pkgdb *db, const char *path, char *alias, size_t size)
 {
-	char alias[VB_PKGDB_PATH_MAX];
 	const char *rest;
 	size_t d_len;
 
@@ -358,22 +394,112 @@ static long find_usr_alias(const struct vb_pkgdb *db, const char *path)
 		if (!strncmp(path, "/usr/", 5) && !strncmp(path + 5, d, d_len) &&
 		    path[5 + d_len] == '/') {
 			rest = path + 5 + d_len;
-			if (snprintf(alias, sizeof(alias), "/%s%s", d, rest) < (int)sizeof(alias))
-				return find_path(db, alias);
+			return snprintf(alias, size, "/%s%s", d, rest) < (int)size;
 		} else if (path[0] == '/' && !strncmp(path + 1, d, d_len) &&
 			   path[1 + d_len] == '/') {
 			rest = path + 1 + d_len;
-			if (snprintf(alias, sizeof(alias), "/usr/%s%s", d, rest) < (int)sizeof(alias))
-				return find_path(db, alias);
+			return snprintf(alias, size, "/usr/%s%s", d, rest) < (int)size;
+		}
+	}
+	return false;
+}
+
+static long find_usr_alias(const struct vb_pkgdb *db, const char *path)
+{
+	char alias[VB_PKGDB_PATH_MAX];
+
+	return usr_alias(db, path, alias, sizeof(alias)) ? find_path(db, alias) : -1;
+}
+
+/* A diversion keyed on path or, on a merged /usr, on its other name. */
+static const struct vb_diversion *
+find_diversion(const struct vb_pkgdb *db, const char *path,
+	       const struct vb_diversion *(*lookup)(const struct vb_diversions *, const char *))
+{
+	const struct vb_diversion *d = lookup(&db->div, path);
+	char alias[VB_PKGDB_PATH_MAX];
+
+	if (!d && usr_alias(db, path, alias, sizeof(alias)))
+		d = lookup(&db->div, alias);
+	return d;
+}
+
+/* A package listing path that is not named by, or -1. */
+static long find_listing_not_by(const struct vb_pkgdb *db, const char *path, const char *by)
+{
+	char alias[VB_PKGDB_PATH_MAX];
+	const char *names[2] = { path, NULL };
+
+	if (usr_alias(db, path, alias, sizeof(alias)))
+		names[1] = alias;
+	for (size_t k = 0; k < 2 && names[k]; k++) {
+		long s = find_sorted(db, names[k]);
+
+		for (; s >= 0 && (size_t)s < db->n_files &&
+		       !strcmp(db->files[db->sorted[s]], names[k]); s++) {
+			uint32_t i = db->sorted[s];
+
+			if (strcmp(db->pkgs[db->owner[i]].pkg.name, by))
+				return i;
 		}
 	}
 	return -1;
 }
 
+static const struct vb_package *find_package(const struct vb_pkgdb *db, const char *manager,
+					     const char *name)
+{
+	for (size_t i = 0; i < db->n_pkgs; i++)
+		if (!strcmp(db->pkgs[i].pkg.manager, manager) && !strcmp(db->pkgs[i].pkg.name, name))
+			return &db->pkgs[i].pkg;
+	return NULL;
+}
+
+/*
+ * What sits at a diverted path is the diverter's: its own copy, or whatever its maintainer
+ * scripts put there. Naming it is what lets a `package` rule catch a vendor package that
+ * replaces a system file by diverting it. A diverter no longer installed (a stale diversion) is
+ * still named: the diversion is its doing. A local diversion belongs to no package.
+ */
+static int diverted_owner(const struct vb_pkgdb *db, const struct vb_diversion *d,
+			  struct vb_package *pkg)
+{
+	const struct vb_package *p;
+
+	if (!d->by[0])
+		return -ENOENT;
+	p = find_package(db, "dpkg", d->by);
+	if (p) {
+		*pkg = *p;
+	} else {
+		memset(pkg, 0, sizeof(*pkg));
+		strcpy(pkg->manager, "dpkg");
+		vb_pkgdb_field(pkg->name, sizeof(pkg->name), d->by);
+	}
+	snprintf(pkg->diversion, sizeof(pkg->diversion), "diverts %s to %s", d->from, d->to);
+	return 0;
+}
+
 int vb_pkgdb_owner(const struct vb_pkgdb *db, const char *path, struct vb_package *pkg)
 {
-	long i = find_path(db, path);
+	const struct vb_diversion *d;
+	long i;
 
+	d = find_diversion(db, path, vb_diversion_from);
+	if (d)
+		return diverted_owner(db, d, pkg);
+	d = find_diversion(db, path, vb_diversion_to);
+	if (d) {
+		/* The copy another package lists as d->from, installed here instead. */
+		i = find_listing_not_by(db, d->from, d->by);
+		if (i >= 0) {
+			*pkg = db->pkgs[db->owner[i]].pkg;
+			snprintf(pkg->diversion, sizeof(pkg->diversion), "%s diverted here by %s",
+				 d->from, d->by[0] ? d->by : "the administrator (local)");
+			return 0;
+		}
+	}
+	i = find_path(db, path);
 	if (i < 0)
 		i = find_usr_alias(db, path);
 	if (i < 0)
@@ -415,6 +541,7 @@ void vb_pkgdb_close(struct vb_pkgdb *db)
 	free(db->files);
 	free(db->owner);
 	free(db->sorted);
+	vb_diversions_free(&db->div);
 	free(db);
 }
 

@@ -8,6 +8,7 @@
  * Records, each a type byte and NUL-terminated strings:
  *	'P' manager name version maintainer vendor key_id	a package
  *	'F' path						a path the last package lists
+ *	'D' from to package					a dpkg diversion ("" package: local)
  *	'E' errno (decimal)					the end; 0 or what went wrong
  */
 #ifndef VB_PKGDB_STREAM_H
@@ -30,6 +31,8 @@ struct vb_pkgdb_writer {
 
 void vb_pkgdb_put_package(struct vb_pkgdb_writer *w, const struct vb_package *pkg);
 void vb_pkgdb_put_file(struct vb_pkgdb_writer *w, const char *path);
+void vb_pkgdb_put_diversion(struct vb_pkgdb_writer *w, const char *from, const char *to,
+			    const char *by);
 
 /* Copy src into a field of size bytes, cut at a UTF-8 character boundary if too long. */
 void vb_pkgdb_field(char *dst, size_t size, const char *src);

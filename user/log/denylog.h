@@ -18,6 +18,7 @@
 #define VB_DENYLOG_MAX_AGE	(7ull * 86400)
 #define VB_DENYLOG_KEEP		30
 #define VB_DENYLOG_KEEP_MAX	1000
+#define VB_DENYLOG_MIN_SIZE	65536	/* --log-max-size: a rotation per few records is no log */
 /* Records appended between two fdatasync calls at most, however long a burst of events is:
  * bounds what a power cut can take. */
 #define VB_DENYLOG_SYNC_BATCH	64

@@ -29,7 +29,7 @@ static const char style[] =
 	"padding:12px 18px;flex:1 1 120px}\n"
 	".card .num{font-size:28px;font-weight:650}\n.card .lbl{color:#5b6478}\n"
 	".ok{color:#17663a;font-weight:600}\n.bad{color:#b3261e;font-weight:700}\n"
-	".warn{color:#8a5a00}\n"
+	".warn{color:#8a5a00}\n.none{color:#555}\n"
 	"svg text{font:12px system-ui,sans-serif;fill:#5b6478}\n"
 	".bar{fill:#3a63c8}\n.bar:hover{fill:#1d3f99}\n.gap-mark{fill:#d93025}\n"
 	".grid{stroke:#e3e7ef}\n.axis{stroke:#8a93a6}\n"
@@ -280,6 +280,10 @@ static void integrity(FILE *out, const struct vb_verify *v)
 		fputs(" (", out);
 		vb_html_escape(out, v->file);
 		fprintf(out, ":%lu)</p>\n", v->line);
+	} else if (!v->records) {
+		/* Nothing was checked: not a green verdict. */
+		fputs("<p class=\"none\" id=\"chain-verdict\">The log holds no records: there is "
+		      "no chain to check.</p>\n", out);
 	} else {
 		fprintf(out, "<p class=\"ok\" id=\"chain-verdict\">Chain intact: %" PRIu64
 			" records, seq %" PRIu64 "..%" PRIu64 ", in %zu file%s%s.</p>\n",

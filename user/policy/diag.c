@@ -121,19 +121,11 @@ void sort_diags(struct parser *ps)
 	}
 }
 
-/* C0 controls, DEL, and both bytes of a C1 control in UTF-8 (0xc2 0x80..0x9f). */
-static bool is_control(const unsigned char *s, size_t i, size_t len)
-{
-	if (s[i] < 0x20 || s[i] == 0x7f)
-		return true;
-	if (s[i] == 0xc2 && i + 1 < len && s[i + 1] >= 0x80 && s[i + 1] <= 0x9f)
-		return true;
-	return i > 0 && s[i - 1] == 0xc2 && s[i] >= 0x80 && s[i] <= 0x9f;
-}
-
 /*
- * User text for a message: cut short, and control characters escaped so that a policy cannot
- * drive the terminal showing the message (some terminals act on U+009B, a C1 CSI, too).
+ * User text for a message: cut short, and every byte outside printable ASCII shown as \xNN. A
+ * control byte could drive the terminal showing the message (some act on U+009B, a C1 CSI); a
+ * byte order mark, a zero-width space or a bidi override would make the quoted word look like
+ * another; a stray Latin-1 byte is not text at all. Messages are for finding the byte at fault.
  */
 const char *show(struct parser *ps, int slot, const char *s, size_t len)
 {
@@ -142,7 +134,7 @@ const char *show(struct parser *ps, int slot, const char *s, size_t len)
 	size_t i, o = 0;
 
 	for (i = 0; i < len && i < SHOW_MAX; i++) {
-		if (is_control(u, i, len))
+		if (u[i] < 0x20 || u[i] >= 0x7f)
 			o += snprintf(out + o, SHOW_BUF - o, "\\x%02x", u[i]);
 		else
 			out[o++] = u[i];

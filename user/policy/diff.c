@@ -21,7 +21,8 @@
 #include "identify/evidence.h"
 
 static const char not_raised_msg[] =
-	"not raised: hosts refuse a policy whose version is not above the one they enforce";
+	"not raised: hosts that verify policy signatures (vendorband --trusted-signer) refuse "
+	"a policy whose version is not above the one they enforce; other hosts load it";
 
 /* A rule's value as written after its keyword: "subject \"O=...\"", "name kesl*", a path. */
 static void rule_value(const struct vb_rule *r, char *buf, size_t len)
@@ -606,7 +607,8 @@ static int load_for_diff(const char *path, struct vb_policy **out, FILE *err)
 	if (ret) {
 		vb_diag_print(&diag, path, err);
 		if (ret == -EINVAL)
-			fprintf(err, "%s: refused (%zu errors)\n", path, diag.n_errors);
+			fprintf(err, "%s: refused (%zu error%s)\n", path, diag.n_errors,
+				diag.n_errors == 1 ? "" : "s");
 		else if (ret == -ENOMEM)
 			fprintf(err, "%s: out of memory\n", path);
 	}

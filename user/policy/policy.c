@@ -69,6 +69,8 @@ static void parser_free(struct parser *ps)
 	free(ps);
 }
 
+static const char utf8_bom[] = { '\xef', '\xbb', '\xbf' };
+
 int vb_policy_parse(const char *name, const char *buf, size_t len, struct vb_policy **out,
 		    struct vb_diag *diag)
 {
@@ -97,7 +99,12 @@ int vb_policy_parse(const char *name, const char *buf, size_t len, struct vb_pol
 			err = -ENOMEM;
 			goto out;
 		}
-		parse_text(ps, buf, len);
+		/* Windows editors start UTF-8 files with a byte order mark: it is no keyword. The
+		 * digest above still covers it: it is what the file holds. */
+		if (len >= sizeof(utf8_bom) && !memcmp(buf, utf8_bom, sizeof(utf8_bom)))
+			parse_text(ps, buf + sizeof(utf8_bom), len - sizeof(utf8_bom));
+		else
+			parse_text(ps, buf, len);
 		check_policy(ps);
 	}
 	sort_diags(ps);

@@ -623,6 +623,39 @@ static X509 *load_cert(const char *path)
 	return x;
 }
 
+/* An ASN.1 time as OpenSSL prints it ("Dec  6 05:07:18 2026 GMT"). */
+static void time_text(const ASN1_TIME *t, char *out, size_t len)
+{
+	BIO *b = BIO_new(BIO_s_mem());
+	int n = 0;
+
+	out[0] = '\0';
+	if (b && ASN1_TIME_print(b, t))
+		n = BIO_read(b, out, len - 1);
+	out[n > 0 ? n : 0] = '\0';
+	BIO_free(b);
+}
+
+/*
+ * Verifiers refuse a signature whose certificate is outside its validity period, so signing
+ * with one would only make a signature that every host refuses at the next reload. 0, or
+ * -EKEYEXPIRED said here with the dates.
+ */
+static int check_validity(X509 *cert, const char *cert_pem)
+{
+	const ASN1_TIME *nb = X509_get0_notBefore(cert), *na = X509_get0_notAfter(cert);
+	char from[64], to[64];
+	bool early = X509_cmp_current_time(nb) > 0, late = X509_cmp_current_time(na) < 0;
+
+	if (!early && !late)
+		return 0;
+	time_text(nb, from, sizeof(from));
+	time_text(na, to, sizeof(to));
+	vb_err("%s: the certificate %s (valid from %s until %s): verifiers would refuse the "
+	       "signature", cert_pem, late ? "has expired" : "is not yet valid", from, to);
+	return -EKEYEXPIRED;
+}
+
 static int fill_sig(int fd, void *arg)
 {
 	CMS_ContentInfo *cms = arg;
@@ -730,6 +763,9 @@ int vb_policy_sign(const char *policy_path, const char *key_pem, const char *cer
 		err = -EINVAL;
 		goto out;
 	}
+	err = check_validity(cert, cert_pem);
+	if (err)
+		goto out;
 	err = signed_bytes(buf, len, pol, &all, &all_len);
 	if (err)
 		goto out;

@@ -64,8 +64,9 @@ int vb_derive(const struct vb_policy *p, char *const *paths, size_t n_paths,
 		"or module name", (unsigned long long)res.files_scanned,
 		(unsigned long long)res.cache_hits, n);
 	if (res.malformed)
-		vb_warn("scan: %llu files with unreadable signatures or ELF headers (first: %s)",
-			(unsigned long long)res.malformed, res.first_malformed);
+		vb_warn("scan: %llu files with unreadable signatures or ELF headers (first: %s: %s)",
+			(unsigned long long)res.malformed, res.malformed_list[0].path,
+			res.malformed_list[0].why);
 out:
 	vb_scan_result_free(&res);
 	if (err)

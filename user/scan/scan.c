@@ -8,12 +8,15 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 #include <openssl/evp.h>
 #include <linux/types.h>
+#include "util/dangling.h"
 #include "util/msg.h"
 #include "scan/scan.h"
 #include "scan/cache.h"
+#include "scan/fstype.h"
 #include "vendorban.h"
 #include "identify/identify.h"
 #include "identify/match.h"
@@ -46,6 +49,9 @@ struct scan_ctx {
 	uint64_t content_key;			/* the policy's content rules, for the cache */
 	vb_scan_progress_fn progress;
 	void *arg;
+	bool one_fs;
+	dev_t *level_dev;			/* the device of each directory above */
+	size_t n_level_dev;
 	int err;				/* -ENOMEM stops the walk */
 };
 
@@ -101,16 +107,33 @@ static const struct vb_rule *match_path(const struct scan_ctx *c, const char *pa
 	return NULL;
 }
 
+static int add_problem(struct vb_scan_problem **list, size_t *n, const char *path,
+		       const char *why)
+{
+	struct vb_scan_problem *l;
+
+	if (*n >= VB_SCAN_LIST_MAX)
+		return 0;
+	l = realloc(*list, (*n + 1) * sizeof(**list));
+	if (!l)
+		return -ENOMEM;
+	*list = l;
+	l[*n].path = strdup(path);
+	l[*n].why = strdup(why);
+	if (!l[*n].path || !l[*n].why) {
+		free(l[*n].path);
+		free(l[*n].why);
+		return -ENOMEM;
+	}
+	(*n)++;
+	return 0;
+}
+
 static int note_unreadable(struct scan_ctx *c, const char *shown, int err)
 {
-	struct vb_scan_result *res = c->res;
-
-	res->unreadable++;
-	if (res->first_unreadable)
-		return 0;
-	res->first_unreadable = strdup(shown);
-	res->first_errno = err;
-	return res->first_unreadable ? 0 : -ENOMEM;
+	c->res->unreadable++;
+	return add_problem(&c->res->unreadable_list, &c->res->n_unreadable_list, shown,
+			   strerror(err));
 }
 
 /* 0, the digest and the file's stat from before it was read (what the cache may key on), or
@@ -217,14 +240,8 @@ static int content_key(const struct vb_policy *p, unsigned int what, uint64_t *k
 
 static int note_malformed(struct scan_ctx *c, const char *shown, const char *why)
 {
-	struct vb_scan_result *res = c->res;
-
-	res->malformed++;
-	if (!res->first_malformed && asprintf(&res->first_malformed, "%s: %s", shown, why) < 0) {
-		res->first_malformed = NULL;
-		return -ENOMEM;
-	}
-	return 0;
+	c->res->malformed++;
+	return add_problem(&c->res->malformed_list, &c->res->n_malformed_list, shown, why);
 }
 
 /* Remember what reading the file taught, keyed on its stat from before the read. */
@@ -414,6 +431,63 @@ static int add_match(struct scan_ctx *c, const char *shown, struct file_result *
 	return 0;
 }
 
+static int note_skip(struct scan_ctx *c, const char *shown, unsigned long magic, bool pseudo)
+{
+	struct vb_scan_result *res = c->res;
+	const char *name = vb_fs_name(magic);
+	struct vb_scan_skip *l;
+	char hex[24];
+
+	res->skips++;
+	if (res->n_skipped >= VB_SCAN_LIST_MAX)
+		return 0;
+	l = realloc(res->skipped, (res->n_skipped + 1) * sizeof(*l));
+	if (!l)
+		return -ENOMEM;
+	res->skipped = l;
+	snprintf(hex, sizeof(hex), "0x%lx", magic);
+	l += res->n_skipped;
+	l->pseudo = pseudo;
+	l->path = strdup(shown);
+	l->fs = strdup(name ? name : hex);
+	if (!l->path || !l->fs) {
+		free(l->path);
+		free(l->fs);
+		return -ENOMEM;
+	}
+	res->n_skipped++;
+	return 0;
+}
+
+/*
+ * A directory on another device than the one above it is a mount point (or the start): enter
+ * it unless it is a pseudo filesystem, or --one-file-system. 1 to enter, 0 to skip, -ENOMEM.
+ */
+static int enter_dir(struct scan_ctx *c, const char *fpath, const char *shown,
+		     const struct stat *sb, int level)
+{
+	struct statfs sf;
+	dev_t *d;
+	bool pseudo;
+
+	if ((size_t)level >= c->n_level_dev) {
+		d = reallocarray(c->level_dev, level + 64, sizeof(*d));
+		if (!d)
+			return -ENOMEM;
+		c->level_dev = d;
+		c->n_level_dev = level + 64;
+	}
+	c->level_dev[level] = sb->st_dev;
+	if (level && c->level_dev[level - 1] == sb->st_dev)
+		return 1;
+	if (statfs(fpath, &sf))
+		return 1;	/* cannot tell: walk it, as before we asked */
+	pseudo = vb_fs_is_pseudo(sf.f_type);
+	if (!pseudo && (!level || !c->one_fs))
+		return 1;
+	return note_skip(c, shown, sf.f_type, pseudo) ?: 0;
+}
+
 static int scan_visit(const char *fpath, const struct stat *sb, int type, struct FTW *ftw)
 {
 	struct scan_ctx *c = scan_cur;
@@ -429,6 +503,12 @@ static int scan_visit(const char *fpath, const struct stat *sb, int type, struct
 	if (type == FTW_DNR || type == FTW_NS) {
 		err = note_unreadable(c, shown, type == FTW_DNR ? EACCES : errno);
 		goto out;
+	}
+	if (type == FTW_D) {
+		err = enter_dir(c, fpath, shown, sb, ftw->level);
+		if (err < 0)
+			goto out;
+		return err ? FTW_CONTINUE : FTW_SKIP_SUBTREE;
 	}
 	if (type != FTW_F || !S_ISREG(sb->st_mode))
 		return 0;
@@ -473,15 +553,20 @@ out:
 	free(fr.evidence);
 	if (err) {
 		c->err = err;
-		return 1;	/* stop the walk */
+		return FTW_STOP;
 	}
-	return 0;
+	return FTW_CONTINUE;
 }
 
 static int match_cmp(const void *a, const void *b)
 {
 	return strcmp(((const struct vb_scan_match *)a)->path,
 		      ((const struct vb_scan_match *)b)->path);
+}
+
+static int skip_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct vb_scan_skip *)a)->path, ((const struct vb_scan_skip *)b)->path);
 }
 
 /* Where to start nftw: root + PATH, without trailing slashes. NULL on ENOMEM/ENAMETOOLONG. */
@@ -546,7 +631,17 @@ int vb_scan_cached(const struct vb_policy *p, const char *root, char *const *pat
 		   size_t n_paths, const char *cache, vb_scan_progress_fn progress, void *arg,
 		   struct vb_scan_result *res)
 {
-	struct scan_ctx c = { .p = p, .res = res, .progress = progress, .arg = arg };
+	struct vb_scan_opts o = { .root = root, .cache = cache, .progress = progress, .arg = arg };
+
+	return vb_scan_run(p, &o, paths, n_paths, res);
+}
+
+int vb_scan_run(const struct vb_policy *p, const struct vb_scan_opts *o, char *const *paths,
+		size_t n_paths, struct vb_scan_result *res)
+{
+	struct scan_ctx c = { .p = p, .res = res, .progress = o->progress, .arg = o->arg,
+			      .one_fs = o->one_file_system };
+	const char *root = o->root, *cache = o->cache;
 	char *rootdir = NULL;
 	int ret = 0;
 
@@ -617,12 +712,19 @@ int vb_scan_cached(const struct vb_policy *p, const char *root, char *const *pat
 				ret = err;
 				break;
 			}
-			vb_err("scan: %s: %s", paths[i], strerror(-err));
+			char target[PATH_MAX];
+
+			if (err == -ENOENT && !(rootdir && *rootdir) &&
+			    vb_link_target(AT_FDCWD, paths[i], target, sizeof(target)))
+				vb_err("scan: %s: dangling symbolic link to '%s', which does not exist",
+				       paths[i], target);
+			else
+				vb_err("scan: %s: %s", paths[i], strerror(-err));
 			if (!ret)
 				ret = err;
 			continue;
 		}
-		if (nftw(start, scan_visit, 32, FTW_PHYS | FTW_MOUNT) < 0) {
+		if (nftw(start, scan_visit, 32, FTW_PHYS | FTW_ACTIONRETVAL) < 0) {
 			err = -errno;
 			vb_err("scan: %s: %s", paths[i], strerror(-err));
 			if (!ret)
@@ -635,6 +737,8 @@ int vb_scan_cached(const struct vb_policy *p, const char *root, char *const *pat
 		}
 	}
 	scan_cur = NULL;
+	if (res->n_skipped)
+		qsort(res->skipped, res->n_skipped, sizeof(*res->skipped), skip_cmp);
 	if (res->n_matches)
 		qsort(res->matches, res->n_matches, sizeof(*res->matches), match_cmp);
 	if (c.cache && ret != -ENOMEM) {
@@ -645,6 +749,7 @@ int vb_scan_cached(const struct vb_policy *p, const char *root, char *const *pat
 	}
 out:
 	vb_scan_cache_free(c.cache);
+	free(c.level_dev);
 	free(c.pkg_ev);
 	free(rootdir);
 	vb_pkgdb_close(c.db);
@@ -663,10 +768,28 @@ void vb_scan_result_free(struct vb_scan_result *res)
 		free(res->matches[i].evidence);
 	}
 	free(res->matches);
-	free(res->first_malformed);
+	for (size_t i = 0; i < res->n_malformed_list; i++) {
+		free(res->malformed_list[i].path);
+		free(res->malformed_list[i].why);
+	}
+	free(res->malformed_list);
+	for (size_t i = 0; i < res->n_unreadable_list; i++) {
+		free(res->unreadable_list[i].path);
+		free(res->unreadable_list[i].why);
+	}
+	free(res->unreadable_list);
+	for (size_t i = 0; i < res->n_skipped; i++) {
+		free(res->skipped[i].path);
+		free(res->skipped[i].fs);
+	}
+	free(res->skipped);
 	free(res->vendors);
-	free(res->first_unreadable);
 	memset(res, 0, sizeof(*res));
+}
+
+bool vb_scan_complete(const struct vb_scan_result *res)
+{
+	return !res->unreadable && !res->malformed;
 }
 
 const struct vb_rule *vb_policy_hash_rule(const struct vb_policy *p, const uint8_t sha256[32])

@@ -24,9 +24,28 @@ struct vb_scan_match {
 	bool deny;				/* some matching rule is in enforce mode */
 };
 
+struct vb_scan_result;
+/* Called now and then during the walk (the caller rate-limits what it shows). */
+typedef void (*vb_scan_progress_fn)(const struct vb_scan_result *res, void *arg);
+
 struct vb_scan_count {
 	size_t files, deny, audit;
 };
+
+/* A file the scan could not read, or whose evidence it could not parse. */
+struct vb_scan_problem {
+	char *path;				/* as seen from the root */
+	char *why;				/* strerror, or the reader's "what at which offset" */
+};
+
+/* A mount point the walk did not enter. */
+struct vb_scan_skip {
+	char *path;				/* as seen from the root */
+	char *fs;				/* "proc", or "0x..." when not in our table */
+	bool pseudo;				/* a kernel interface; else --one-file-system */
+};
+
+#define VB_SCAN_LIST_MAX	1000		/* problems and skips listed; all are counted */
 
 struct vb_scan_result {
 	struct vb_scan_match *matches;		/* sorted by path once vb_scan returns */
@@ -37,18 +56,28 @@ struct vb_scan_result {
 	uint64_t bytes_total;			/* size of every file scanned, read or not */
 	uint64_t cache_hits;			/* files the scan cache knew: not opened at all */
 	uint64_t malformed;			/* files whose signature or ELF could not be read */
-	char *first_malformed;			/* "PATH: what at which offset" */
-	char *first_unreadable;			/* path as seen from the root */
-	int first_errno;			/* its errno */
+	struct vb_scan_problem *unreadable_list, *malformed_list;	/* the first ones */
+	size_t n_unreadable_list, n_malformed_list;
+	struct vb_scan_skip *skipped;		/* mount points not entered, the first ones */
+	size_t n_skipped;
+	uint64_t skips;				/* all of them */
 };
 
-/* Called now and then during the walk (the caller rate-limits what it shows). */
-typedef void (*vb_scan_progress_fn)(const struct vb_scan_result *res, void *arg);
+/* How to walk. Zero is the default: cross mount points but into pseudo filesystems. */
+struct vb_scan_opts {
+	const char *root;			/* NULL or "/": the real root */
+	const char *cache;			/* NULL: no scan cache */
+	bool one_file_system;			/* stay on each PATH's filesystem */
+	vb_scan_progress_fn progress;
+	void *arg;
+};
+
 
 /*
  * Walk each of paths[0..n) below root (NULL or "/": the real root; PATHs and path rules are
- * resolved under it, reported paths are without it). Symlinks are not followed, mount points
- * not crossed. Fills *res (free with vb_scan_result_free even on error). Returns 0, -ENOMEM, or
+ * resolved under it, reported paths are without it). Symlinks are not followed; mount points
+ * are crossed, but for pseudo filesystems (proc, sysfs, ...: scan/fstype.c), which are
+ * listed in res->skipped. Unreadable and malformed files are counted and listed. Fills *res (free with vb_scan_result_free even on error). Returns 0, -ENOMEM, or
  * the -errno of the first PATH that could not be walked (the other PATHs are still walked).
  * Not thread-safe: nftw has no context pointer.
  */
@@ -62,6 +91,11 @@ int vb_scan(const struct vb_policy *p, const char *root, char *const *paths, siz
 int vb_scan_cached(const struct vb_policy *p, const char *root, char *const *paths,
 		   size_t n_paths, const char *cache, vb_scan_progress_fn progress, void *arg,
 		   struct vb_scan_result *res);
+/* The walk with every option. */
+int vb_scan_run(const struct vb_policy *p, const struct vb_scan_opts *o, char *const *paths,
+		size_t n_paths, struct vb_scan_result *res);
+/* Whether the scan read and parsed every file it walked. */
+bool vb_scan_complete(const struct vb_scan_result *res);
 void vb_scan_result_free(struct vb_scan_result *res);
 
 /* One file's rules, as the kernel matches them: the sha256 rule for a digest, and the path rule
