@@ -12,7 +12,7 @@ CFLAGS    += -std=gnu11 -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-i
              -D_GNU_SOURCE -DLIBDPKG_VOLATILE_API -I$(BUILD) -Ibpf -Iuser -I$(BUILD)/include
 # Deferred (=), not :=: librpm-dev and libdpkg-dev come from `make setup`, which runs after make
 # has read this file on a fresh machine; pkg-config must be asked when the link runs.
-LDLIBS    = -lbpf -lelf -lz -llzma -lzstd -lcrypto -ljson-c -laudit -lsystemd \
+LDLIBS    = -lbpf -lelf -lz -llzma -lzstd -lcrypto -ljson-c -laudit -lsystemd -larchive \
             $(shell pkg-config --libs rpm) $(shell pkg-config --static --libs libdpkg)
 DEPFLAGS  := -MMD -MP
 SANFLAGS  := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
@@ -156,6 +156,8 @@ install: all
 	install -D -m 0644 README.md $(DESTDIR)$(PREFIX)/share/doc/vendorban/README.md
 	install -D -m 0644 docs/denial-log.md $(DESTDIR)$(PREFIX)/share/doc/vendorban/denial-log.md
 	install -D -m 0644 policy/kaspersky.policy $(DESTDIR)$(PREFIX)/share/doc/vendorban/kaspersky.policy
+	install -D -m 0644 dist/apt/99vendorban $(DESTDIR)$(PREFIX)/share/doc/vendorban/apt/99vendorban
+	install -D -m 0644 dist/dpkg/vendorban $(DESTDIR)$(PREFIX)/share/doc/vendorban/dpkg/vendorban
 	install -d -m 0750 $(DESTDIR)/etc/vendorban $(DESTDIR)/var/log/vendorban
 
 # For editors (clangd): the exact command that compiles each user-space file.

@@ -17,6 +17,7 @@
 #include "daemon/disable.h"
 #include "daemon/runstate.h"
 #include "log/logtime.h"
+#include "log/spool.h"
 #include "util/msg.h"
 
 #define VB_POLICY_DEFAULT	"/etc/vendorban/vendorban.policy"
@@ -302,6 +303,8 @@ int main(int argc, char **argv)
 	if (err)
 		vb_err("cannot write %s: %s (the CLI will not find this daemon)", VB_PIDFILE,
 		       strerror(-err));
+	/* Install refusals made while no daemon ran (log/spool.h). */
+	vb_spool_drain(VB_SPOOL_DIR, daemon_on_spooled, &d);
 	last_scan_ms = last_repeat_ms = daemon_now_ms();
 	while (!stop_requested) {
 		err = ring_buffer__poll(rb, VB_POLL_MS);
@@ -310,6 +313,7 @@ int main(int argc, char **argv)
 			break;
 		}
 		/* Idle ticks too: a pending gap record goes in as soon as the disk takes it. */
+		vb_spool_drain(VB_SPOOL_DIR, daemon_on_spooled, &d);
 		vb_denylog_flush(&d.log);
 		daemon_report_drops(&d);
 		if (daemon_now_ms() - last_repeat_ms >= VB_REPEAT_MS) {

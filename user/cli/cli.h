@@ -25,5 +25,6 @@ int do_reload(int argc, char **argv);
 int do_scan(int argc, char **argv);
 int do_identify(int argc, char **argv);
 int do_log(int argc, char **argv);
+int do_install_check(int argc, char **argv);
 
 #endif

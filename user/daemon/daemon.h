@@ -64,6 +64,9 @@ static inline __u64 daemon_now_ms(void)
 	return (__u64)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/* sink.c: a record from the spool (log/spool.h); always 0, a failed write is counted. */
+int daemon_on_spooled(struct json_object *o, void *arg);
+
 /* start.c */
 /* Take over the pinned programs if they are ours and enforce, else load, enable and prove
  * ours, with p in force, and record its rollback floor. 0 or -errno: nothing of ours

@@ -167,3 +167,23 @@ void daemon_on_tamper(void *arg, const char *what, bool restored)
 		vb_err("cannot write %s: %s (status cannot tell what the watch saw)",
 		       VB_WATCH_REPORT, strerror(-err));
 }
+
+/* A record made outside the daemon (log/spool.h), written as it came, in the chain. */
+int daemon_on_spooled(struct json_object *o, void *arg)
+{
+	struct daemon *d = arg;
+	const char *pkg = NULL, *rule = NULL, *action = NULL;
+	struct json_object *v;
+	char summary[512];
+
+	if (json_object_object_get_ex(o, "package", &v))
+		pkg = json_object_get_string(v);
+	if (json_object_object_get_ex(o, "rule", &v))
+		rule = json_object_get_string(v);
+	if (json_object_object_get_ex(o, "action", &v))
+		action = json_object_get_string(v);
+	snprintf(summary, sizeof(summary), "install %s: package %s, rule %s",
+		 action ? action : "?", pkg ? pkg : "?", rule ? rule : "?");
+	log_record(d, o, summary, NULL);
+	return 0;
+}

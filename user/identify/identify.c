@@ -151,6 +151,17 @@ out:
 	return err;
 }
 
+int vb_identify_buf(const uint8_t *buf, size_t len, const char *shown, unsigned int what,
+		    struct vb_evidence *ev)
+{
+	memset(ev, 0, sizeof(*ev));
+	if (!EVP_Digest(buf, len, ev->sha256, NULL, EVP_sha256(), NULL))
+		return -ENOMEM;
+	ev->has_sha256 = true;
+	read_content(buf, len, shown, what & ~VB_ID_PACKAGE, ev);
+	return 0;
+}
+
 bool vb_evidence_has_identity(const struct vb_evidence *ev)
 {
 	return ev->n_signers || ev->modinfo.present || ev->package.manager[0];

@@ -5,6 +5,8 @@
 #define VB_IDENTIFY_H
 
 #include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
 #include "identify/evidence.h"
 #include "identify/pkgdb.h"
 
@@ -26,6 +28,14 @@ enum {
  */
 int vb_identify_fd(int fd, const char *shown, const struct vb_pkgdb *db, unsigned int what,
 		   struct vb_evidence *ev);
+
+/*
+ * The same for content already in memory (a member of a package archive), shown as the path it
+ * will have once installed: hash, signatures and ELF only (no xattrs, no package owner). 0 or
+ * -ENOMEM.
+ */
+int vb_identify_buf(const uint8_t *buf, size_t len, const char *shown, unsigned int what,
+		    struct vb_evidence *ev);
 
 /* Whether a reader found anything worth matching beyond the hash. */
 bool vb_evidence_has_identity(const struct vb_evidence *ev);
