@@ -22,6 +22,13 @@ seed fuzz_modsig "$fx"/*.ko "$fx"/*.ko.*
 seed fuzz_decompress "$fx"/*.gz "$fx"/*.xz "$fx"/*.zst
 seed fuzz_elf "$fx"/*.ko "$fx"/prog
 seed fuzz_ima "$fx"/ima*.sig "$fx"/ima*.bin
+# Packages as dpkg-deb builds them (tests/fixtures/mkdeb.sh), and apt's v3 hook protocol.
+bash "$top/tests/fixtures/mkdeb.sh" "$out/.debs" "$fx" >/dev/null
+seed fuzz_deb "$out"/.debs/*.deb
+rm -rf "$out/.debs"
+mkdir -p "$out/fuzz_apt_hook"
+printf 'VERSION 3\nAPT::Architecture=amd64\n\nhello - - none < 2.10-3 amd64 same /var/cache/apt/archives/hello_2.10-3_amd64.deb\nhello - - none < 2.10-3 amd64 same **CONFIGURE**\n' \
+	> "$out/fuzz_apt_hook/v3"
 # fuzz_pe and fuzz_pkgdb start from nothing: the Authenticode test makes its PE files in
 # memory and /tmp (tests/fixtures/mkpe.c), and the package index parses the reader child's
 # record stream, which no fixture holds.
