@@ -29,10 +29,16 @@ HOST_TESTS := $(patsubst tests/host/%.c,$(BUILD)/tests/host/%,$(wildcard tests/h
 # A recipe that fails leaves no half-written target behind for the next make to trust.
 .DELETE_ON_ERROR:
 .PHONY: all setup check check-host check-vm demo bench fuzz install clean compile_commands.json
-all: $(BUILD)/vendorband $(BUILD)/vendorban
+all: $(BUILD)/vendorband $(BUILD)/vendorban $(BUILD)/rpm-plugins/vendorban.so
 
 # Test driver modules, built against each VM kernel's headers (kmod/README.md).
 include kmod/kmod.mk
+
+# The rpm transaction plugin (dist/rpm): loaded into rpm itself, so it links librpm and nothing
+# of vendorban's; it hands what rpm installs to `vendorban install-check --rpm-hook`.
+$(BUILD)/rpm-plugins/vendorban.so: dist/rpm/plugin.c | $(BUILD)/.setup-done
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -fPIC -shared $< $(shell pkg-config --cflags --libs rpm) -o $@
 
 setup $(BUILD)/.setup-done:
 	@bash scripts/setup.sh
@@ -158,6 +164,8 @@ install: all
 	install -D -m 0644 policy/kaspersky.policy $(DESTDIR)$(PREFIX)/share/doc/vendorban/kaspersky.policy
 	install -D -m 0644 dist/apt/99vendorban $(DESTDIR)$(PREFIX)/share/doc/vendorban/apt/99vendorban
 	install -D -m 0644 dist/dpkg/vendorban $(DESTDIR)$(PREFIX)/share/doc/vendorban/dpkg/vendorban
+	install -D -m 0644 $(BUILD)/rpm-plugins/vendorban.so $(DESTDIR)$(PREFIX)/lib/vendorban/rpm-plugins/vendorban.so
+	install -D -m 0644 dist/rpm/macros.vendorban $(DESTDIR)$(PREFIX)/share/doc/vendorban/rpm/macros.vendorban
 	install -d -m 0750 $(DESTDIR)/etc/vendorban $(DESTDIR)/var/log/vendorban
 
 # For editors (clangd): the exact command that compiles each user-space file.

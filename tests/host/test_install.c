@@ -28,12 +28,14 @@ int do_install_check(int argc, char **argv);
 int do_log(int argc, char **argv);
 
 #define MKDEB		"tests/fixtures/mkdeb.sh"
+#define MKRPM		"tests/fixtures/mkrpm.sh"
+#define DIST_RPM	"dist/rpm/macros.vendorban"
 #define DIST_APT	"dist/apt/99vendorban"
 #define DIST_DPKG	"dist/dpkg/vendorban"
 #define INSTALLED_CLI	"/usr/local/sbin/vendorban"
 
 /* Made once per run by the main process, before the tests fork. */
-static char debs[256], ident[400], cli[512], fixture_error[512];
+static char debs[256], ident[400], cli[512], plugin_dir[512], fixture_error[512];
 static pid_t owner;
 
 static void __attribute__((constructor)) make_debs(void)
@@ -49,11 +51,14 @@ static void __attribute__((constructor)) make_debs(void)
 	for (int i = 0; i < 3 && (slash = strrchr(exe, '/')); i++)
 		*slash = '\0';
 	snprintf(cli, sizeof(cli), "%s/vendorban", exe);
+	snprintf(plugin_dir, sizeof(plugin_dir), "%s/rpm-plugins", exe);
 	snprintf(debs, sizeof(debs), "/tmp/vb-test-install-%d", (int)owner);
 	if (identify_fixtures(ident, sizeof(ident)))
 		snprintf(fixture_error, sizeof(fixture_error), "mkidentify.sh failed");
 	else if (sh("bash " MKDEB " %s %s >%s.log 2>&1", debs, ident, debs))
 		snprintf(fixture_error, sizeof(fixture_error), "mkdeb.sh failed: see %s.log", debs);
+	else if (sh("bash " MKRPM " %s/rpms %s/src/payload >>%s.log 2>&1", debs, debs, debs))
+		snprintf(fixture_error, sizeof(fixture_error), "mkrpm.sh failed: see %s.log", debs);
 }
 
 static void __attribute__((destructor)) remove_debs(void)
@@ -437,6 +442,75 @@ TEST_F(install, apt_get_install_refused_before_any_maintainer_script)
 	EXPECT_EQ(0, apt_get(self, "./other-tool_1.0_all.deb"));
 	EXPECT_TRUE(dpkg_has(self, "other-tool"));
 	EXPECT_TRUE(exists_in_root(self, "vbtest-other-tool.postinst"));
+}
+
+TEST_F(install, rpm_file_judged_by_its_header_and_file_digests)
+{
+	EXPECT_EQ(1, check(self, false, NULL, "rpms/acme-rpm-agent-1.0-1.noarch.rpm"));
+	EXPECT_TRUE(has(self->err, "refused: package acme-rpm-agent 1.0-1 ("));
+	EXPECT_TRUE(has(self->err, "matched by package maintainer in its header"));
+	EXPECT_EQ(1, check(self, false, NULL, "rpms/hashed-rpm-1.0-1.noarch.rpm"));
+	EXPECT_TRUE(has(self->err, "matched by sha256 of /usr/lib/hashed-rpm/libhashed.so"));
+	EXPECT_EQ(2, spooled(self));
+	EXPECT_EQ(0, check(self, false, NULL, "rpms/other-rpm-tool-1.0-1.noarch.rpm"));
+	EXPECT_TRUE(has(self->out, "allowed: package other-rpm-tool 1.0-1"));
+}
+
+TEST_F(install, rpm_hook_stream_that_is_not_one_is_refused)
+{
+	EXPECT_EQ(1, sh("printf 'VENDORBAN-RPM 1\\nP\\tx\\n' | %s install-check --rpm-hook "
+			"--policy %s --no-log 2> %s", cli, self->policy, self->err));
+	EXPECT_TRUE(has(self->err, "cannot tell which packages rpm installs: line 2: not a "
+			"package or file line"));
+	EXPECT_EQ(0, sh("printf 'VENDORBAN-RPM 1\\nP\\tx\\t1-1\\tnoarch\\t\\t\\t\\tx\\n' | "
+			"%s install-check --rpm-hook --policy %s --no-log 2> %s", cli,
+			self->policy, self->err));
+}
+
+/* rpm -i into the scratch root with the shipped macros, pointed at this build and policy. */
+static int rpm_install(FIXTURE_DATA(install) *self, const char *pkgs)
+{
+	return sh("cd %s/rpms && rpm --root %s --dbpath /var/lib/rpm --nodeps --load %s/macros "
+		  "--define '__plugindir %s' -i %s > %s 2> %s", debs, self->root, self->dir,
+		  plugin_dir, pkgs, self->out, self->err);
+}
+
+static bool rpm_has(FIXTURE_DATA(install) *self, const char *pkg)
+{
+	return !sh("rpm --root %s --dbpath /var/lib/rpm -q %s >/dev/null 2>&1", self->root, pkg);
+}
+
+TEST_F(install, rpm_plugin_refuses_the_transaction_before_pretrans)
+{
+	need_root(_metadata);
+	ASSERT_EQ(0, access("/bin/busybox", X_OK)) TH_LOG("busybox-static missing (make setup): "
+							  "the scratch root's /bin/sh");
+	/* rpm runs scriptlets chrooted in the root: a static shell there is all they need. */
+	ASSERT_EQ(0, sh("mkdir -p %s/bin %s/var/tmp && cp /bin/busybox %s/bin/sh && "
+			"rpm --root %s --dbpath /var/lib/rpm --initdb", self->root, self->root,
+			self->root, self->root));
+	ASSERT_EQ(0, sh("sed 's|/usr/local/sbin/vendorban install-check --rpm-hook|%s "
+			"install-check --rpm-hook --policy %s --spool %s|' " DIST_RPM " > %s/macros",
+			cli, self->policy, self->spool, self->dir));
+	ASSERT_EQ(0, sh("grep -q -- '--policy' %s/macros", self->dir));
+
+	EXPECT_NE(0, rpm_install(self, "other-rpm-tool-1.0-1.noarch.rpm "
+				 "acme-rpm-agent-1.0-1.noarch.rpm"));
+	EXPECT_TRUE(has(self->err, "refused: package acme-rpm-agent 1.0-1"));
+	EXPECT_TRUE(has(self->err, "vendorban: transaction refused before any scriptlet ran"));
+	EXPECT_FALSE(exists_in_root(self, "vbtest-acme-rpm-agent.pretrans"));
+	EXPECT_FALSE(exists_in_root(self, "vbtest-other-rpm-tool.pretrans"));
+	EXPECT_FALSE(exists_in_root(self, "vbtest-acme-rpm-agent.pre"));
+	EXPECT_FALSE(exists_in_root(self, "usr/bin/acme-rpm-agent"));
+	EXPECT_FALSE(rpm_has(self, "acme-rpm-agent"));
+	EXPECT_FALSE(rpm_has(self, "other-rpm-tool"));
+	EXPECT_EQ(1, spooled(self));
+
+	EXPECT_EQ(0, rpm_install(self, "other-rpm-tool-1.0-1.noarch.rpm"));
+	EXPECT_TRUE(rpm_has(self, "other-rpm-tool"));
+	EXPECT_TRUE(exists_in_root(self, "vbtest-other-rpm-tool.pretrans"));
+	EXPECT_TRUE(exists_in_root(self, "vbtest-other-rpm-tool.post"));
+	EXPECT_TRUE(exists_in_root(self, "usr/bin/other-rpm-tool"));
 }
 
 TEST_HARNESS_MAIN

@@ -9,6 +9,7 @@
 #include "cli/cli.h"
 #include "install/hookin.h"
 #include "install/record.h"
+#include "install/rpmhook.h"
 #include "install/verdict.h"
 #include "log/spool.h"
 #include "policy/policy.h"
@@ -19,12 +20,13 @@
 #define INSTALL_DEFAULT_POLICY	"/etc/vendorban/vendorban.policy"
 #define INSTALL_USAGE \
 	"usage: vendorban [--json] install-check [--policy FILE] [--audit] [--spool DIR|--no-log]\n" \
-	"                 (--apt-hook | --dpkg-hook | FILE.deb...)\n" \
+	"                 (--apt-hook | --dpkg-hook | --rpm-hook | FILE.deb|FILE.rpm...)\n" \
 	"  judge packages before they are installed: control fields against `package` rules,\n" \
 	"  every file inside against sha256, path, signer, cert and module rules\n" \
 	"  --apt-hook     read apt's DPkg::Pre-Install-Pkgs protocol (v1-3) on stdin\n" \
 	"  --dpkg-hook    judge the archives on the command line of the dpkg running this as\n" \
 	"                 its pre-invoke hook (DPKG_HOOK_ACTION install or unpack)\n" \
+	"  --rpm-hook     read what the vendorban rpm plugin sends on stdin (dist/rpm)\n" \
 	"  --policy FILE  the policy (default " INSTALL_DEFAULT_POLICY ")\n" \
 	"  --audit        record what would be refused, refuse nothing\n" \
 	"  --spool DIR    where records wait for vendorband (default " VB_SPOOL_DIR ")\n" \
@@ -84,36 +86,27 @@ static void add_json(struct install_check *c, const struct vb_install_pkg *pkg,
 	json_object_array_add(c->out, o);
 }
 
-static void check_one(struct install_check *c, const char *archive)
+/* What came of one package: refused, audited or allowed, said and recorded. */
+static void report(struct install_check *c, struct vb_install_pkg *pkg, int err)
 {
-	struct vb_install_pkg *pkg = malloc(sizeof(*pkg));
 	const struct vb_install_hit *d;
 	char line[8192];
-	int err;
 
-	if (!pkg) {
-		vb_err("install-check: out of memory");
-		c->refused++;
-		return;
-	}
-	err = vb_install_check_deb(c->p, archive, pkg);
 	if (err) {
-		/* Fail closed: what vendorban cannot read, dpkg might read another way. */
-		vb_err("install-check: refused: %s: cannot be judged: %s", archive,
+		/* Fail closed: what vendorban cannot read, the installer might read another way. */
+		vb_err("install-check: refused: %s: cannot be judged: %s", pkg->archive,
 		       pkg->error[0] ? pkg->error : strerror(-err));
 		add_json(c, pkg, NULL, "unreadable");
 		c->refused++;
-		free(pkg);
 		return;
 	}
 	d = vb_install_deciding(pkg);
 	if (!d) {
 		if (!c->out && !strcmp(c->via, "cli"))
 			printf("allowed: package %s %s (%s): %zu files, no rule matches\n",
-			       pkg->pkg.name, pkg->pkg.version, archive, pkg->files);
+			       pkg->pkg.name, pkg->pkg.version, pkg->archive, pkg->files);
 		add_json(c, pkg, NULL, "allow");
 		c->allowed++;
-		free(pkg);
 		return;
 	}
 	vb_install_describe(c->p, pkg, d, line, sizeof(line));
@@ -127,6 +120,50 @@ static void check_one(struct install_check *c, const char *archive)
 		c->audited++;
 	}
 	record(c, pkg, d);
+}
+
+static bool is_rpm_file(const char *path)
+{
+	static const unsigned char lead[4] = { 0xed, 0xab, 0xee, 0xdb };
+	unsigned char magic[4];
+	FILE *f = fopen(path, "re");
+	bool rpm = f && fread(magic, 1, 4, f) == 4 && !memcmp(magic, lead, 4);
+
+	if (f)
+		fclose(f);
+	return rpm;
+}
+
+static void check_rpm_set(struct install_check *c, const struct vb_rpm_set *set,
+			  struct vb_install_pkg *pkg)
+{
+	for (size_t i = 0; i < set->n; i++)
+		report(c, pkg, vb_install_check_rpm(c->p, &set->pkgs[i], pkg));
+}
+
+static void check_one(struct install_check *c, const char *archive)
+{
+	struct vb_install_pkg *pkg = malloc(sizeof(*pkg));
+	struct vb_rpm_set set = {};
+	int err;
+
+	if (!pkg) {
+		vb_err("install-check: out of memory");
+		c->refused++;
+		return;
+	}
+	if (is_rpm_file(archive)) {
+		memset(pkg, 0, sizeof(*pkg));
+		snprintf(pkg->archive, sizeof(pkg->archive), "%s", archive);
+		err = vb_rpm_read_file(archive, &set, pkg->error, sizeof(pkg->error));
+		if (err)
+			report(c, pkg, err);
+		else
+			check_rpm_set(c, &set, pkg);
+		vb_rpm_set_free(&set);
+	} else {
+		report(c, pkg, vb_install_check_deb(c->p, archive, pkg));
+	}
 	free(pkg);
 }
 
@@ -136,6 +173,7 @@ int do_install_check(int argc, char **argv)
 		{ "policy", required_argument, NULL, 'p' },
 		{ "apt-hook", no_argument, NULL, 'a' },
 		{ "dpkg-hook", no_argument, NULL, 'd' },
+		{ "rpm-hook", no_argument, NULL, 'r' },
 		{ "audit", no_argument, NULL, 'A' },
 		{ "spool", required_argument, NULL, 's' },
 		{ "no-log", no_argument, NULL, 'n' },
@@ -146,6 +184,8 @@ int do_install_check(int argc, char **argv)
 	struct install_check c = { .via = "cli", .spool = VB_SPOOL_DIR };
 	const char *policy = INSTALL_DEFAULT_POLICY, *action;
 	struct vb_strv debs = {};
+	struct vb_rpm_set rpms = {};
+	struct vb_install_pkg *pkg = NULL;
 	struct vb_diag diag = {};
 	bool json = cli_json;
 	char why[512];
@@ -163,6 +203,9 @@ int do_install_check(int argc, char **argv)
 			break;
 		case 'd':
 			c.via = "dpkg";
+			break;
+		case 'r':
+			c.via = "rpm";
 			break;
 		case 'A':
 			c.audit = true;
@@ -186,7 +229,8 @@ int do_install_check(int argc, char **argv)
 		}
 	}
 	if (strcmp(c.via, "cli") ? optind < argc : optind >= argc) {
-		vb_err("install-check: give FILE.deb arguments, or one of --apt-hook, --dpkg-hook");
+		vb_err("install-check: give package files, or one of --apt-hook, --dpkg-hook, "
+		       "--rpm-hook");
 		fputs(INSTALL_USAGE, stderr);
 		return 2;
 	}
@@ -195,6 +239,11 @@ int do_install_check(int argc, char **argv)
 		action = getenv("DPKG_HOOK_ACTION");
 		if (!action || (strcmp(action, "install") && strcmp(action, "unpack")))
 			return 0;
+	}
+	/* The plugin's pipe is read whole first: rpm must not die of SIGPIPE on a bad policy. */
+	if (!strcmp(c.via, "rpm") && vb_rpm_hook_parse(stdin, &rpms, why, sizeof(why))) {
+		vb_err("install-check: refused: cannot tell which packages rpm installs: %s", why);
+		goto out;
 	}
 	err = vb_policy_load(policy, &c.p, &diag);
 	if (err) {
@@ -220,16 +269,26 @@ int do_install_check(int argc, char **argv)
 		c.out = json_object_new_array();
 	for (size_t i = 0; i < debs.n; i++)
 		check_one(&c, debs.v[i]);
+	if (rpms.n) {
+		pkg = malloc(sizeof(*pkg));
+		if (!pkg) {
+			vb_err("install-check: out of memory");
+			goto out;
+		}
+		check_rpm_set(&c, &rpms, pkg);
+	}
 	if (c.out)
 		puts(json_object_to_json_string_ext(c.out, JSON_C_TO_STRING_PLAIN |
 							   JSON_C_TO_STRING_NOSLASHESCAPE));
 	if (c.refused && strcmp(c.via, "cli"))
 		vb_err("install-check: %u of %zu packages refused: the whole %s run stops here, "
-		       "before any package is unpacked or any maintainer script runs", c.refused,
-		       debs.n, c.via);
+		       "before any package is unpacked or any of their scripts runs", c.refused,
+		       debs.n + rpms.n, c.via);
 	ret = c.refused ? 1 : 0;
 out:
 	json_object_put(c.out);
+	free(pkg);
+	vb_rpm_set_free(&rpms);
 	vb_strv_free(&debs);
 	vb_policy_free(c.p);
 	vb_diag_free(&diag);

@@ -84,5 +84,6 @@ void vb_install_describe(const struct vb_policy *p, const struct vb_install_pkg 
 	snprintf(buf, len, "package %s %s (%s): vendor %s \"%s\", rule %s (%s:%u: %s), matched by "
 		 "%s %s%s", pkg->pkg.name, pkg->pkg.version[0] ? pkg->pkg.version : "-",
 		 pkg->archive, v->id, v->name, d->rule->id, p->file, d->rule->line, rule, d->how,
-		 d->file[0] ? "of " : "in its control fields", d->file);
+		 d->file[0] ? "of " : !strcmp(pkg->pkg.manager, "rpm") ? "in its header" :
+		 "in its control fields", d->file);
 }
