@@ -384,6 +384,36 @@ TEST_F(install, dpkg_i_refused_before_any_maintainer_script)
 	EXPECT_TRUE(dpkg_has(self, "other-tool"));
 }
 
+TEST_F(install, dpkg_hook_refuses_an_archive_a_user_could_swap)
+{
+	char hook[4096];
+
+	need_root(_metadata);
+	snprintf(hook, sizeof(hook), "--pre-invoke='%s install-check --dpkg-hook --policy %s "
+		 "--spool %s'", cli, self->policy, self->spool);
+	/* A user's directory: judged clean, the user renames a banned package over it. */
+	ASSERT_EQ(0, sh("mkdir %s/user && cp %s/other-tool_1.0_all.deb %s/user/ && "
+			"chown -R nobody %s/user", self->dir, debs, self->dir, self->dir));
+	EXPECT_NE(0, sh("dpkg --root=%s --force-script-chrootless %s -i %s/user/"
+			"other-tool_1.0_all.deb > %s 2> %s", self->root, hook, self->dir,
+			self->out, self->err));
+	EXPECT_TRUE(has(self->err, "/user belongs to uid 65534: it could be replaced after "
+			"this check"));
+	EXPECT_FALSE(dpkg_has(self, "other-tool"));
+	/* A link from root's directory into the user's is the user's too. */
+	ASSERT_EQ(0, sh("mkdir %s/rootdir && ln -s ../user/other-tool_1.0_all.deb "
+			"%s/rootdir/other.deb", self->dir, self->dir));
+	EXPECT_NE(0, sh("dpkg --root=%s --force-script-chrootless %s -i %s/rootdir/other.deb "
+			"> %s 2> %s", self->root, hook, self->dir, self->out, self->err));
+	EXPECT_TRUE(has(self->err, "/user belongs to uid 65534"));
+	/* The twin: the same package in a directory only root can write. */
+	ASSERT_EQ(0, sh("cp %s/other-tool_1.0_all.deb %s/rootdir/", debs, self->dir));
+	EXPECT_EQ(0, sh("dpkg --root=%s --force-script-chrootless %s -i %s/rootdir/"
+			"other-tool_1.0_all.deb > %s 2> %s", self->root, hook, self->dir,
+			self->out, self->err));
+	EXPECT_TRUE(dpkg_has(self, "other-tool"));
+}
+
 TEST_F(install, dpkg_recursive_and_the_shipped_dpkg_cfg)
 {
 	char cmd[4096];

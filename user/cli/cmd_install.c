@@ -2,12 +2,14 @@
 /* vendorban install-check: refuse a banned vendor's package before the installer unpacks it. */
 #include <errno.h>
 #include <getopt.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <json-c/json.h>
 #include "cli/cli.h"
 #include "install/hookin.h"
+#include "install/pathsafe.h"
 #include "install/record.h"
 #include "install/rpmhook.h"
 #include "install/verdict.h"
@@ -150,6 +152,20 @@ static void check_one(struct install_check *c, const char *archive)
 	if (!pkg) {
 		vb_err("install-check: out of memory");
 		c->refused++;
+		return;
+	}
+	/* The installer opens the file again after us: only root may be able to swap it. */
+	if (strcmp(c->via, "cli") &&
+	    (err = vb_install_path_safe(archive, pkg->error, sizeof(pkg->error)))) {
+		memset(pkg, 0, offsetof(struct vb_install_pkg, error));
+		snprintf(pkg->archive, sizeof(pkg->archive), "%s", archive);
+		if (err == -EPERM)
+			snprintf(pkg->error + strlen(pkg->error),
+				 sizeof(pkg->error) - strlen(pkg->error),
+				 ": it could be replaced after this check (install from a "
+				 "directory only root can write)");
+		report(c, pkg, err);
+		free(pkg);
 		return;
 	}
 	if (is_rpm_file(archive)) {
