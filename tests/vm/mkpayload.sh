@@ -13,7 +13,19 @@ done
 cp "$top/tests/vm/payload.sh" "$out/payload.sh"
 [ -z "${VB_VM_TESTS:-}" ] || echo "$VB_VM_TESTS" > "$out/only"
 cp "$b/tests/vm/test_module" "$b/tests/vm/test_log" "$b/tests/vm/test_hooks" \
-	"$b/tests/vm/test_integrity" "$b/tests/vm/test_tamper" "$out/"
+	"$b/tests/vm/test_integrity" "$b/tests/vm/test_tamper" "$b/tests/vm/test_install" "$out/"
+# Packages for test_install, built as a vendor builds them: one installs under test.policy's
+# /opt/acme/, one does not.
+mkdir -p "$out/debs"
+for p in opt-acme:/opt/acme/bin/run other-tool:/usr/bin/other-tool; do
+	d=$(mktemp -d) n=${p%%:*} f=${p#*:}
+	mkdir -p "$d/DEBIAN" "$d$(dirname "$f")"
+	printf 'Package: %s\nVersion: 1.0\nArchitecture: all\nMaintainer: T <t@t.example>\nDescription: t\n' \
+		"$n" > "$d/DEBIAN/control"
+	printf '#!/bin/sh\necho %s\n' "$n" > "$d$f"
+	dpkg-deb --root-owner-group --build "$d" "$out/debs/${n}_1.0_all.deb" >/dev/null
+	rm -rf "$d"
+done
 # bpftool, for test_tamper to tamper the way an operator would (its libraries come with it).
 [ -x /usr/sbin/bpftool ] && cp /usr/sbin/bpftool "$out/"
 # auditd and ausearch, for the audit trail test (their libraries come with them).

@@ -24,6 +24,7 @@ rc=$?
 run test_integrity || rc=1
 run test_reload || rc=1
 run test_log || rc=1
+run test_install || rc=1
 run test_module || rc=1
 # Last: it restarts the daemon on test.policy and attacks it.
 run test_tamper || rc=1

@@ -16,6 +16,25 @@
 #define SPOOL_SUFFIX	".json"
 #define SPOOL_BATCH	256	/* records per drain: a flood cannot stall the event loop */
 
+static int make_dir(const char *dir)
+{
+	char parent[4096], *slash;
+
+	if (!mkdir(dir, 0700) || errno == EEXIST)
+		return 0;
+	if (errno != ENOENT)
+		return -errno;
+	/* No daemon has run here yet: its state directory comes first. */
+	snprintf(parent, sizeof(parent), "%s", dir);
+	slash = strrchr(parent, '/');
+	if (slash && slash != parent) {
+		*slash = '\0';
+		if (mkdir(parent, 0755) && errno != EEXIST)
+			return -errno;
+	}
+	return mkdir(dir, 0700) && errno != EEXIST ? -errno : 0;
+}
+
 int vb_spool_put(const char *dir, struct json_object *o)
 {
 	static unsigned int counter;
@@ -23,11 +42,13 @@ int vb_spool_put(const char *dir, struct json_object *o)
 							  JSON_C_TO_STRING_NOSLASHESCAPE);
 	char path[4096];
 	size_t len = strlen(text);
+	int err;
 
 	if (len > VB_SPOOL_RECORD_MAX)
 		return -EFBIG;
-	if (mkdir(dir, 0700) && errno != EEXIST)
-		return -errno;
+	err = make_dir(dir);
+	if (err)
+		return err;
 	/* Fixed-width time first: name order is the order the records were made in. */
 	if (snprintf(path, sizeof(path), "%s/%020lld-%010d-%04u" SPOOL_SUFFIX, dir,
 		     (long long)vb_time_now_us(), (int)getpid(), counter++) >= (int)sizeof(path))
