@@ -280,6 +280,8 @@ static bool has_sha256_rules(const struct vb_policy *p)
 int vb_install_check_rpm(const struct vb_policy *p, const struct vb_rpm_pkg *rp,
 			 struct vb_install_pkg *out)
 {
+	int err;
+
 	memset(out, 0, sizeof(*out));
 	out->pkg = rp->pkg;
 	snprintf(out->arch, sizeof(out->arch), "%s", rp->arch);
@@ -290,9 +292,11 @@ int vb_install_check_rpm(const struct vb_policy *p, const struct vb_rpm_pkg *rp,
 			 "content cannot be judged against the policy's sha256 rules");
 		return -EBADMSG;
 	}
-	vb_install_judge_fields(p, out);
-	for (size_t i = 0; i < rp->n_files; i++)
-		vb_install_judge_file(p, out, rp->files[i].path, NULL, 0,
-				      rp->files[i].has_sha256 ? rp->files[i].sha256 : NULL);
-	return 0;
+	/* Content is not read here: rpm checks it against these digests as it unpacks. */
+	err = vb_install_judge_fields(p, out);
+	for (size_t i = 0; i < rp->n_files && !err; i++)
+		err = vb_install_judge_file(p, out, rp->files[i].path, NULL, 0,
+					    rp->files[i].has_sha256 ? rp->files[i].sha256 : NULL,
+					    false);
+	return err;
 }

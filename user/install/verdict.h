@@ -30,7 +30,7 @@ struct vb_install_pkg {
 	struct vb_install_hit hits[VB_INSTALL_HITS_MAX];
 	size_t n_hits, hits_dropped;
 	size_t files;			/* regular files judged */
-	char error[256];		/* why the archive could not be judged, or "" */
+	char error[512];		/* why the archive could not be judged, or "" */
 };
 
 /* Judge the .deb at path into out (zeroed first). 0, or -errno with out->error saying why
@@ -38,12 +38,14 @@ struct vb_install_pkg {
 int vb_install_check_deb(const struct vb_policy *p, const char *path,
 			 struct vb_install_pkg *out);
 
-/* Judge one file of a package (what the rpm side has from its header: path and digest, and
- * content when it has it) and the package fields (file NULL). */
-void vb_install_judge_fields(const struct vb_policy *p, struct vb_install_pkg *out);
-void vb_install_judge_file(const struct vb_policy *p, struct vb_install_pkg *out,
-			   const char *path, const uint8_t *buf, size_t len,
-			   const uint8_t sha256[32]);
+/* Judge a package's own fields (out->pkg), then each of its files: its path, its digest
+ * (sha256 NULL: none), and its content buf[0..len) when it was read (has_content with a NULL
+ * buf: too large to read, refused with out->error when the policy needs signatures). 0,
+ * -ENOMEM, or -EFBIG. */
+int vb_install_judge_fields(const struct vb_policy *p, struct vb_install_pkg *out);
+int vb_install_judge_file(const struct vb_policy *p, struct vb_install_pkg *out,
+			  const char *path, const uint8_t *buf, size_t len,
+			  const uint8_t sha256[32], bool has_content);
 
 /* The hit that decides, as the kernel decides: the first in enforce mode, else the first
  * (audit). NULL: the package is allowed. */
