@@ -343,7 +343,7 @@ TEST_F(install, apt_hook_protocol_v3)
 	EXPECT_EQ(0, apt_transcript(self, lines));
 	/* A line that is not the protocol is refused, not guessed at. */
 	EXPECT_EQ(1, apt_transcript(self, "other-tool 1.0\n"));
-	EXPECT_TRUE(has(self->err, "cannot tell which packages are installed: line 5: not a "
+	EXPECT_TRUE(has(self->err, "cannot tell which packages apt installs: line 5: not a "
 			"version 3 package line"));
 }
 

@@ -256,9 +256,24 @@ int do_install_check(int argc, char **argv)
 		if (!action || (strcmp(action, "install") && strcmp(action, "unpack")))
 			return 0;
 	}
-	/* The plugin's pipe is read whole first: rpm must not die of SIGPIPE on a bad policy. */
-	if (!strcmp(c.via, "rpm") && vb_rpm_hook_parse(stdin, &rpms, why, sizeof(why))) {
-		vb_err("install-check: refused: cannot tell which packages rpm installs: %s", why);
+	/* What is to be installed is read first: apt and rpm write it on a pipe and must not
+	 * die of SIGPIPE when the policy turns out unreadable. */
+	err = 0;
+	why[0] = '\0';
+	if (!strcmp(c.via, "apt"))
+		err = vb_apt_hook_parse(stdin, &debs, why, sizeof(why));
+	else if (!strcmp(c.via, "dpkg"))
+		err = vb_dpkg_hook_archives(&debs, why, sizeof(why));
+	else if (!strcmp(c.via, "rpm"))
+		err = vb_rpm_hook_parse(stdin, &rpms, why, sizeof(why));
+	for (int i = optind; !err && i < argc; i++)
+		err = vb_strv_add(&debs, argv[i], strlen(argv[i]));
+	if (err) {
+		if (strcmp(c.via, "cli"))
+			vb_err("install-check: refused: cannot tell which packages %s installs: %s",
+			       c.via, why[0] ? why : strerror(-err));
+		else
+			vb_err("install-check: %s", strerror(-err));
 		goto out;
 	}
 	err = vb_policy_load(policy, &c.p, &diag);
@@ -266,19 +281,6 @@ int do_install_check(int argc, char **argv)
 		vb_diag_print(&diag, policy, stderr);
 		vb_err("install-check: refused: no package can be judged without the policy %s "
 		       "(fix it, or remove the hook: README, \"Keep out at install time\")", policy);
-		goto out;
-	}
-	if (!strcmp(c.via, "apt"))
-		err = vb_apt_hook_parse(stdin, &debs, why, sizeof(why));
-	else if (!strcmp(c.via, "dpkg"))
-		err = vb_dpkg_hook_archives(&debs, why, sizeof(why));
-	for (int i = optind; !err && i < argc; i++)
-		if (!(debs.v = realloc(debs.v, (debs.n + 1) * sizeof(*debs.v))) ||
-		    !(debs.v[debs.n++] = strdup(argv[i])))
-			err = -ENOMEM;
-	if (err) {
-		vb_err("install-check: refused: cannot tell which packages are installed: %s",
-		       err == -ENOMEM ? "out of memory" : why);
 		goto out;
 	}
 	if (json)

@@ -23,7 +23,7 @@ void vb_strv_free(struct vb_strv *s)
 	s->n = 0;
 }
 
-static int strv_add(struct vb_strv *s, const char *str, size_t len)
+int vb_strv_add(struct vb_strv *s, const char *str, size_t len)
 {
 	char **v;
 
@@ -117,7 +117,7 @@ int vb_apt_hook_parse(FILE *in, struct vb_strv *debs, char *why, size_t why_len)
 		if (!n)
 			continue;
 		if (version == 1) {
-			err = strv_add(debs, line, n);
+			err = vb_strv_add(debs, line, n);
 		} else {
 			/* v2: name old-ver direction new-ver ACTION; v3 adds arch and multi-arch to
 			 * each version: name old-ver old-arch old-ma direction new-ver new-arch
@@ -129,7 +129,7 @@ int vb_apt_hook_parse(FILE *in, struct vb_strv *debs, char *why, size_t why_len)
 				break;
 			}
 			if (strncmp(action, "**", 2))
-				err = strv_add(debs, action, strlen(action));
+				err = vb_strv_add(debs, action, strlen(action));
 		}
 		if (err)
 			break;
@@ -168,7 +168,7 @@ static int add_deb(const char *path, const struct stat *st, int type, struct FTW
 
 	/* dpkg -R installs files matching *.deb, found with find -follow. */
 	if (type == FTW_F && n > 4 && !strcmp(path + n - 4, ".deb")) {
-		walk_err = strv_add(walk_out, path, n);
+		walk_err = vb_strv_add(walk_out, path, n);
 		return walk_err;
 	}
 	return 0;
@@ -204,7 +204,7 @@ int vb_dpkg_argv_archives(char *const *argv, size_t argc, const char *cwd, struc
 				     a[0] == '/' ? "" : "/", a) >= (int)sizeof(path))
 				err = say(why, why_len, -ENAMETOOLONG, "argument too long: %.80s", a);
 			else
-				err = strv_add(&names, path, strlen(path));
+				err = vb_strv_add(&names, path, strlen(path));
 		}
 	}
 	for (size_t i = 0; i < names.n && !err; i++) {
@@ -219,7 +219,7 @@ int vb_dpkg_argv_archives(char *const *argv, size_t argc, const char *cwd, struc
 			else
 				err = walk_err;
 		} else {
-			err = strv_add(out, names.v[i], strlen(names.v[i]));
+			err = vb_strv_add(out, names.v[i], strlen(names.v[i]));
 		}
 	}
 	vb_strv_free(&names);
@@ -287,7 +287,7 @@ int vb_dpkg_hook_archives(struct vb_strv *out, char *why, size_t why_len)
 	for (size_t off = 0; off < n && !err;) {
 		size_t len = strnlen(cmdline + off, n - off);
 
-		err = strv_add(&argv, cmdline + off, len);
+		err = vb_strv_add(&argv, cmdline + off, len);
 		off += len + 1;
 	}
 	/* Relative names are dpkg's, from its working directory (through /proc if unnamed). */

@@ -20,6 +20,8 @@ struct vb_strv {
 };
 
 void vb_strv_free(struct vb_strv *s);
+/* Append a copy of str[0..len). 0, -E2BIG past VB_HOOK_ARCHIVES_MAX, or -ENOMEM. */
+int vb_strv_add(struct vb_strv *s, const char *str, size_t len);
 
 /*
  * The .deb files of an apt Pre-Install-Pkgs transcript read from in: the action field of each
