@@ -74,16 +74,35 @@ struct json_object *vb_install_record(const struct vb_policy *p, const struct vb
 	return o;
 }
 
+/* A package's own text shown on a terminal: its control bytes cannot move the cursor. */
+static const char *shown(const char *s, char *buf, size_t len)
+{
+	size_t n = 0;
+
+	for (; *s && n + 5 < len; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c < 0x20 || c == 0x7f)
+			n += snprintf(buf + n, len - n, "\\x%02x", c);
+		else
+			buf[n++] = c;
+	}
+	buf[n] = '\0';
+	return buf;
+}
+
 void vb_install_describe(const struct vb_policy *p, const struct vb_install_pkg *pkg,
 			 const struct vb_install_hit *d, char *buf, size_t len)
 {
 	const struct vb_vendor *v = vb_rule_vendor(p, d->rule);
-	char rule[1024];
+	char rule[1024], name[VB_FIELD_MAX * 4], version[VB_FIELD_MAX * 4], file[VB_FIELD_MAX * 4];
+	char archive[1024];
 
 	vb_rule_describe(d->rule, rule, sizeof(rule));
 	snprintf(buf, len, "package %s %s (%s): vendor %s \"%s\", rule %s (%s:%u: %s), matched by "
-		 "%s %s%s", pkg->pkg.name, pkg->pkg.version[0] ? pkg->pkg.version : "-",
-		 pkg->archive, v->id, v->name, d->rule->id, p->file, d->rule->line, rule, d->how,
-		 d->file[0] ? "of " : !strcmp(pkg->pkg.manager, "rpm") ? "in its header" :
-		 "in its control fields", d->file);
+		 "%s %s%s", shown(pkg->pkg.name, name, sizeof(name)),
+		 pkg->pkg.version[0] ? shown(pkg->pkg.version, version, sizeof(version)) : "-",
+		 shown(pkg->archive, archive, sizeof(archive)), v->id, v->name, d->rule->id, p->file,
+		 d->rule->line, rule, d->how, d->file[0] ? "of " : !strcmp(pkg->pkg.manager, "rpm") ?
+		 "in its header" : "in its control fields", shown(d->file, file, sizeof(file)));
 }
