@@ -29,6 +29,9 @@ rm -rf "$out/.debs"
 mkdir -p "$out/fuzz_apt_hook"
 printf 'VERSION 3\nAPT::Architecture=amd64\n\nhello - - none < 2.10-3 amd64 same /var/cache/apt/archives/hello_2.10-3_amd64.deb\nhello - - none < 2.10-3 amd64 same **CONFIGURE**\n' \
 	> "$out/fuzz_apt_hook/v3"
+mkdir -p "$out/fuzz_rpm_hook"
+printf 'VENDORBAN-RPM 1\nP\tacme-agent\t1:2.0-3\tx86_64\tAcme%%25 Corp\tBuild <b@acme.example>\t199e2f91fd431d51\tacme-agent-1:2.0-3.x86_64\nF\t%s\t/usr/bin/acme-agent\nF\t-\t/usr/lib/acme/old.so\n' \
+	"$(printf 'x' | sha256sum | cut -c1-64)" > "$out/fuzz_rpm_hook/stream"
 # fuzz_pe and fuzz_pkgdb start from nothing: the Authenticode test makes its PE files in
 # memory and /tmp (tests/fixtures/mkpe.c), and the package index parses the reader child's
 # record stream, which no fixture holds.
