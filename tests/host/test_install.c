@@ -176,6 +176,14 @@ TEST_F(install, payload_judged_by_hash_path_and_module_signer)
 	EXPECT_EQ(1, check(self, false, NULL, "hashed-lib_1.0_all.deb"));
 	EXPECT_TRUE(has(self->err, "rule acme-sha256-1 ("));
 	EXPECT_TRUE(has(self->err, "matched by sha256 of /usr/lib/hashed/libhashed.so"));
+	for (int i = 0; i < 3; i++) {
+		static const char *const comp[] = { "gzip", "zstd", "none" };
+		char deb[64];
+
+		snprintf(deb, sizeof(deb), "hashed-%s_1.0_all.deb", comp[i]);
+		EXPECT_EQ(1, check(self, false, NULL, deb)) TH_LOG("%s", deb);
+		EXPECT_TRUE(has(self->err, "matched by sha256 of /usr/lib/hashed/libhashed.so"));
+	}
 	EXPECT_EQ(1, check(self, false, NULL, "opt-acme_1.0_all.deb"));
 	EXPECT_TRUE(has(self->err, "matched by path prefix of /opt/acme/bin/run"));
 	/* A signed, xz-compressed module inside the package, read as identify reads it. */
