@@ -14,7 +14,7 @@ static const struct cli_cmd commands[] = {
 	{ "reload", do_reload, "load the policy file again and report the outcome" },
 	{ "log", do_log, "the denial log: verify its chain, show, summary, HTML report" },
 	{ "install-check", do_install_check, "refuse a banned vendor's package before it is "
-	  "installed (apt and dpkg hooks)" },
+	  "installed (apt, dpkg and rpm hooks)" },
 	{ "disable", do_disable, "stop enforcing: detach from the kernel (needs --yes)" },
 	{},
 };
