@@ -7,7 +7,9 @@
  * tampering. Instead the CLI drops each record, whole, into a root-only directory (one file per
  * record, written and renamed atomically); the daemon appends them in name order at start and
  * at every tick, then removes them. A record made while no daemon runs waits there and is
- * written at the next start: nothing is lost, nothing is written twice.
+ * written at the next start. Nothing is lost: a record is removed only once written, so a
+ * daemon killed between the two writes it again at its next start (the copy has the same
+ * time and pid: a duplicate, not a second attempt).
  */
 #ifndef VB_LOG_SPOOL_H
 #define VB_LOG_SPOOL_H
