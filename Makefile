@@ -12,7 +12,7 @@ CFLAGS    += -std=gnu11 -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-i
              -D_GNU_SOURCE -DLIBDPKG_VOLATILE_API -I$(BUILD) -Ibpf -Iuser -I$(BUILD)/include
 # Deferred (=), not :=: librpm-dev and libdpkg-dev come from `make setup`, which runs after make
 # has read this file on a fresh machine; pkg-config must be asked when the link runs.
-LDLIBS    = -lbpf -lelf -lz -llzma -lzstd -lcrypto -ljson-c -laudit -lsystemd -larchive \
+LDLIBS    = -lbpf -lelf -lz -llzma -lzstd -lcrypto -ljson-c -laudit -lsystemd -larchive -lkmod \
             $(shell pkg-config --libs rpm) $(shell pkg-config --static --libs libdpkg)
 DEPFLAGS  := -MMD -MP
 SANFLAGS  := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all

@@ -10,6 +10,7 @@ static const struct cli_cmd commands[] = {
 	{ "status", do_status, "is the kernel enforcing right now, with which policy" },
 	{ "policy", do_policy, "check policy files" },
 	{ "scan", do_scan, "list files a policy would deny: the inventory, or a preview (--summary)" },
+	{ "sweep", do_sweep, "everything banned on this host: files, packages, processes, modules" },
 	{ "identify", do_identify, "who made a file (signatures, package, module) and the verdict" },
 	{ "reload", do_reload, "load the policy file again and report the outcome" },
 	{ "log", do_log, "the denial log: verify its chain, show, summary, HTML report" },

@@ -305,6 +305,7 @@ int main(int argc, char **argv)
 		       strerror(-err));
 	/* Install refusals made while no daemon ran (log/spool.h). */
 	vb_spool_drain(VB_SPOOL_DIR, daemon_on_spooled, &d);
+	daemon_check_running(&d, "start");
 	last_scan_ms = last_repeat_ms = daemon_now_ms();
 	while (!stop_requested) {
 		err = ring_buffer__poll(rb, VB_POLL_MS);
@@ -327,12 +328,14 @@ int main(int argc, char **argv)
 		if (reload_requested) {
 			reload_requested = 0;
 			daemon_reload(&d);
+			daemon_check_running(&d, "reload");
 			last_scan_ms = daemon_now_ms();
 		}
 		if (rescan_requested ||
 		    (d.rescan_ms && daemon_now_ms() - last_scan_ms >= d.rescan_ms)) {
 			rescan_requested = 0;
 			daemon_rescan(&d);
+			daemon_check_running(&d, "rescan");
 			last_scan_ms = daemon_now_ms();
 		}
 	}

@@ -26,5 +26,6 @@ int do_scan(int argc, char **argv);
 int do_identify(int argc, char **argv);
 int do_log(int argc, char **argv);
 int do_install_check(int argc, char **argv);
+int do_sweep(int argc, char **argv);
 
 #endif

@@ -114,6 +114,13 @@ void daemon_repeat_note(const struct vb_event *e);
 /* Hand the kernel's repeat counts over as "repeat" records, after the ring buffer's events. 0
  * or -errno (the counts stay in the kernel for the next call). */
 int daemon_flush_repeats(struct daemon *d, struct ring_buffer *rb);
+/* A record of the daemon's own, begun: time, host and action (fill it, then daemon_log_record). */
+struct json_object *daemon_new_record(struct daemon *d, const char *action);
+
+/* running.c */
+/* Banned processes running and modules loaded (why: "start", "reload", "rescan"): a record
+ * for each; under option running kill, processes are killed and checked gone. */
+void daemon_check_running(struct daemon *d, const char *why);
 
 /* rescan.c */
 /* Scan for the policy in force and flip once if the results changed. 1 if it flipped, 0 if

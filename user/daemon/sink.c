@@ -187,3 +187,8 @@ int daemon_on_spooled(struct json_object *o, void *arg)
 	log_record(d, o, summary, NULL);
 	return 0;
 }
+
+struct json_object *daemon_new_record(struct daemon *d, const char *action)
+{
+	return daemon_record(d, action);
+}

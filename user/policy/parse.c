@@ -129,7 +129,23 @@ static void parse_mode(struct parser *ps, struct lexer *lx, const struct token *
 	expect_end(ps, lx, "the mode");
 }
 
-/* Policy-wide switches for kernel modules; both are off unless a policy turns them on. */
+/* What the daemon does with a banned process it finds running (daemon/running.c). */
+static void parse_running(struct parser *ps, struct lexer *lx, const struct token *val)
+{
+	if (tok_is(val, "kill")) {
+		ps->pol->kill_running = true;
+	} else if (tok_is(val, "report")) {
+		ps->pol->kill_running = false;
+	} else {
+		error_at(ps, lx->lineno, val->col, "option running must be report or kill, not '%s'",
+			 show_tok(ps, 0, val));
+		return;
+	}
+	expect_end(ps, lx, "the option");
+}
+
+/* Policy-wide switches: for kernel modules (both off unless a policy turns them on), and for
+ * banned processes found running. */
 static void parse_option(struct parser *ps, struct lexer *lx, const struct token *kw)
 {
 	struct token *name = &ps->tok[1], *val = &ps->tok[2];
@@ -147,16 +163,19 @@ static void parse_option(struct parser *ps, struct lexer *lx, const struct token
 	if (ret <= 0) {
 		if (!ret)
 			error_at(ps, lx->lineno, kw->col,
-				 "'option' needs a name and a value: option unsigned-modules deny|allow, option init-module deny|allow");
+				 "'option' needs a name and a value: option unsigned-modules deny|allow, option init-module deny|allow, option running report|kill");
 		return;
 	}
 	if (tok_is(name, "unsigned-modules"))
 		flag = &ps->pol->deny_unsigned_modules;
 	else if (tok_is(name, "init-module"))
 		flag = &ps->pol->deny_init_module;
-	else {
+	else if (tok_is(name, "running")) {
+		parse_running(ps, lx, val);
+		return;
+	} else {
 		error_at(ps, lx->lineno, name->col,
-			 "unknown option '%s' (known: unsigned-modules, init-module)",
+			 "unknown option '%s' (known: unsigned-modules, init-module, running)",
 			 show_tok(ps, 0, name));
 		return;
 	}

@@ -74,6 +74,8 @@ struct vb_policy {
 	uint8_t digest[32];		/* SHA-256 of the policy text as read */
 	bool deny_unsigned_modules;	/* option unsigned-modules deny */
 	bool deny_init_module;		/* option init-module deny: only finit_module(2) */
+	bool kill_running;		/* option running kill: SIGKILL banned processes found
+					 * running (default report: a record only) */
 };
 
 /*

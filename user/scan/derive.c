@@ -9,6 +9,29 @@
 #include "scan/cache.h"
 #include "identify/match.h"
 
+/* Every banned file the scan found is said, whichever rule matched it: the kernel needs only
+ * the identified ones, but an operator needs to know what is on the host. */
+static void report_present(const struct vb_policy *p, const struct vb_scan_result *res)
+{
+	size_t said = 0;
+
+	for (size_t i = 0; i < res->n_matches; i++) {
+		const struct vb_scan_match *m = &res->matches[i];
+		const struct vb_rule *r = m->hash_rule ? m->hash_rule :
+					  m->path_rule ? m->path_rule : m->id_rule;
+
+		if (said++ == VB_DERIVE_REPORT_MAX)
+			break;
+		vb_warn("scan: banned file present: %s (vendor %s, rule %s by %s%s)", m->path,
+			p->vendors[m->vendor_idx].id, r->id,
+			r == m->hash_rule ? "sha256" : r == m->path_rule ? "path" :
+			vb_rule_kind_name(r->kind), m->deny ? "" : ", audit mode");
+	}
+	if (res->n_matches > VB_DERIVE_REPORT_MAX)
+		vb_warn("scan: %zu more banned files present: `vendorban sweep` lists them all",
+			res->n_matches - VB_DERIVE_REPORT_MAX);
+}
+
 int vb_derive(const struct vb_policy *p, char *const *paths, size_t n_paths,
 	      const struct vb_derived *prev, struct vb_derived *out)
 {
@@ -63,6 +86,7 @@ int vb_derive(const struct vb_policy *p, char *const *paths, size_t n_paths,
 	vb_info("scan: %llu files (%llu from the scan cache), %zu identified by signer, package "
 		"or module name", (unsigned long long)res.files_scanned,
 		(unsigned long long)res.cache_hits, n);
+	report_present(p, &res);
 	if (res.malformed)
 		vb_warn("scan: %llu files with unreadable signatures or ELF headers (first: %s: %s)",
 			(unsigned long long)res.malformed, res.malformed_list[0].path,

@@ -10,6 +10,7 @@
 
 #define VB_SCAN_DEFAULT_PATHS	"/opt:/usr/local:/usr/bin:/usr/sbin:/usr/lib/modules:/lib/modules"
 #define VB_SCAN_PATHS_MAX	16
+#define VB_DERIVE_REPORT_MAX	50	/* banned files named one by one in the daemon's log */
 #define VB_RESCAN_DEFAULT_MS	(3600ull * 1000)	/* --rescan: software installed since */
 
 /* Scan paths (under the real root) for p's identities, and vet the compressed modules there.
