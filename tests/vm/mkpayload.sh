@@ -13,7 +13,8 @@ done
 cp "$top/tests/vm/payload.sh" "$out/payload.sh"
 [ -z "${VB_VM_TESTS:-}" ] || echo "$VB_VM_TESTS" > "$out/only"
 cp "$b/tests/vm/test_module" "$b/tests/vm/test_log" "$b/tests/vm/test_hooks" \
-	"$b/tests/vm/test_integrity" "$b/tests/vm/test_tamper" "$b/tests/vm/test_install" "$out/"
+	"$b/tests/vm/test_integrity" "$b/tests/vm/test_tamper" "$b/tests/vm/test_install" \
+	"$b/tests/vm/test_running" "$out/"
 # Packages for test_install, built as a vendor builds them: one installs under test.policy's
 # /opt/acme/, one does not.
 mkdir -p "$out/debs"
@@ -26,6 +27,10 @@ for p in opt-acme:/opt/acme/bin/run other-tool:/usr/bin/other-tool; do
 	dpkg-deb --root-owner-group --build "$d" "$out/debs/${n}_1.0_all.deb" >/dev/null
 	rm -rf "$d"
 done
+# kmod's own depmod (busybox's writes no modules.dep.bin, the index libkmod and Debian's modprobe
+# read), for test_running's module installed the way a package installs one.
+mkdir -p "$out/bin"
+cp /usr/bin/kmod "$out/bin/kmod"
 # bpftool, for test_tamper to tamper the way an operator would (its libraries come with it).
 [ -x /usr/sbin/bpftool ] && cp /usr/sbin/bpftool "$out/"
 # auditd and ausearch, for the audit trail test (their libraries come with them).

@@ -26,6 +26,8 @@ run test_reload || rc=1
 run test_log || rc=1
 run test_install || rc=1
 run test_module || rc=1
+# Starts its own daemons: banned programs and a module present before the daemon starts.
+run test_running || rc=1
 # Last: it restarts the daemon on test.policy and attacks it.
 run test_tamper || rc=1
 echo "# denial log:"
