@@ -35,6 +35,8 @@ static void check_json(const char *file, const struct vb_policy *p, const struct
 				       json_object_new_boolean(p->deny_unsigned_modules));
 		json_object_object_add(o, "deny_init_module",
 				       json_object_new_boolean(p->deny_init_module));
+		json_object_object_add(o, "running", json_object_new_string(p->kill_running ?
+									   "kill" : "report"));
 	}
 	puts(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
 						   JSON_C_TO_STRING_NOSLASHESCAPE));
