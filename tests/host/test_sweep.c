@@ -23,7 +23,10 @@
 #include "hostutil.h"
 #include "identify/identify.h"
 #include "policy/policy.h"
+#include "scan/derive.h"
+#include "scan/scan.h"
 #include "sweep/procs.h"
+#include "util/msg.h"
 
 int do_sweep(int argc, char **argv);
 
@@ -439,6 +442,46 @@ TEST_F(sweep, policy_option_running)
 	ASSERT_EQ((size_t)1, diag.n);
 	EXPECT_STREQ("t.policy:2:16: error: option running must be report or kill, not 'maybe'",
 		     diag.msgs[0]);
+	vb_diag_free(&diag);
+}
+
+struct said {
+	char all[4096];
+};
+
+static void on_msg(int prio, const char *msg, void *arg)
+{
+	struct said *s = arg;
+	size_t n = strlen(s->all);
+
+	snprintf(s->all + n, sizeof(s->all) - n, "%s\n", msg);
+}
+
+/* The daemon's scan names every banned file it finds, by hash and path too, not only those
+ * its vendor identities found (which are all the kernel needs from it). */
+TEST_F(sweep, daemon_scan_names_hash_and_path_matches)
+{
+	char files[128], *paths[] = { files }, want[512];
+	struct vb_scan_result res;
+	struct vb_policy *p = NULL;
+	struct vb_diag diag = {};
+	struct said said = {};
+
+	snprintf(files, sizeof(files), "%s/files", self->dir);
+	ASSERT_EQ(0, sh("cp %s %s/files/renamed && echo x > %s/files/tool && "
+			"echo y > %s/clean/other", self->agent, self->dir, self->dir, self->dir));
+	ASSERT_EQ(0, vb_policy_load(self->policy, &p, &diag));
+	ASSERT_EQ(0, vb_scan(p, NULL, paths, 1, NULL, NULL, &res));
+	vb_msg_sink(on_msg, &said);
+	vb_derive_report(p, &res);
+	vb_msg_sink(NULL, NULL);
+	/* Sorted by path: renamed (its hash decides: sha256 before path), then tool. */
+	snprintf(want, sizeof(want), "scan: banned file present: %s/files/renamed (vendor acme, "
+		 "rule agent by sha256)\nscan: banned file present: %s/files/tool (vendor acme, "
+		 "rule files by path)\n", self->dir, self->dir);
+	EXPECT_STREQ(want, said.all);
+	vb_scan_result_free(&res);
+	vb_policy_free(p);
 	vb_diag_free(&diag);
 }
 

@@ -9,9 +9,7 @@
 #include "scan/cache.h"
 #include "identify/match.h"
 
-/* Every banned file the scan found is said, whichever rule matched it: the kernel needs only
- * the identified ones, but an operator needs to know what is on the host. */
-static void report_present(const struct vb_policy *p, const struct vb_scan_result *res)
+void vb_derive_report(const struct vb_policy *p, const struct vb_scan_result *res)
 {
 	size_t said = 0;
 
@@ -86,7 +84,7 @@ int vb_derive(const struct vb_policy *p, char *const *paths, size_t n_paths,
 	vb_info("scan: %llu files (%llu from the scan cache), %zu identified by signer, package "
 		"or module name", (unsigned long long)res.files_scanned,
 		(unsigned long long)res.cache_hits, n);
-	report_present(p, &res);
+	vb_derive_report(p, &res);
 	if (res.malformed)
 		vb_warn("scan: %llu files with unreadable signatures or ELF headers (first: %s: %s)",
 			(unsigned long long)res.malformed, res.malformed_list[0].path,

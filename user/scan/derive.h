@@ -19,6 +19,10 @@
 int vb_derive(const struct vb_policy *p, char *const *paths, size_t n_paths,
 	      const struct vb_derived *prev, struct vb_derived *out);
 void vb_derived_free(struct vb_derived *d);
+struct vb_scan_result;
+/* Every banned file a scan found, said (warnings), whichever rule matched it: the kernel needs
+ * only the identified ones, but an operator needs to know what is on the host. */
+void vb_derive_report(const struct vb_policy *p, const struct vb_scan_result *res);
 /* The same verdicts (hashes, files, rules), whatever their order and paths. */
 bool vb_derived_equal(const struct vb_derived *a, const struct vb_derived *b);
 /* Where the scan found the file (dev in the kernel's encoding), or NULL. */
