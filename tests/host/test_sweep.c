@@ -445,6 +445,32 @@ TEST_F(sweep, policy_option_running)
 	vb_diag_free(&diag);
 }
 
+/* Installed packages a package rule names, from the host's own dpkg database; and its twin. */
+TEST_F(sweep, installed_package_found_and_other_not)
+{
+	char *argv[] = { "sweep", "--policy", self->policy, "--skip", "files,processes,modules",
+			 NULL };
+	const char *text = "version 1\nvendor gnu \"GNU\"\n\tpackage name coreutils id=cu\n"
+			   "vendor none \"Nobody\"\n\tpackage name vb-no-such-package-*\n";
+	struct json_object *o, *a, *k;
+	int rc;
+
+	if (access("/var/lib/dpkg/status", R_OK))
+		SKIP(return, "no dpkg database on this host");
+	ASSERT_EQ(0, write_file(self->policy, text, strlen(text)));
+	o = run_json(self->out, self->err, &rc, argv);
+	ASSERT_NE(NULL, o);
+	EXPECT_EQ(1, rc);
+	ASSERT_TRUE(json_object_object_get_ex(o, "packages", &a));
+	ASSERT_EQ((size_t)1, json_object_array_length(a));
+	EXPECT_STREQ("cu", str(json_object_array_get_idx(a, 0), "rule"));
+	EXPECT_STREQ("gnu", str(json_object_array_get_idx(a, 0), "vendor"));
+	ASSERT_TRUE(json_object_object_get_ex(json_object_array_get_idx(a, 0), "package", &k));
+	EXPECT_STREQ("coreutils", str(k, "name"));
+	EXPECT_STREQ("dpkg", str(k, "manager"));
+	json_object_put(o);
+}
+
 struct said {
 	char all[4096];
 };
