@@ -111,8 +111,15 @@ static int sweep_files(const struct vb_policy *p, const struct vb_sweep_opts *o,
 		note(s, "files: a path could not be walked (%s)", strerror(-err));
 	if (s->files.unreadable)
 		note(s, "files: %llu could not be read (first: %s: %s)",
-		     (unsigned long long)s->files.unreadable, s->files.first_unreadable,
-		     strerror(s->files.first_errno));
+		     (unsigned long long)s->files.unreadable,
+		     s->files.n_unreadable_list ? s->files.unreadable_list[0].path : "?",
+		     s->files.n_unreadable_list ? s->files.unreadable_list[0].why : "?");
+	/* A signature that could not be parsed may be a banned signer's: not an answer either. */
+	if (s->files.malformed)
+		note(s, "files: %llu could not be parsed (first: %s: %s)",
+		     (unsigned long long)s->files.malformed,
+		     s->files.n_malformed_list ? s->files.malformed_list[0].path : "?",
+		     s->files.n_malformed_list ? s->files.malformed_list[0].why : "?");
 	return 0;
 }
 
