@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <json-c/json.h>
 #include "cli/cli.h"
+#include "cli/opterr.h"
 #include "policy/policy.h"
 #include "scan/cache.h"
 #include "scan/derive.h"
@@ -200,7 +201,7 @@ int do_sweep(int argc, char **argv)
 
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:", opts, NULL)) != -1) {
 		switch (c) {
 		case 'p':
 			policy = optarg;
@@ -219,7 +220,7 @@ int do_sweep(int argc, char **argv)
 			fputs(SWEEP_USAGE, stdout);
 			return 0;
 		default:
-			vb_err("sweep: unknown option '%s'", argv[optind - 1]);
+			cli_option_error("sweep", c, argv);
 			fputs(SWEEP_USAGE, stderr);
 			return SWEEP_EXIT_ERROR;
 		}
