@@ -28,7 +28,7 @@
 	"                          @EPOCH, today, yesterday, or an age (2h, 7d) before now\n" \
 	"    --vendor V  --rule R  --uid N  --path GLOB  --host H\n" \
 	"    --op exec|mmap|mprotect|module-load|selftest|tamper\n" \
-	"    --action deny|would-deny|repeat|gap|open\n" \
+	"    --action deny|would-deny|repeat|gap|open|running|killed|loaded\n" \
 	"  FILE...: plain or gzip logs, oldest first; default: --log FILE (default\n" \
 	"  " VB_DENYLOG_DEFAULT ") and its rotated FILE.N.gz\n"
 
