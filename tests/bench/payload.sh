@@ -148,6 +148,7 @@ stop_fapolicyd()
 figure()
 {
 	j0=$(judged "$3")
+	[ "$3" = vendorban ] && c0=$(vb_counter cache_hits) h0=$(vb_counter hashed)
 	out=$(/vb/bench_exec "$5" "$6" "$7") || fail "round $1 slot $2 ($3): bench_exec $5 $6 $7"
 	ns=$(echo "$out" | sed -n 's/.* median_ns=\([0-9]*\).*/\1/p')
 	line="$1 $2 $3 $4 $ns"
@@ -159,10 +160,14 @@ figure()
 		[ "$d" -ge $(($6 * $8)) ] ||
 			fail "round $1 slot $2: $3 judged $d times during $6 execs of $4 (want >= $(($6 * $8)))"
 		line="$line judged=$d"
-		if [ "$3" = vendorban ] && [ "$4" = big ]; then
+		if [ "$3" = vendorban ] && [ "$5" = fresh ]; then
 			hashed=$(($(vb_counter hashed) - h0))
 			[ "$hashed" -ge "$6" ] ||
 				fail "round $1 slot $2: $6 new files run but vendorban hashed $hashed"
+		elif [ "$3" = vendorban ]; then
+			hits=$(($(vb_counter cache_hits) - c0))
+			[ "$hits" -ge "$6" ] ||
+				fail "round $1 slot $2: $6 execs of $4 but $hits cached verdicts used"
 		fi
 	fi
 	echo "$line" >> "$RESULTS"
@@ -179,7 +184,6 @@ slot()	# slot ROUND SLOT ENFORCER
 	vendorban) start_vendorban; check_denies vendorban ;;
 	fapolicyd) start_fapolicyd; check_denies fapolicyd ;;
 	esac
-	[ "$3" = vendorban ] && h0=$(vb_counter hashed)
 	need=0
 	figure "$1" "$2" "$3" static same "$N_SAME" $B/target-static 1
 	figure "$1" "$2" "$3" dyn10 same "$N_SAME" $B/target-dyn10 "$DYN_JUDGED"
@@ -265,16 +269,18 @@ awk -v rounds="$ROUNDS" -v n_same="$N_SAME" -v n_big="$N_BIG" -v big_mib="$BIG_M
 	function slot_of(r, e) { return who[r, 2] == e ? 2 : 4 }
 	function base(r, s, f) { return (v[r, s - 1, f] + v[r, s + 1, f]) / 2 }
 
-	function row(label, f, e,    r, s, q, a, n, lo, hi) {
+	function x(q) { return sprintf(q < 10 ? "%.3fx" : "%.0fx", q) }
+	function row(label, f, e,    r, s, q, a, d, n, lo, hi) {
 		n = 0
 		for (r = 1; r <= rounds; r++) {
 			s = slot_of(r, e)
 			q[++n] = v[r, s, f] / base(r, s, f)
 			a[n] = v[r, s, f]
+			d[n] = v[r, s, f] - base(r, s, f)
 		}
 		sort(q, n); lo = q[1]; hi = q[n]
-		printf "  %-30s %11.1f   %7.3fx  %7.3fx  %7.3fx\n", label, med(a, n) / 1000, lo,
-			med(q, n), hi
+		printf "  %-30s %11.1f %+11.1f   %8s  %8s  %8s\n", label, med(a, n) / 1000,
+			med(d, n) / 1000, x(lo), x(med(q, n)), x(hi)
 	}
 	function none_row(label, f,    r, s, a, n) {
 		n = 0
@@ -292,14 +298,16 @@ awk -v rounds="$ROUNDS" -v n_same="$N_SAME" -v n_big="$N_BIG" -v big_mib="$BIG_M
 			q[++n] = ov > 0 ? of / ov : 1e9
 		}
 		sort(q, n); lo = q[1]; hi = q[n]
-		printf "  %-30s %11s   %7.1fx  %7.1fx  %7.1fx\n", label, "", lo, med(q, n), hi
+		printf "  %-30s %11s %11s   %7.1fx  %7.1fx  %7.1fx\n", label, "", "", lo, med(q, n),
+			hi
 	}
 	END {
 		split("static dyn10 big", fs, " ")
 		name["static"] = "cached exec, static binary"
 		name["dyn10"] = "cached exec, 10 libraries"
 		name["big"] = "first sight, " big_mib " MiB file"
-		printf "  %-30s %11s   %8s  %8s  %8s\n", "", "median us", "min", "median", "max"
+		printf "  %-30s %11s %11s   %8s  %8s  %8s\n", "", "median us", "overhead", "min",
+			"median", "max"
 		for (i = 1; i <= 3; i++) {
 			f = fs[i]
 			print name[f]
@@ -311,8 +319,8 @@ awk -v rounds="$ROUNDS" -v n_same="$N_SAME" -v n_big="$N_BIG" -v big_mib="$BIG_M
 	}' "$RESULTS"
 echo "Each figure: median of one slot's execs ($N_SAME of one file, or $N_BIG never-seen files" \
 	"of $BIG_MIB MiB, one each);"
-echo "ratios: that slot against the mean of the no-enforcer slots either side of it, per round" \
-	"(min / median / max over rounds)."
+echo "overhead and ratios: that slot against the mean of the no-enforcer slots either side of" \
+	"it, per round (median; min / median / max over rounds)."
 echo "overhead ratio: (fapolicyd - its none) / (vendorban - its none), per round. Policies:" \
 	"vendorban $N_RULES random sha256 rules"
 echo "+ 1 banned hash + 1 path rule; fapolicyd 1 sha256hash rule + 1 dir rule + allow all, file" \
