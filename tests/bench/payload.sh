@@ -116,12 +116,13 @@ stop_vendorban()
 
 start_fapolicyd()
 {
-	rm -f /run/fapolicyd.pid /run/fapolicyd/fapolicyd.fifo
+	# The last slot's output says "Starting to listen" too: gone before this one starts.
+	rm -f /run/fapolicyd.pid /run/fapolicyd/fapolicyd.fifo /tmp/fapolicyd.out
 	LD_LIBRARY_PATH=$FAPO/lib $FAPO/root/usr/sbin/fapolicyd --debug-deny \
 		> /tmp/fapolicyd.out 2>&1 &
 	fapo=$!
 	t=0
-	until grep -q 'Starting to listen for events' /tmp/fapolicyd.out; do
+	until grep -qs 'Starting to listen for events' /tmp/fapolicyd.out; do
 		kill -0 "$fapo" 2>/dev/null || fail "fapolicyd exited before it was ready"
 		[ "$t" -ge $((DAEMON_WAIT_S * 5)) ] && fail "fapolicyd not ready after ${DAEMON_WAIT_S}s"
 		sleep 0.2
