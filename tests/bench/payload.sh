@@ -252,7 +252,7 @@ echo "exec benchmark: kernel $(uname -r), fapolicyd $(cat $FAPO/version), $ROUND
 if [ "$CLOCK" = icount ]; then
 	echo "clock: qemu -icount: guest time is an instruction count, every instruction priced" \
 		"alike (no caches, no SIMD speed-up)."
-	echo "       A model of cost, not a clock: \"us\" below are millions of instructions / 1000."
+	echo "       A model of cost, not a clock: \"us\" below are thousands of instructions."
 else
 	echo "clock: wall clock of a TCG guest: moved by the host's load; read the ratios only."
 fi
