@@ -122,7 +122,9 @@ check:
 	 $(MAKE) --no-print-directory check-vm; v=$$?; \
 	 bash tests/totals.sh summary && [ $$h -eq 0 ] && [ $$v -eq 0 ]
 
-# Benchmarks run in the VM (the kernel decides) and print ratios measured side by side.
+# Benchmarks run in the VM (the kernel decides) and print ratios measured side by side: one
+# boot per kernel (VB_BENCH_KERNELS, default "6.1 6.12"), qemu -icount by default
+# (BENCH_CLOCK=wall for the wall clock): see tests/bench/clock.sh. Never part of `make check`.
 bench: all $(KMOD_STAMP)
 	@bash tests/bench/run.sh
 	@bash tests/bench/reload.sh

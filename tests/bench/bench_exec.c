@@ -5,8 +5,10 @@
  *
  *   bench_exec same N FILE        exec FILE N times (after one warm-up exec that is not timed)
  *   bench_exec fresh N DIR        exec DIR/t0 .. DIR/t{N-1} once each, in that order
- *   bench_exec mkfresh N DIR SRC  create DIR/t0 .. DIR/t{N-1}: copies of SRC, each with a
- *                                 distinct tag appended, so each has its own SHA-256
+ *   bench_exec mkfresh N DIR SRC [SIZE]
+ *                                 create DIR/t0 .. DIR/t{N-1}: copies of SRC, each with a
+ *                                 distinct tag appended, so each has its own SHA-256; with
+ *                                 SIZE, zeros after the tag make each file SIZE bytes
  *   bench_exec deny 1 FILE        exit 0 if exec of FILE fails with EPERM, 1 otherwise
  *
  * same and fresh print one line of key=value pairs (times in ns per exec) and exit non-zero if
@@ -152,7 +154,7 @@ static int write_all(int fd, const char *buf, size_t len)
  * runs exactly like SRC while its SHA-256 is its own. The tag names DIR too, so files made
  * for different runs never share content either.
  */
-static int make_fresh(long n, const char *dir, const char *src)
+static int make_fresh(long n, const char *dir, const char *src, long long size)
 {
 	static char buf[BENCH_COPY_BUF];
 	char path[PATH_MAX], tag[PATH_MAX + 64];
@@ -183,6 +185,15 @@ static int make_fresh(long n, const char *dir, const char *src)
 		snprintf(tag, sizeof(tag), "\nvendorban-bench %s %ld\n", dir, i);
 		if (write_all(out, tag, strlen(tag)))
 			goto fail_out;
+		/* Written, not a hole: a hash reads a hole as fast as the page cache allows. */
+		memset(buf, 0, sizeof(buf));
+		for (off_t at = lseek(out, 0, SEEK_CUR); at >= 0 && at < size; ) {
+			size_t len = size - at < (long long)sizeof(buf) ? (size_t)(size - at) : sizeof(buf);
+
+			if (write_all(out, buf, len))
+				goto fail_out;
+			at += len;
+		}
 		/* Closed before any exec: a file open for writing cannot be run (ETXTBSY). */
 		if (close(out))
 			goto fail;
@@ -216,7 +227,7 @@ static void usage(void)
 	fprintf(stderr,
 		"usage: bench_exec same N FILE\n"
 		"       bench_exec fresh N DIR\n"
-		"       bench_exec mkfresh N DIR SRC\n"
+		"       bench_exec mkfresh N DIR SRC [SIZE]\n"
 		"       bench_exec deny 1 FILE\n");
 }
 
@@ -236,8 +247,13 @@ int main(int argc, char **argv)
 		return run_same(n, argv[3]);
 	if (!strcmp(mode, "fresh") && argc == 4)
 		return run_fresh(n, argv[3]);
-	if (!strcmp(mode, "mkfresh") && argc == 5)
-		return make_fresh(n, argv[3], argv[4]);
+	if (!strcmp(mode, "mkfresh") && (argc == 5 || argc == 6)) {
+		long long size = argc == 6 ? strtoll(argv[5], &end, 10) : 0;
+
+		if (argc == 6 && (*end || size < 0))
+			goto bad_usage;
+		return make_fresh(n, argv[3], argv[4], size);
+	}
 	if (!strcmp(mode, "deny") && argc == 4 && n == 1)
 		return expect_eperm(argv[3]);
 

@@ -3,7 +3,10 @@
  * bench_module FILE NAME N: load (finit_module) and unload one module N times and print the
  * median nanoseconds of one load (the unload, untimed, waits for RCU grace periods that would
  * drown the difference); with --buffer, init_module from memory instead.
- * Runs inside the VM (tests/bench/module.sh); the enforcer is started and stopped around it.
+ * bench_module --expect-eperm FILE NAME: exit 0 if finit_module of FILE fails with EPERM (and
+ * unload it and exit 1 if it loads).
+ * Runs inside the VM (tests/bench/module_payload.sh); the enforcer is started and stopped
+ * around it.
  */
 #include <errno.h>
 #include <stdbool.h>
@@ -38,6 +41,19 @@ int main(int argc, char **argv)
 	ssize_t len = 0;
 	int n, fd;
 
+	if (argc == 4 && !strcmp(argv[1], "--expect-eperm")) {
+		fd = open(argv[2], O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			return perror(argv[2]), 2;
+		if (syscall(SYS_finit_module, fd, "", 0) == 0) {
+			syscall(SYS_delete_module, argv[3], O_NONBLOCK);
+			return fprintf(stderr, "bench_module: %s loaded\n", argv[2]), 1;
+		}
+		if (errno != EPERM)
+			return fprintf(stderr, "bench_module: %s: %s, not EPERM\n", argv[2],
+				       strerror(errno)), 1;
+		return 0;
+	}
 	if (buffer) {
 		argv++;
 		argc--;

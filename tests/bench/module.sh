@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
-# module.sh: part of `make bench`. Module load overhead of vendorban in the VM, as a
-# ratio against the same loads without it, measured side by side in one boot.
-#   VB_BENCH_KERNEL 6.1 or 6.12 (default 6.12)
+# module.sh: part of `make bench`. Module load overhead of vendorban in the VM, as per-round
+# ratios against the same loads without it, bracketed in one boot per kernel
+# (tests/bench/module_payload.sh).
+#   VB_BENCH_KERNELS, BENCH_CLOCK   see tests/bench/clock.sh
+#   VB_BENCH_MODULE_ROUNDS          rounds of none / vendorban / none (default 3)
+#   VB_BENCH_MODULE_N               loads per figure and slot (default 40)
 set -euo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top"
-kernel=${VB_BENCH_KERNEL:-6.12}
+. tests/bench/clock.sh
 out=build/bench/module-payload
 rm -rf "$out" && mkdir -p "$out/kmod"
 ${CC:-gcc} -std=gnu11 -O2 -Wall -Wextra tests/bench/bench_module.c -o "$out/bench_module"
@@ -28,7 +31,21 @@ vendor banned "Banned Test Vendor"
 	module name vb_named_drv
 	module name vb_banned_drv
 POLICY
-echo "== module load overhead (kernel $kernel)"
-bash tests/vm/run.sh "$kernel" "$out" > build/bench/module.log 2>&1 || {
-	tail -30 build/bench/module.log; exit 1; }
-grep -a '^module load' build/bench/module.log
+cat > "$out/bench.env" <<EOF
+ROUNDS=${VB_BENCH_MODULE_ROUNDS:-3}
+N=${VB_BENCH_MODULE_N:-40}
+CLOCK=$bench_clock
+EOF
+rc=0
+for k in $bench_kernels; do
+	echo "== module load benchmark, kernel $k, clock $bench_clock"
+	log=build/bench/module-$k.log
+	if bash tests/vm/run.sh "$k" "$out" > "$log" 2>&1; then
+		sed -n '/^module load benchmark:/,$p' "$log" | grep -v '^VB-EXIT'
+	else
+		tail -30 "$log"
+		echo "bench: the module benchmark failed on $k (whole console: $log)" >&2
+		rc=1
+	fi
+done
+exit $rc

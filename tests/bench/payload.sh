@@ -1,97 +1,74 @@
 #!/bin/sh
-# payload.sh: `make bench` inside the test VM (tests/bench/run.sh puts it in /vb with
-# bench_exec, the two targets, the daemon, the CLI, the policy and bench.env).
+# payload.sh: `make bench`'s exec benchmark inside the test VM (tests/bench/run.sh puts it in
+# /vb with bench_exec, the targets and their ten libraries, the daemon, the CLI, the policy,
+# Debian's fapolicyd unpacked under /vb/fapolicyd, and bench.env).
 #
-# Every file to be run is made before anything is timed. Then rounds: no enforcer (the first
-# time, no BPF program has ever been loaded), enforcer, no enforcer, enforcer, ... no enforcer.
-# Each enforced figure is read against the no-enforcer figures just before and just after it:
-# under TCG the host's other work moves every figure by tens of percent within a minute
-# (measured: 53% between a baseline and the same baseline 40 s later), and only bracketing
-# cancels that. Each enforced figure is taken right after a banned file was refused with
-# EPERM, and kept only if the kernel's own counters show the hooks judged (cached) or hashed
-# (fresh) every exec timed.
+# Each round is five slots: none, A, none, B, none, where A and B are vendorban and fapolicyd,
+# in that order in odd rounds and swapped in even ones. Each enforced figure is divided by the
+# mean of the no-enforcer figures either side of it, in its own round: the tables show the
+# minimum, median and maximum of those per-round ratios. Every enforced slot starts and ends
+# with a banned file (sha256 rule) and a file under a banned directory refused with EPERM, and
+# its counters must show it judged every exec it timed; every no-enforcer slot starts with both
+# files running. A slot that did not do its work stops the bench: no figure is printed.
 set -u
 cd /vb
 . /vb/bench.env
 
-BENCH=/tmp/bench
-RESULTS=$BENCH/results
+B=/tmp/bench
+RESULTS=$B/results
 PIDFILE=/run/vendorban/vendorband.pid
-PIN_DIR=/sys/fs/bpf/vendorban
-DAEMON_WAIT_S=180
+FAPO=/vb/fapolicyd
+DAEMON_WAIT_S=300
+BIG_BYTES=$((BIG_MIB * 1024 * 1024))
+# The dynamic target's own mapping, ld.so's, libc's and its ten libraries': at least this
+# many judgements per exec (vendorban judges each PROT_EXEC mapping, fapolicyd each open).
+DYN_JUDGED=11
 
 fail()
 {
 	echo "bench: ERROR: $*"
 	echo "bench: no figures are reported from this run"
-	[ -s /tmp/vendorband.out ] && sed 's/^/vendorband: /' /tmp/vendorband.out
+	[ -s /tmp/vendorband.out ] && sed 's/^/vendorband: /' /tmp/vendorband.out | tail -20
+	[ -s /tmp/fapolicyd.out ] && sed 's/^/fapolicyd: /' /tmp/fapolicyd.out | tail -20
 	exit 1
 }
 
-# One counter from the kernel's stats map, as `vendorban --json status` shows it. --no-probe:
-# no canary exec, so the read itself hashes nothing. It then says "not enforcing" (it did not
-# check), hence its exit status is ignored.
-counter()
+# ---- Proof that a slot is what it says -----------------------------------------------------
+check_denies()	# check_denies WHO
+{
+	/vb/bench_exec deny 1 $B/banned ||
+		fail "$1: $B/banned (its sha256 is banned) was not refused with EPERM"
+	/vb/bench_exec deny 1 /opt/benchvendor/agent ||
+		fail "$1: /opt/benchvendor/agent (under a banned directory) was not refused with EPERM"
+}
+
+# The denial twins: with no enforcer both run, so an EPERM can only be an enforcer's.
+check_runs()
+{
+	$B/banned || fail "$B/banned does not run without an enforcer"
+	/opt/benchvendor/agent || fail "/opt/benchvendor/agent does not run without an enforcer"
+}
+
+# vendorban's kernel counters (the stats map, as `vendorban --json status` shows it; --no-probe:
+# no canary exec, so reading them moves none of them).
+vb_counter()
 {
 	/vb/vendorban --json status --no-probe 2>/dev/null |
 		sed -n "s/.*\"$1\" *: *\([0-9]*\).*/\1/p"
 }
 
-# A banned file must be refused right before a figure is taken: the figure then cannot come
-# from a kernel that quietly stopped enforcing.
-check_denies()
+# judged ENFORCER: how many execs and mappings the enforcer has decided on so far; empty where
+# it cannot be read while the enforcer runs (fapolicyd 1.1.7 reports its count when it stops,
+# stop_fapolicyd checks it then).
+judged()
 {
-	/vb/bench_exec deny 1 /vb/banned ||
-		fail "/vb/banned (its sha256 is in the policy) was not refused with EPERM"
-	/vb/bench_exec deny 1 /opt/benchvendor/agent ||
-		fail "/opt/benchvendor/agent (under a path rule) was not refused with EPERM"
+	case $1 in
+	vendorban) vb_counter checked ;;
+	esac
 }
 
-# The denial twins: without vendorban both run, so an EPERM can only be vendorban's.
-check_runs()
-{
-	/vb/banned || fail "/vb/banned does not run without the enforcer"
-	/opt/benchvendor/agent || fail "/opt/benchvendor/agent does not run without the enforcer"
-}
-
-# measure PHASE ROUND VARIANT MODE: one bench_exec figure, shown and kept in $RESULTS as
-# "PHASE ROUND VARIANT MODE MEDIAN_NS".
-measure()
-{
-	if [ "$4" = same ]; then
-		n=$N_SAME what=/vb/target-$3
-	else
-		n=$N_FRESH what=$BENCH/$1$2-$3
-	fi
-	if [ "$1" = on ]; then
-		check_denies
-		hits0=$(counter cache_hits)
-		hashed0=$(counter hashed)
-	fi
-	out=$(/vb/bench_exec "$4" "$n" "$what") || fail "bench_exec $4 $n $what failed"
-	echo "$1$2 $out"
-	if [ "$1" = on ]; then
-		hits=$(($(counter cache_hits) - hits0))
-		hashed=$(($(counter hashed) - hashed0))
-		echo "on$2 the kernel used $hits cached verdicts and hashed $hashed files"
-		if [ "$4" = same ] && [ "$hits" -lt "$n" ]; then
-			fail "$n execs of one file but only $hits cached verdicts were used"
-		elif [ "$4" = fresh ] && [ "$hashed" -lt "$n" ]; then
-			fail "$n new files were run but only $hashed were hashed"
-		fi
-	fi
-	echo "$1 $2 $3 $4 $(echo "$out" | sed -n 's/.* median_ns=\([0-9]*\).*/\1/p')" >> "$RESULTS"
-}
-
-measure_round()
-{
-	for v in static dynamic; do
-		measure "$1" "$2" "$v" same
-		measure "$1" "$2" "$v" fresh
-	done
-}
-
-start_enforcer()
+# ---- The enforcers -------------------------------------------------------------------------
+start_vendorban()
 {
 	/vb/vendorband --policy /vb/bench.policy --no-syslog --log /tmp/denials.jsonl \
 		> /tmp/vendorband.out 2>&1 &
@@ -106,128 +83,247 @@ start_enforcer()
 	done
 	status=$(/vb/vendorban status 2>&1)
 	st=$?
-	# In full once; after that the line that matters.
-	if [ "$1" = 1 ]; then
-		echo "$status" | sed "s/^/on$1 status: /"
-	else
-		echo "$status" | sed -n "s/^enforcing:/on$1 status: enforcing:/p"
+	if [ ! -e $B/status-shown ]; then
+		echo "$status" | sed "s/^/vendorban status: /"
+		: > $B/status-shown
 	fi
 	[ "$st" -eq 0 ] && echo "$status" | grep -q '^enforcing: *yes' ||
-		fail "vendorban status does not say enforcing"
+		fail "vendorban status does not say enforcing: $status"
 	echo "$status" | grep -q '^content hashing: *in the kernel' ||
-		fail "the kernel does not hash content here: there is no first-exec figure to take"
+		fail "the kernel does not hash content here: there is no first-sight figure to take"
 	echo "$status" | grep -q "^policy: .* $((N_RULES + 1)) sha256 rules.*, 1 path rules" ||
 		fail "the policy in force is not the $N_RULES random rules + banned hash + path rule"
 }
 
-# The links are pinned so that enforcement outlives the daemon; with the daemon gone, removing
-# the pins drops their last reference and detaches the programs.
-stop_enforcer()
+# Only PID 1 may signal vendorband (bpf/guard.bpf.h), as systemd does: ask /init to. A clean
+# stop leaves enforcement on; `vendorban disable` is the deliberate way to end it.
+stop_vendorban()
 {
-	check_denies
-	kill "$daemon"
-	wait "$daemon"
-	rm -rf "$PIN_DIR" || fail "cannot unpin $PIN_DIR"
-	# Sleepable programs are freed after an RCU tasks-trace grace period: allow it a moment.
+	echo "TERM $daemon" > /run/vb-init.req
+	rm -f /run/vb-init.rc
+	kill -USR1 1
 	t=0
-	until /vb/banned 2>/dev/null; do
-		[ "$t" -ge 50 ] && fail "/vb/banned is still refused after the enforcer was taken out"
+	until [ -e /run/vb-init.rc ]; do
+		[ "$t" -ge 300 ] && fail "/init did not signal vendorband"
+		sleep 0.1
+		t=$((t + 1))
+	done
+	wait "$daemon"
+	/vb/vendorban disable --yes > /tmp/disable.out 2>&1 ||
+		fail "vendorban disable failed: $(cat /tmp/disable.out)"
+	rm -f "$PIDFILE"
+}
+
+start_fapolicyd()
+{
+	# The last slot's output says "Starting to listen" too: gone before this one starts.
+	rm -f /run/fapolicyd.pid /run/fapolicyd/fapolicyd.fifo /tmp/fapolicyd.out
+	LD_LIBRARY_PATH=$FAPO/lib $FAPO/root/usr/sbin/fapolicyd --debug-deny \
+		> /tmp/fapolicyd.out 2>&1 &
+	fapo=$!
+	t=0
+	until grep -qs 'Starting to listen for events' /tmp/fapolicyd.out; do
+		kill -0 "$fapo" 2>/dev/null || fail "fapolicyd exited before it was ready"
+		[ "$t" -ge $((DAEMON_WAIT_S * 5)) ] && fail "fapolicyd not ready after ${DAEMON_WAIT_S}s"
 		sleep 0.2
 		t=$((t + 1))
 	done
-	check_runs
 }
 
-# ---- Every file, before any timing -----------------------------------------------------------
-# Under TCG a randomised address space costs more than the exec itself: qemu 7.2 keys its
-# translated code by virtual address, so ld.so and libc at new addresses are translated anew
-# on every exec (measured: 18-25 ms per dynamic exec with ASLR, 4-6 ms without), and that cost
-# swings with the host's load. The enforcer does not look at addresses, so the comparison
-# loses nothing without it.
-echo 0 > /proc/sys/kernel/randomize_va_space || fail "cannot turn off ASLR"
-mkdir -p "$BENCH" /opt/benchvendor || fail "cannot create $BENCH"
-: > "$RESULTS"
-cp /vb/target-static /opt/benchvendor/agent || fail "cannot create /opt/benchvendor/agent"
-for v in static dynamic; do
-	r=0
-	while [ "$r" -le "$ROUNDS" ]; do
-		for set in "off$r" "on$r"; do
-			[ "$set" = on0 ] && continue
-			/vb/bench_exec mkfresh "$N_FRESH" "$BENCH/$set-$v" "/vb/target-$v" ||
-				fail "cannot create the fresh files $BENCH/$set-$v"
-		done
-		r=$((r + 1))
-	done
-done
+# Stopped, it prints "Allowed accesses: N": the slot's figures must all be in N.
+stop_fapolicyd()
+{
+	kill "$fapo"
+	wait "$fapo"
+	n=$(sed -n 's/.*Allowed accesses: *\([0-9]*\).*/\1/p' /tmp/fapolicyd.out | tail -n1)
+	[ -n "$n" ] || fail "fapolicyd did not report its decisions when it stopped"
+	[ "$n" -ge "$need" ] ||
+		fail "fapolicyd allowed $n accesses in a slot that made at least $need"
+	echo "bench: fapolicyd allowed $n accesses (at least $need timed)"
+}
 
-# ---- The rounds --------------------------------------------------------------------------------
-[ -e "$PIN_DIR" ] && fail "vendorban programs are already loaded: the baseline would not be one"
+# ---- One slot ------------------------------------------------------------------------------
+# figure ROUND SLOT ENFORCER NAME MODE N TARGET PER_EXEC: one bench_exec run, kept in $RESULTS
+# as "ROUND SLOT ENFORCER NAME MEDIAN_NS"; under an enforcer, it must have judged at least
+# PER_EXEC times per exec timed (the warm-up exec of `same` mode counts too, hence >=).
+figure()
+{
+	j0=$(judged "$3")
+	[ "$3" = vendorban ] && c0=$(vb_counter cache_hits) h0=$(vb_counter hashed)
+	out=$(/vb/bench_exec "$5" "$6" "$7") || fail "round $1 slot $2 ($3): bench_exec $5 $6 $7"
+	ns=$(echo "$out" | sed -n 's/.* median_ns=\([0-9]*\).*/\1/p')
+	line="$1 $2 $3 $4 $ns"
+	need=$((need + $6 * $8))
+	if [ -n "$j0" ]; then
+		j1=$(judged "$3")
+		[ -n "$j0" ] && [ -n "$j1" ] || fail "round $1 slot $2: cannot read $3's counters"
+		d=$((j1 - j0))
+		[ "$d" -ge $(($6 * $8)) ] ||
+			fail "round $1 slot $2: $3 judged $d times during $6 execs of $4 (want >= $(($6 * $8)))"
+		line="$line judged=$d"
+		if [ "$3" = vendorban ] && [ "$5" = fresh ]; then
+			hashed=$(($(vb_counter hashed) - h0))
+			[ "$hashed" -ge "$6" ] ||
+				fail "round $1 slot $2: $6 new files run but vendorban hashed $hashed"
+		elif [ "$3" = vendorban ]; then
+			hits=$(($(vb_counter cache_hits) - c0))
+			[ "$hits" -ge "$6" ] ||
+				fail "round $1 slot $2: $6 execs of $4 but $hits cached verdicts used"
+		fi
+	fi
+	echo "$line" >> "$RESULTS"
+	echo "bench: $line ($out)"
+}
+
+slot()	# slot ROUND SLOT ENFORCER
+{
+	fresh=$B/big-$1-$2
+	/vb/bench_exec mkfresh "$N_BIG" "$fresh" $B/target-static "$BIG_BYTES" ||
+		fail "cannot create $N_BIG files of $BIG_MIB MiB in $fresh"
+	case $3 in
+	none) check_runs ;;
+	vendorban) start_vendorban; check_denies vendorban ;;
+	fapolicyd) start_fapolicyd; check_denies fapolicyd ;;
+	esac
+	need=0
+	figure "$1" "$2" "$3" static same "$N_SAME" $B/target-static 1
+	figure "$1" "$2" "$3" dyn10 same "$N_SAME" $B/target-dyn10 "$DYN_JUDGED"
+	figure "$1" "$2" "$3" big fresh "$N_BIG" "$fresh" 1
+	case $3 in
+	vendorban) check_denies vendorban; stop_vendorban ;;
+	fapolicyd) check_denies fapolicyd; stop_fapolicyd ;;
+	esac
+	rm -rf "$fresh"
+}
+
+# ---- Set-up --------------------------------------------------------------------------------
+# Under TCG a randomised address space costs more than the exec itself (qemu keys translated
+# code by virtual address); neither enforcer looks at addresses.
+echo 0 > /proc/sys/kernel/randomize_va_space || fail "cannot turn off ASLR"
+# Everything timed lives on tmpfs: fapolicyd watches the file systems named in its watch_fs.
+mkdir -p $B /opt || fail "cannot create $B"
+mount -t tmpfs tmpfs /opt || fail "cannot mount a tmpfs on /opt"
+mkdir -p /opt/benchvendor $B/lib
+cp /vb/target-static /vb/target-dyn10 /vb/banned $B/ && cp /vb/lib/* $B/lib/ &&
+	cp /vb/target-static /opt/benchvendor/agent || fail "cannot copy the targets to $B"
+: > "$RESULTS"
+
+# fapolicyd as Debian ships it, but: root (the VM has no fapolicyd user), the file trust back
+# end alone (no rpm here), and tmpfs watched (what the VM's files are on). Its rules: the
+# banned hash and the banned directory, and everything else allowed.
+mkdir -p /etc/fapolicyd/trust.d /var/lib/fapolicyd /run/fapolicyd /usr/share/fapolicyd \
+	/usr/share/misc
+cp $FAPO/root/usr/share/fapolicyd/fapolicyd-magic.mgc /usr/share/fapolicyd/
+cp $FAPO/magic.mgc /usr/share/misc/magic.mgc
+sed -e 's/^uid = .*/uid = root/' -e 's/^gid = .*/gid = root/' \
+	-e 's/^trust = .*/trust = file/' -e 's/^watch_fs = .*/watch_fs = tmpfs/' \
+	$FAPO/root/etc/fapolicyd/fapolicyd.conf > /etc/fapolicyd/fapolicyd.conf
+banned_sha=$(sha256sum $B/banned | cut -d' ' -f1)
+cat > /etc/fapolicyd/compiled.rules <<EOF
+deny perm=execute all : sha256hash=$banned_sha
+deny perm=execute all : dir=/opt/benchvendor/
+allow perm=any all : all
+EOF
+echo "$B/target-static $(wc -c < $B/target-static) $(sha256sum $B/target-static | cut -d' ' -f1)" \
+	> /etc/fapolicyd/fapolicyd.trust
+
+[ -e /sys/fs/bpf/vendorban ] && fail "vendorban programs are already loaded: no baseline"
 check_runs
-measure_round off 0
+
+# ---- The rounds ----------------------------------------------------------------------------
+# A warm-up slot, not kept: the first runs after boot pay for page tables, slabs and page
+# cache that every later slot finds ready (measured: a first no-enforcer slot 30% dearer).
+slot 0 0 none
+: > "$RESULTS"
 r=1
 while [ "$r" -le "$ROUNDS" ]; do
-	start_enforcer "$r"
-	measure_round on "$r"
-	stop_enforcer
-	measure_round off "$r"
+	if [ $((r % 2)) = 1 ]; then a=vendorban b=fapolicyd; else a=fapolicyd b=vendorban; fi
+	s=1
+	for e in none $a none $b none; do
+		slot "$r" "$s" "$e"
+		s=$((s + 1))
+	done
 	r=$((r + 1))
 done
 
-# ---- The table ---------------------------------------------------------------------------------
+# ---- The table -----------------------------------------------------------------------------
 echo
-echo "vendorban exec benchmark (kernel $(uname -r), qemu TCG: absolute times are emulated," \
-	"ratios are what to read)"
-awk -v rounds="$ROUNDS" -v ksize_static=$(($(wc -c < "$BENCH/on1-static/t0") / 1024)) \
-	-v ksize_dynamic=$(($(wc -c < "$BENCH/on1-dynamic/t0") / 1024)) '
-	{ ns[$1, $2, $3, $4] = $5 }
+echo "exec benchmark: kernel $(uname -r), fapolicyd $(cat $FAPO/version), $ROUNDS rounds"
+if [ "$CLOCK" = icount ]; then
+	echo "clock: qemu -icount: guest time is an instruction count, every instruction priced" \
+		"alike (no caches, no SIMD speed-up)."
+	echo "       A model of cost, not a clock: \"us\" below are thousands of instructions."
+else
+	echo "clock: wall clock of a TCG guest: moved by the host's load; read the ratios only."
+fi
+awk -v rounds="$ROUNDS" -v n_same="$N_SAME" -v n_big="$N_BIG" -v big_mib="$BIG_MIB" '
+	{ v[$1, $2, $4] = $5; who[$1, $2] = $3 }
 
-	function median(a, n,    i, j, t) {
+	function sort(a, n,    i, j, t) {
 		for (i = 2; i <= n; i++)
 			for (j = i; j > 1 && a[j - 1] > a[j]; j--) {
 				t = a[j]; a[j] = a[j - 1]; a[j - 1] = t
 			}
-		return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
 	}
+	function med(a, n) { sort(a, n); return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2 }
+	# The slot of ENFORCER in round R: 2 or 4.
+	function slot_of(r, e) { return who[r, 2] == e ? 2 : 4 }
+	function base(r, s, f) { return (v[r, s - 1, f] + v[r, s + 1, f]) / 2 }
 
-	# The no-enforcer figure over all rounds, and how far its rounds lie apart.
-	function off_row(label, v, m,    r, a, lo, hi) {
-		for (r = 0; r <= rounds; r++) {
-			a[r + 1] = ns["off", r, v, m]
-			if (r == 0 || a[r + 1] < lo) lo = a[r + 1]
-			if (r == 0 || a[r + 1] > hi) hi = a[r + 1]
-		}
-		printf "%-34s %9.0f   %5.2f   rounds differ by up to %.0f%%\n", label,
-			median(a, rounds + 1) / 1000, 1, (hi - lo) * 100 / lo
-	}
-
-	# Each enforced round against the mean of the no-enforcer rounds either side of it.
-	function on_row(label, v, m,    r, a, q, lo, hi) {
+	function x(q) { return sprintf(q < 10 ? "%.3fx" : "%.0fx", q) }
+	function row(label, f, e,    r, s, q, a, d, n, lo, hi) {
+		n = 0
 		for (r = 1; r <= rounds; r++) {
-			a[r] = ns["on", r, v, m]
-			q[r] = a[r] * 2 / (ns["off", r - 1, v, m] + ns["off", r, v, m])
-			if (r == 1 || q[r] < lo) lo = q[r]
-			if (r == 1 || q[r] > hi) hi = q[r]
+			s = slot_of(r, e)
+			q[++n] = v[r, s, f] / base(r, s, f)
+			a[n] = v[r, s, f]
+			d[n] = v[r, s, f] - base(r, s, f)
 		}
-		printf "%-34s %9.0f   %5.2f   %.2f to %.2f\n", label, median(a, rounds) / 1000,
-			median(q, rounds), lo, hi
+		sort(q, n); lo = q[1]; hi = q[n]
+		printf "  %-30s %11.1f %+11.1f   %8s  %8s  %8s\n", label, med(a, n) / 1000,
+			med(d, n) / 1000, x(lo), x(med(q, n)), x(hi)
 	}
-
+	function none_row(label, f,    r, s, a, n) {
+		n = 0
+		for (r = 1; r <= rounds; r++)
+			for (s = 1; s <= 5; s += 2)
+				a[++n] = v[r, s, f]
+		printf "  %-30s %11.1f\n", label, med(a, n) / 1000
+	}
+	# The overhead of fapolicyd over that of vendorban, per round (each against its brackets).
+	function over_row(label, f,    r, sv, sf, ov, of, q, n, lo, hi) {
+		n = 0
+		for (r = 1; r <= rounds; r++) {
+			sv = slot_of(r, "vendorban"); sf = slot_of(r, "fapolicyd")
+			ov = v[r, sv, f] - base(r, sv, f); of = v[r, sf, f] - base(r, sf, f)
+			q[++n] = ov > 0 ? of / ov : 1e9
+		}
+		sort(q, n); lo = q[1]; hi = q[n]
+		printf "  %-30s %11s %11s   %7.1fx  %7.1fx  %7.1fx\n", label, "", "", lo, med(q, n),
+			hi
+	}
 	END {
-		printf "%-34s %9s   %5s   %s\n", "", "median us", "ratio", "ratio in each round"
-		split("static dynamic", vs, " ")
-		for (i = 1; i <= 2; i++) {
-			v = vs[i]
-			kib = v == "static" ? ksize_static : ksize_dynamic
-			off_row(v ", no enforcer", v, "same")
-			on_row(v ", cached verdict", v, "same")
-			off_row(v ", no enforcer, fresh files", v, "fresh")
-			on_row(v ", first exec (hash " kib " KiB)", v, "fresh")
+		split("static dyn10 big", fs, " ")
+		name["static"] = "cached exec, static binary"
+		name["dyn10"] = "cached exec, 10 libraries"
+		name["big"] = "first sight, " big_mib " MiB file"
+		printf "  %-30s %11s %11s   %8s  %8s  %8s\n", "", "median us", "overhead", "min",
+			"median", "max"
+		for (i = 1; i <= 3; i++) {
+			f = fs[i]
+			print name[f]
+			none_row("no enforcer", f)
+			row("vendorban", f, "vendorban")
+			row("fapolicyd", f, "fapolicyd")
+			over_row("fapolicyd / vendorban overhead", f)
 		}
 	}' "$RESULTS"
-echo "fork+exec+exit+wait of a program that returns 0: one file run $N_SAME times (cached), or" \
-	"$N_FRESH never-run copies"
-echo "once each (first exec). $ROUNDS rounds with the enforcer, each against the no-enforcer" \
-	"rounds either side; ratio = median"
-echo "of the rounds. Policy: $N_RULES random sha256 rules + 1 banned hash + 1 path rule; every" \
-	"figure follows an EPERM."
+echo "Each figure: median of one slot's execs ($N_SAME of one file, or $N_BIG never-seen files" \
+	"of $BIG_MIB MiB, one each);"
+echo "overhead and ratios: that slot against the mean of the no-enforcer slots either side of" \
+	"it, per round (median; min / median / max over rounds)."
+echo "overhead ratio: (fapolicyd - its none) / (vendorban - its none), per round. Policies:" \
+	"vendorban $N_RULES random sha256 rules"
+echo "+ 1 banned hash + 1 path rule; fapolicyd 1 sha256hash rule + 1 dir rule + allow all, file" \
+	"trust back end."
 exit 0

@@ -2,10 +2,10 @@
 # reload.sh: the reload benchmark. How long from replacing the policy file to the new version
 # being in force, for a policy of 10 sha256 rules and one of 100,000, against how long
 # `vendorban policy check` takes to parse the large one. Builds build/bench/reload-payload and
-# runs tests/bench/reload_payload.sh in one boot of the test VM on kernel
-# ${VB_BENCH_KERNEL:-6.12}; exits with its status.
+# runs tests/bench/reload_payload.sh in one boot of the test VM per kernel; exits non-zero if
+# any failed.
 #
-#   VB_BENCH_KERNEL         6.1 or 6.12 (default 6.12)
+#   VB_BENCH_KERNELS, BENCH_CLOCK  see tests/bench/clock.sh
 #   VB_RELOAD_ROUNDS        rounds, each a reload to a small then to a large policy (default 3)
 #   VB_RELOAD_LARGE         sha256 rules in the large policy (default 100000)
 #   VB_RELOAD_SMALL         sha256 rules in the small policy (default 10)
@@ -15,8 +15,8 @@
 set -euo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top"
+. tests/bench/clock.sh
 
-kernel=${VB_BENCH_KERNEL:-6.12}
 rounds=${VB_RELOAD_ROUNDS:-3}
 n_large=${VB_RELOAD_LARGE:-100000}
 n_small=${VB_RELOAD_SMALL:-10}
@@ -82,6 +82,19 @@ cat > "$out/bench.env" <<EOF
 ROUNDS=$rounds
 N_LARGE=$n_large
 N_SMALL=$n_small
+CLOCK=$bench_clock
 EOF
 
-bash tests/vm/run.sh "$kernel" "$out"
+rc=0
+for k in $bench_kernels; do
+	echo "== reload benchmark, kernel $k, clock $bench_clock"
+	log=build/bench/reload-$k.log
+	if bash tests/vm/run.sh "$k" "$out" > "$log" 2>&1; then
+		sed -n '/^vendorban reload benchmark/,$p' "$log" | grep -v '^VB-EXIT'
+	else
+		tail -30 "$log"
+		echo "bench: the reload benchmark failed on $k (whole console: $log)" >&2
+		rc=1
+	fi
+done
+exit $rc

@@ -119,6 +119,8 @@ grep -q 'reload refused\|reload failed' /tmp/vendorband.out &&
 echo
 echo "vendorban reload benchmark (kernel $(uname -r), qemu TCG: absolute times are emulated," \
 	"ratios are what to read)"
+[ "$CLOCK" = icount ] && echo "clock: qemu -icount: ms are instruction counts / 10^6, every" \
+	"instruction priced alike: a model of cost, not a clock"
 awk -v rounds="$ROUNDS" -v n_small="$N_SMALL" -v n_large="$N_LARGE" '
 	$1 == "reload" { ms[$2, $3] = $4; poll[++np] = $5 }
 	$1 == "check" { ms["check", $3] = $4 }
@@ -143,6 +145,16 @@ awk -v rounds="$ROUNDS" -v n_small="$N_SMALL" -v n_large="$N_LARGE" '
 		return median(a, rounds)
 	}
 
+	# Both figures of one round, divided; then the spread of those ratios over the rounds.
+	function ratio_row(label, a, b,    r, q) {
+		for (r = 1; r <= rounds; r++)
+			q[r] = ms[a, r] / ms[b, r]
+		printf "%-42s %9s   %6.2fx  %6.2fx  %6.2fx\n", label, "", min(q, rounds),
+			median(q, rounds), max(q, rounds)
+	}
+	function min(a, n,    i, m) { m = a[1]; for (i = 2; i <= n; i++) if (a[i] < m) m = a[i]; return m }
+	function max(a, n,    i, m) { m = a[1]; for (i = 2; i <= n; i++) if (a[i] > m) m = a[i]; return m }
+
 	END {
 		printf "%-42s %9s   %s\n", "", "median ms", "each round (ms)"
 		small = row("reload to " n_small " hashes (daemon log)", "log small")
@@ -153,8 +165,10 @@ awk -v rounds="$ROUNDS" -v n_small="$N_SMALL" -v n_large="$N_LARGE" '
 		row("  upper bound (end of that poll)", "upper large")
 		check = row("policy check " n_large " hashes (parse only)", "check")
 		printf "%-42s %9.1f\n", "one status poll (resolution of a reload)", median(poll, np)
-		printf "\n%-42s %9.1f\n", "reload " n_large " / reload " n_small, large / small
-		printf "%-42s %9.2f\n", "reload " n_large " / policy check " n_large, large / check
+		printf "\n%-42s %9s   %7s  %7s  %7s\n", "ratios, per round", "", "min", "median",
+			"max"
+		ratio_row("reload " n_large " / reload " n_small, "log large", "log small")
+		ratio_row("reload " n_large " / policy check " n_large, "log large", "check")
 	}' "$RESULTS"
 echo "reload: from renaming the new policy over the old one (SIGHUP sent right after) to the" \
 	"daemon's line 'policy version N in force' (read every 1 ms; ratios use this), and to the" \

@@ -1,22 +1,24 @@
 #!/usr/bin/env bash
-# run.sh: `make bench`. Builds the exec benchmark into build/bench/payload and runs it in the
-# test VM (tests/bench/payload.sh), on kernel ${VB_BENCH_KERNEL:-6.12}; exits with its status.
+# run.sh: `make bench`'s exec benchmark. Builds build/bench/payload (bench_exec, the targets,
+# ten shared libraries, the policy, Debian's fapolicyd unpacked by tests/bench/fapolicyd.sh)
+# and runs tests/bench/payload.sh in one boot of the test VM per kernel.
 #
-#   VB_BENCH_KERNEL  6.1 or 6.12 (default 6.12)
-#   VB_BENCH_ROUNDS  rounds with the enforcer, each between two without (default 5)
-#   VB_BENCH_N_SAME  execs of one file per figure and round (default 300)
-#   VB_BENCH_N_FRESH distinct files per figure and round (default 40)
-# The defaults keep a run to about 75 s under TCG on either kernel. ROUNDS * N_FRESH is bounded
-# by memory: the VM has 1 GiB and keeps 2 * ROUNDS + 1 sets of N_FRESH copies of the 670 KiB
-# static target in tmpfs (/tmp may fill half of it).
+#   VB_BENCH_KERNELS  kernels, one boot each (default "6.1 6.12")
+#   BENCH_CLOCK       icount (default) or wall: see tests/bench/clock.sh
+#   VB_BENCH_ROUNDS   rounds of none / A / none / B / none (default 3)
+#   VB_BENCH_N_SAME   execs of one file per cached figure and slot (default 300)
+#   VB_BENCH_N_BIG    never-seen files per first-sight figure and slot (default 3)
+#   VB_BENCH_BIG_MIB  their size (default 10)
+# Every slot makes its N_BIG files on the VM's tmpfs just before it and removes them after.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top"
+. tests/bench/clock.sh
 
-kernel=${VB_BENCH_KERNEL:-6.12}
-rounds=${VB_BENCH_ROUNDS:-5}
+rounds=${VB_BENCH_ROUNDS:-3}
 n_same=${VB_BENCH_N_SAME:-300}
-n_fresh=${VB_BENCH_N_FRESH:-40}
+n_big=${VB_BENCH_N_BIG:-3}
+big_mib=${VB_BENCH_BIG_MIB:-10}
 # Random rules a real policy might have: enough that the hash map is not trivially small.
 n_rules=10000
 out=build/bench/payload
@@ -28,16 +30,25 @@ for f in build/vendorband build/vendorban; do
 done
 
 rm -rf "$out"
-mkdir -p "$out"
+mkdir -p "$out/lib"
 $CC $CFLAGS tests/bench/bench_exec.c -o "$out/bench_exec"
-# Static, so the figure is the kernel's exec path and not ld.so's work; dynamic, because that
-# is what hosts run, and it adds the PROT_EXEC mappings of ld.so and libc that vendorban judges
-# too. Stripped, as installed programs are: the in-kernel hash reads the whole file.
+# Static, so the figure is the kernel's exec path and not ld.so's work. Stripped, as installed
+# programs are: an enforcer that hashes reads the whole file.
 $CC $CFLAGS -static -s tests/bench/bench_target.c -o "$out/target-static"
-$CC $CFLAGS -s tests/bench/bench_target.c -o "$out/target-dynamic"
+# Dynamic with ten libraries besides libc: what hosts run, an open and a PROT_EXEC mapping
+# per library for an enforcer to judge. The VM puts the libraries in /tmp/bench/lib.
+libs=
+for i in 0 1 2 3 4 5 6 7 8 9; do
+	$CC $CFLAGS -shared -fPIC -s -DVB_BENCH_LIB_FN=vb_bench_lib$i tests/bench/bench_lib.c \
+		-o "$out/lib/libvbbench$i.so"
+	libs="$libs -lvbbench$i"
+done
+$CC $CFLAGS -s tests/bench/bench_target.c -o "$out/target-dyn10" -L"$out/lib" \
+	-Wl,--no-as-needed $libs -Wl,-rpath,/tmp/bench/lib
 cp build/vendorband build/vendorban tests/bench/payload.sh "$out/"
+bash tests/bench/fapolicyd.sh "$out/fapolicyd"
 
-# The banned file: the static target plus a tag, so it runs without the enforcer and differs
+# The banned file: the static target plus a tag, so it runs without an enforcer and differs
 # from every file the benchmark times.
 { cat "$out/target-static"; printf '\nvendorban-bench banned\n'; } > "$out/banned"
 chmod 755 "$out/banned"
@@ -53,20 +64,26 @@ banned_hash=$(sha256sum "$out/banned" | cut -d' ' -f1)
 	echo
 	echo "	path /opt/benchvendor/"
 } > "$out/bench.policy"
-# A timed target in the policy would turn a figure into a denial; it cannot happen by chance
-# but say so if it ever does.
-for t in target-static target-dynamic; do
-	if grep -q "$(sha256sum "$out/$t" | cut -d' ' -f1)" "$out/bench.policy"; then
-		echo "bench: $t is in the random policy; run again" >&2
-		exit 2
-	fi
-done
 
-cat > "$out/bench.env" <<EOF
+cat > "$out/bench.env" <<EOT
 ROUNDS=$rounds
 N_SAME=$n_same
-N_FRESH=$n_fresh
+N_BIG=$n_big
+BIG_MIB=$big_mib
 N_RULES=$n_rules
-EOF
+CLOCK=$bench_clock
+EOT
 
-bash tests/vm/run.sh "$kernel" "$out"
+rc=0
+for k in $bench_kernels; do
+	echo "== exec benchmark, kernel $k, clock $bench_clock"
+	log=build/bench/exec-$k.log
+	if bash tests/vm/run.sh "$k" "$out" > "$log" 2>&1; then
+		sed -n '/^exec benchmark:/,$p' "$log" | grep -v '^VB-EXIT'
+	else
+		tail -40 "$log"
+		echo "bench: the exec benchmark failed on $k (whole console: $log)" >&2
+		rc=1
+	fi
+done
+exit $rc
