@@ -10,6 +10,7 @@
 #include "attest/seal.h"
 #include "attest/statement.h"
 #include "cli/cli.h"
+#include "cli/opterr.h"
 #include "log/denylog.h"
 #include "log/logtime.h"
 #include "log/query.h"
@@ -102,10 +103,10 @@ static int attest_make(int argc, char **argv)
 		case 'h':
 			fputs(ATTEST_USAGE, stdout);
 			return 0;
-		case ':':
-			return usage_error("attest: %s needs an argument", argv[optind - 1]);
 		default:
-			return usage_error("attest: unknown option '%s'", argv[optind - 1]);
+			cli_option_error("attest", c, argv);
+			fputs(ATTEST_USAGE, stderr);
+			return 2;
 		}
 	}
 	if (geteuid()) {
@@ -222,10 +223,10 @@ static int attest_verify(int argc, char **argv)
 		case 'h':
 			fputs(ATTEST_USAGE, stdout);
 			return 0;
-		case ':':
-			return usage_error("attest verify: %s needs an argument", argv[optind - 1]);
 		default:
-			return usage_error("attest verify: unknown option '%s'", argv[optind - 1]);
+			cli_option_error("attest verify", c, argv);
+			fputs(ATTEST_USAGE, stderr);
+			return 2;
 		}
 	}
 	if (optind != argc - 1)
@@ -408,10 +409,10 @@ static int attest_summary(int argc, char **argv)
 		case 'h':
 			fputs(ATTEST_USAGE, stdout);
 			return 0;
-		case ':':
-			return usage_error("attest summary: %s needs an argument", argv[optind - 1]);
 		default:
-			return usage_error("attest summary: unknown option '%s'", argv[optind - 1]);
+			cli_option_error("attest summary", c, argv);
+			fputs(ATTEST_USAGE, stderr);
+			return 2;
 		}
 	}
 	if (optind == argc)
