@@ -16,6 +16,7 @@ static const struct cli_cmd commands[] = {
 	{ "log", do_log, "the denial log: verify its chain, show, summary, HTML report" },
 	{ "install-check", do_install_check, "refuse a banned vendor's package before it is "
 	  "installed (apt, dpkg and rpm hooks)" },
+	{ "attest", do_attest, "a signed compliance statement for auditors; verify, summary" },
 	{ "disable", do_disable, "stop enforcing: detach from the kernel (needs --yes)" },
 	{},
 };

@@ -30,6 +30,8 @@ run test_module || rc=1
 run test_running || rc=1
 # Last: it restarts the daemon on test.policy and attacks it.
 run test_tamper || rc=1
+# The compliance statement of the host as the tests leave it (daemon on test.policy).
+run test_attest || rc=1
 echo "# denial log:"
 sed 's/^/#   /' /var/log/vendorban/denials.jsonl
 exit $rc

@@ -4,6 +4,7 @@
 #define VB_CLI_H
 
 #include <stdbool.h>
+#include <json-c/json.h>
 
 extern bool cli_json;	/* -j/--json: machine-readable output on stdout */
 
@@ -19,6 +20,9 @@ int cli_dispatch(const struct cli_cmd *cmds, const char *what, const char *usage
 		 char **argv);
 
 int do_status(int argc, char **argv);
+/* What `status --json` prints, as an object (caller puts it): "enforcing" is the verdict. Needs
+ * root; probe runs the canary execs. */
+struct json_object *vb_status_json(bool probe);
 int do_policy(int argc, char **argv);
 int do_disable(int argc, char **argv);
 int do_reload(int argc, char **argv);
@@ -27,5 +31,6 @@ int do_identify(int argc, char **argv);
 int do_log(int argc, char **argv);
 int do_install_check(int argc, char **argv);
 int do_sweep(int argc, char **argv);
+int do_attest(int argc, char **argv);
 
 #endif

@@ -240,7 +240,7 @@ static void gather(struct status *s, bool probe)
 	vb_kernel_close(&k);
 }
 
-static void print_json(const struct status *s)
+static struct json_object *status_object(const struct status *s)
 {
 	struct json_object *o = json_object_new_object(), *c = json_object_new_object();
 	char digest[65];
@@ -281,8 +281,23 @@ static void print_json(const struct status *s)
 			       json_object_new_string(s->watch_last) : NULL);
 	json_object_object_add(o, "daemon_pid", s->daemon_pid ?
 			       json_object_new_int(s->daemon_pid) : NULL);
+	return o;
+}
+
+static void print_json(const struct status *s)
+{
+	struct json_object *o = status_object(s);
+
 	puts(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY));
 	json_object_put(o);
+}
+
+struct json_object *vb_status_json(bool probe)
+{
+	struct status s = {};
+
+	gather(&s, probe);
+	return status_object(&s);
 }
 
 static void print_text(const struct status *s)

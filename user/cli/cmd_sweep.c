@@ -38,8 +38,6 @@
 	"  if the sweep is incomplete); 2 bad arguments or policy; 3 nothing found but the\n" \
 	"  sweep incomplete (unreadable files or /proc entries: run as root)\n"
 
-static const char *const part_names[] = { "files", "packages", "processes", "modules" };
-
 struct progress {
 	struct timespec last;
 	bool shown;
@@ -63,29 +61,6 @@ static void sweep_progress(const char *stage, const struct vb_scan_result *files
 			files->n_matches == 1 ? "" : "es");
 	else
 		fprintf(stderr, "\rsweep: %s\033[K", stage);
-}
-
-static int parse_skip(const char *arg, unsigned int *what)
-{
-	char *copy = strdup(arg), *save = NULL;
-	int err = copy ? 0 : -ENOMEM;
-
-	for (char *t = copy ? strtok_r(copy, ",", &save) : NULL; t && !err;
-	     t = strtok_r(NULL, ",", &save)) {
-		size_t i;
-
-		for (i = 0; i < 4 && strcmp(t, part_names[i]); i++)
-			;
-		if (i == 4) {
-			vb_err("sweep: --skip: unknown part '%s' (known: files, packages, "
-			       "processes, modules)", t);
-			err = -EINVAL;
-		} else {
-			*what &= ~(1u << i);
-		}
-	}
-	free(copy);
-	return err;
 }
 
 static const char *mark(const struct vb_rule *r)
@@ -163,23 +138,6 @@ static void print_text(const struct vb_policy *p, const struct vb_sweep *s)
 	       s->n_incomplete ? " (sweep incomplete, see above)" : "");
 }
 
-/* The trees a vendor's files live in by default, those this host has. */
-static size_t default_paths(char **paths)
-{
-	static char defaults[] = VB_SCAN_DEFAULT_PATHS;
-	char *save = NULL;
-	size_t n = 0;
-
-	for (char *dir = strtok_r(defaults, ":", &save); dir && n < VB_SCAN_PATHS_MAX;
-	     dir = strtok_r(NULL, ":", &save)) {
-		struct stat st;
-
-		if (!lstat(dir, &st) && S_ISDIR(st.st_mode))
-			paths[n++] = dir;
-	}
-	return n;
-}
-
 int do_sweep(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -207,7 +165,7 @@ int do_sweep(int argc, char **argv)
 			policy = optarg;
 			break;
 		case 's':
-			if (parse_skip(optarg, &o.what))
+			if (vb_sweep_parse_skip(optarg, &o.what))
 				return SWEEP_EXIT_ERROR;
 			break;
 		case 'c':
@@ -230,7 +188,7 @@ int do_sweep(int argc, char **argv)
 		o.n_paths = argc - optind;
 	} else {
 		o.paths = paths;
-		o.n_paths = default_paths(paths);
+		o.n_paths = vb_sweep_default_paths(paths);
 	}
 	if (!o.n_paths)
 		o.what &= ~VB_SWEEP_FILES;

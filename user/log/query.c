@@ -344,7 +344,7 @@ void vb_log_csv_header(FILE *out)
 	fputs("\r\n", out);
 }
 
-static void csv_field(FILE *out, const char *s, bool text)
+void vb_csv_field(FILE *out, const char *s, bool text)
 {
 	bool quote = strpbrk(s, ",\"\r\n") != NULL;
 	bool defuse = text && strchr("=+-@\t", s[0]) && s[0];
@@ -376,9 +376,9 @@ void vb_log_csv_row(FILE *out, struct json_object *rec)
 		if (!json_object_object_get_ex(rec, vb_log_csv_columns[i], &v) || !v)
 			continue;
 		if (json_object_is_type(v, json_type_string))
-			csv_field(out, json_object_get_string(v), true);
+			vb_csv_field(out, json_object_get_string(v), true);
 		else
-			csv_field(out, json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN),
+			vb_csv_field(out, json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN),
 				  false);
 	}
 	fputs("\r\n", out);

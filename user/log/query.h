@@ -83,6 +83,8 @@ void vb_log_csv_header(FILE *out);
  * field that begins with = + - @ or a tab gets a leading ' so that a spreadsheet shows it
  * rather than runs it (a process can name itself "=cmd|..."). */
 void vb_log_csv_row(FILE *out, struct json_object *rec);
+/* One field of such a row (text: defused as above). */
+void vb_csv_field(FILE *out, const char *s, bool text);
 /* One line for a person: time host action operation vendor/rule path uid pid comm. */
 void vb_log_text_row(FILE *out, struct json_object *rec);
 /* A value for a terminal: control characters as \xHH, backslash doubled; NULL as "-". */

@@ -15,7 +15,7 @@
 #define CHART_BOTTOM	44
 #define CHART_LABELS	8	/* x-axis labels at most */
 
-static const char style[] =
+const char vb_report_style[] =
 	"body{font:15px/1.45 system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;margin:0;"
 	"color:#1d2330;background:#f4f6fa}\n"
 	"header{background:#1d2b4f;color:#fff;padding:22px 32px}\n"
@@ -323,7 +323,8 @@ int vb_report_html(FILE *out, struct vb_report *r)
 	      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
 	      "<meta name=\"generator\" content=\"vendorban log report\">\n<title>", out);
 	vb_html_escape(out, r->title ? r->title : "Denial report");
-	fprintf(out, "</title>\n<style>\n%s</style>\n</head>\n<body>\n<header><h1>", style);
+	fprintf(out, "</title>\n<style>\n%s</style>\n</head>\n<body>\n<header><h1>",
+		vb_report_style);
 	vb_html_escape(out, r->title ? r->title : "Denial report");
 	fputs("</h1><p>vendorban denial log", out);
 	if (s->have_span) {

@@ -32,5 +32,7 @@ struct vb_report {
 int vb_report_html(FILE *out, struct vb_report *r);
 /* Text with & < > " ' as entities and control characters as \xHH. */
 void vb_html_escape(FILE *out, const char *s);
+/* The report's stylesheet, for other offline pages in the same style (attest summary). */
+extern const char vb_report_style[];
 
 #endif

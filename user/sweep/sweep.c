@@ -6,12 +6,15 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/stat.h>
 #include "identify/identify.h"
 #include "identify/match.h"
 #include "identify/pkgdb.h"
 #include "log/event.h"
+#include "scan/derive.h"
 #include "sweep/sweep.h"
 #include "util/hex.h"
+#include "util/msg.h"
 #include "vendorban.h"
 
 static void note(struct vb_sweep *s, const char *fmt, ...)
@@ -347,4 +350,47 @@ struct json_object *vb_sweep_json(const struct vb_policy *p, const struct vb_swe
 	json_object_object_add(a, "modules", json_object_new_uint64(s->mods.seen));
 	json_object_object_add(o, "looked_at", a);
 	return o;
+}
+
+static const char *const part_names[] = { "files", "packages", "processes", "modules" };
+
+int vb_sweep_parse_skip(const char *arg, unsigned int *what)
+{
+	char *copy = strdup(arg), *save = NULL;
+	int err = copy ? 0 : -ENOMEM;
+
+	for (char *t = copy ? strtok_r(copy, ",", &save) : NULL; t && !err;
+	     t = strtok_r(NULL, ",", &save)) {
+		size_t i;
+
+		for (i = 0; i < 4 && strcmp(t, part_names[i]); i++)
+			;
+		if (i == 4) {
+			vb_err("--skip: unknown part '%s' (known: files, packages, "
+			       "processes, modules)", t);
+			err = -EINVAL;
+		} else {
+			*what &= ~(1u << i);
+		}
+	}
+	free(copy);
+	return err;
+}
+
+size_t vb_sweep_default_paths(char **paths)
+{
+	/* Copied afresh each call: strtok_r cuts it up. */
+	static char defaults[sizeof(VB_SCAN_DEFAULT_PATHS)];
+	char *save = NULL;
+	size_t n = 0;
+
+	memcpy(defaults, VB_SCAN_DEFAULT_PATHS, sizeof(defaults));
+	for (char *dir = strtok_r(defaults, ":", &save); dir && n < VB_SCAN_PATHS_MAX;
+	     dir = strtok_r(NULL, ":", &save)) {
+		struct stat st;
+
+		if (!lstat(dir, &st) && S_ISDIR(st.st_mode))
+			paths[n++] = dir;
+	}
+	return n;
 }

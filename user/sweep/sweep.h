@@ -74,4 +74,11 @@ void vb_sweep_count(const struct vb_sweep *s, unsigned int vendor_idx, size_t co
  */
 struct json_object *vb_sweep_json(const struct vb_policy *p, const struct vb_sweep *s);
 
+/* --skip PARTS (files, packages, processes, modules; comma-separated): clear them in *what.
+ * 0, or -EINVAL said. */
+int vb_sweep_parse_skip(const char *arg, unsigned int *what);
+/* The trees a vendor's files live in by default (VB_SCAN_DEFAULT_PATHS), those this host has:
+ * at most VB_SCAN_PATHS_MAX pointers into static storage. */
+size_t vb_sweep_default_paths(char **paths);
+
 #endif
