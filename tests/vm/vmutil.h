@@ -22,11 +22,35 @@
 /* VB_EXPECT_PATH: the kernel path the daemon must have chosen ("lsm" or "fmod_ret"). */
 bool lsm_path(void);
 
+/* The module tests: the fmod_ret path hashes exec'd and mapped files in the daemon
+ * (fanotify), never a module file the kernel reads for finit_module. */
 #define NEED_KERNEL_HASH()						\
 	do {								\
 		if (!lsm_path())					\
 			SKIP(return, "content-hash rules need the in-kernel hash, which the " \
 			     "fmod_ret path cannot do (security_* functions are not sleepable)"); \
+	} while (0)
+
+/* On the fmod_ret path content is hashed by the daemon, which fanotify asks only about the
+ * filesystems it marked: one mounted in a mount namespace of the test's own is unseen (with
+ * option unjudged-exec deny the kernel refuses such an exec with EACCES, not by content). */
+#define NEED_DAEMON_SEES_MOUNT()					\
+	do {								\
+		if (!lsm_path())					\
+			SKIP(return, "on the fmod_ret path the daemon judges content through " \
+			     "fanotify, which is not asked about a filesystem mounted in " \
+			     "another mount namespace after the daemon marked its own"); \
+	} while (0)
+
+/* fanotify cannot mark the kernel's internal tmpfs that every memfd lives on (SB_NOUSER): on
+ * the fmod_ret path no one hashes a memfd. What the kernel does instead is a policy choice
+ * (option unjudged-exec), tested by test_exec's unjudged_exec_option. */
+#define NEED_MEMFD_JUDGED()						\
+	do {								\
+		if (!lsm_path())					\
+			SKIP(return, "on the fmod_ret path a memfd's content is not judged: " \
+			     "fanotify cannot watch the kernel's internal tmpfs memfds live " \
+			     "on (SB_NOUSER), and the kernel cannot hash there"); \
 	} while (0)
 
 #define EXPECT_OUTCOME(want, p, what)					\

@@ -67,6 +67,20 @@ int daemon_log_record(struct daemon *d, struct json_object *o, const char *messa
 	return log_record(d, o, message, NULL);
 }
 
+void daemon_on_own_event(void *arg, const struct vb_event *e)
+{
+	struct daemon *d = arg;
+	struct json_object *o = vb_event_json(&d->ectx, e);
+	char summary[VB_EV_PATH_MAX + 256];
+
+	if (!o)
+		return;
+	vb_event_summary(&d->ectx, e, summary, sizeof(summary));
+	/* Not the kernel's ring buffer: settings.last_logged_* stay about that. */
+	log_record(d, o, summary, NULL);
+	json_object_put(o);
+}
+
 /* A record of the daemon's own, not of an event: time, host and action. */
 static struct json_object *daemon_record(struct daemon *d, const char *action)
 {

@@ -324,6 +324,8 @@ struct json_object *vb_event_json(const struct vb_event_ctx *ctx, const struct v
 	if (e->flags & VB_EV_F_HAS_SHA256) {
 		vb_hex(e->sha256, VB_SHA256_LEN, buf);
 		add_str(o, "sha256", buf);
+		/* The fmod_ret path hashes in the daemon (fanotify): say where the digest came from. */
+		add_str(o, "hashed_by", (e->flags & VB_EV_F_DAEMON) ? "daemon" : "kernel");
 	} else {
 		add_str(o, "sha256", NULL);
 	}
