@@ -452,6 +452,18 @@ static __always_inline bool daemon_will_judge(const struct vb_settings *cfg, str
 	return BPF_CORE_READ(inode, i_sb, s_fsnotify_mask) & FS_OPEN_EXEC_PERM;
 }
 
+/* The registered vendorband executable (the guard's): what brings judging back, and what
+ * `vendorban disable` runs, must not be refused for want of a judge. */
+static __always_inline bool daemon_exe(struct inode *inode)
+{
+	__u32 zero = 0;
+	struct vb_guard *g = bpf_map_lookup_elem(&guard, &zero);
+
+	return g && g->exe.ino && BPF_CORE_READ(inode, i_ino) == g->exe.ino &&
+	       BPF_CORE_READ(inode, i_sb, s_dev) == g->exe.dev &&
+	       BPF_CORE_READ(inode, i_generation) == g->exe_gen;
+}
+
 static __always_inline bool memo_hit(const struct vb_memo *m, struct file *file,
 				     struct inode *real, __u64 seq, const struct vb_content_ver *ver,
 				     int deny_unknown)
@@ -634,7 +646,7 @@ static __always_inline int judge(struct file *file, __u8 op, bool can_hash, bool
 	}
 	/* option unjudged-exec deny: the kernel cannot hash here, and no daemon will. */
 	if (v.match == VB_MATCH_NONE && !verified && !can_hash && op == VB_OP_EXEC && si &&
-	    si->deny_unjudged_exec && !daemon_will_judge(cfg, inode)) {
+	    si->deny_unjudged_exec && !daemon_will_judge(cfg, inode) && !daemon_exe(inode)) {
 		v.match = VB_MATCH_UNVERIFIED;
 		v.rule.mode = VB_MODE_ENFORCE;
 		v.rule.rule_idx = VB_RULE_NONE;

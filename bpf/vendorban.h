@@ -289,6 +289,8 @@ struct vb_flood_rec {
 	__u64 last_ns;
 	__u32 retired;		/* idle and all handed over: the daemon deletes the key */
 	__u32 pad;
+};
+
 /* Value of content_verdicts (key: the file's vb_dev_ino as fstat(2) shows the fd fanotify
  * gave): the daemon hashed it where the kernel cannot (the fmod_ret path). It counts for the
  * policy loaded as seq, and only while the inode holding the bytes still shows the size and

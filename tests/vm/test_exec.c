@@ -395,6 +395,144 @@ TEST(reload_applies_good_policy_and_keeps_old_one_on_error)
 	ASSERT_EQ(0, write_text("/vb/test.policy", text));	/* good again, for the restart */
 }
 
+/*
+ * option unjudged-exec deny: what runs when no one can judge content. On the fmod_ret path a
+ * memfd is never judged (fanotify cannot watch its filesystem) and, with the daemon down, no
+ * never-seen file is: both refused with EACCES, while a file judged before keeps its verdict.
+ * On the lsm path the kernel hashes everything itself, and the option changes nothing.
+ */
+/* A fixture only for its timeout: the daemon stops and starts again (a scan, a self-test). */
+FIXTURE(unjudged) {};
+FIXTURE_SETUP(unjudged) {}
+
+/* Whatever failed: the tests after this one need a host that runs what it is given. Run
+ * without a shell: with the option in force and no daemon, only vendorband itself may run. */
+FIXTURE_TEARDOWN(unjudged)
+{
+	char *const argv[] = { "vendorband", "--disable", NULL };
+	int status;
+	pid_t pid;
+
+	stop_daemon_with(SIGTERM);
+	pid = fork();
+	if (pid == 0) {
+		execv("/vb/vendorband", argv);
+		_exit(127);
+	}
+	waitpid(pid, &status, 0);
+}
+
+static int slurp_text(const char *path, char **out, size_t *len)
+{
+	FILE *f = fopen(path, "r");
+	char *buf = calloc(1, 8192);
+
+	if (!f || !buf) {
+		if (f)
+			fclose(f);
+		free(buf);
+		return -1;
+	}
+	*len = fread(buf, 1, 8191, f);
+	fclose(f);
+	*out = buf;
+	return 0;
+}
+
+TEST_F_TIMEOUT(unjudged, exec_option, 120)
+{
+	const int unjudged = lsm_path() ? 0 : EACCES;
+	char text[4096], *ver, *vendor, with[4200];
+	struct json_object *o;
+	struct probe p;
+	size_t n;
+	FILE *f;
+	int pid, i, rc;
+
+	f = fopen("/vb/test.policy", "r");
+	ASSERT_NE(NULL, f);
+	n = fread(text, 1, sizeof(text) - 1, f);
+	fclose(f);
+	text[n] = 0;
+	ver = strstr(text, "version ");
+	vendor = strstr(text, "\nvendor ");
+	ASSERT_NE(NULL, ver);
+	ASSERT_NE(NULL, vendor);
+	ver[8] = '3';
+	snprintf(with, sizeof(with), "%.*s\noption unjudged-exec deny%s", (int)(vendor - text),
+		 text, vendor);
+	ASSERT_EQ(0, write_text("/vb/test.policy", with));
+	/* Whichever test ran before: a daemon reloads, or one starts (after a disable). */
+	pid = daemon_pid();
+	if (pid > 0) {
+		ASSERT_EQ(0, kill(pid, SIGHUP));
+	} else {
+		ASSERT_EQ(0, start_daemon_with("--policy /vb/test.policy --scan /vb/scanned",
+					       "/tmp/vendorband-unjudged.log"));
+	}
+	for (i = 0; i < 100 && status_policy_version() != 3; i++)
+		usleep(100000);
+	if (status_policy_version() != 3) {
+		char *log = NULL;
+		size_t len;
+
+		if (!slurp_text("/tmp/vendorband-unjudged.log", &log, &len))
+			TH_LOG("the daemon said: %s", log);
+		free(log);
+	}
+	ASSERT_EQ(3, status_policy_version());
+	o = status_json(&rc);
+	ASSERT_NE(NULL, o);
+	EXPECT_EQ(0, rc);
+	EXPECT_STREQ(lsm_path() ? "(none)" : "deny", field(o, "unjudged_exec") ?: "(none)");
+	json_object_put(o);
+
+	/* The daemon judges: files by their content, a memfd by nothing. */
+	ASSERT_EQ(0, copy_file(ALLOWED, "/tmp/unjudged-allowed"));
+	ASSERT_EQ(0, copy_file(BANNED, "/tmp/unjudged-banned"));
+	EXPECT_RAN(probe_execve("/tmp/unjudged-allowed", NULL, NULL), "allowed, daemon up");
+	EXPECT_DENIED(probe_execve("/tmp/unjudged-banned", NULL, NULL), "banned, daemon up");
+	p = probe_memfd_exec(ALLOWED);
+	EXPECT_OUTCOME(unjudged ? p.outcome == PROBE_REFUSED && p.err == unjudged :
+			      p.outcome == PROBE_RAN, p, "allowed bytes in a memfd");
+	p = probe_memfd_exec(BANNED);
+	EXPECT_OUTCOME(p.outcome == PROBE_REFUSED && p.err == (unjudged ?: EPERM), p,
+		       "banned bytes in a memfd");
+	/* Judged under this policy, so the kernel keeps their verdicts. */
+	EXPECT_RAN(probe_execve(ALLOWED, NULL, NULL), "allowed, daemon up");
+	EXPECT_DENIED(probe_execve(BANNED, NULL, NULL), "banned, daemon up");
+
+	/* No daemon: never-seen files are refused; one judged before keeps its verdict. */
+	ASSERT_EQ(0, stop_daemon_with(SIGTERM));
+	ASSERT_EQ(0, copy_file(ALLOWED, "/tmp/unjudged-allowed-2"));
+	ASSERT_EQ(0, copy_file(BANNED, "/tmp/unjudged-banned-2"));
+	p = probe_execve("/tmp/unjudged-allowed-2", NULL, NULL);
+	EXPECT_OUTCOME(unjudged ? p.outcome == PROBE_REFUSED && p.err == unjudged :
+			      p.outcome == PROBE_RAN, p, "never-seen allowed file, daemon down");
+	p = probe_execve("/tmp/unjudged-banned-2", NULL, NULL);
+	EXPECT_OUTCOME(p.outcome == PROBE_REFUSED && p.err == (unjudged ?: EPERM), p,
+		       "never-seen banned file, daemon down");
+	EXPECT_RAN(probe_execve(ALLOWED, NULL, NULL), "judged before, daemon down");
+	EXPECT_DENIED(probe_execve(BANNED, NULL, NULL), "banned, judged before, daemon down");
+	o = status_json(&rc);
+	ASSERT_NE(NULL, o);
+	if (!lsm_path()) {
+		EXPECT_NE(NULL, strstr(field(o, "content_check") ?: "", "is refused (option "
+				       "unjudged-exec deny)"));
+	}
+	json_object_put(o);
+
+	/* A daemon again: the file refused unjudged is judged now, by its content. */
+	ASSERT_EQ(0, start_daemon_with("--policy /vb/test.policy --scan /vb/scanned",
+				       "/tmp/vendorband-unjudged-2.log"));
+	EXPECT_RAN(probe_execve("/tmp/unjudged-allowed-2", NULL, NULL), "allowed, daemon back");
+	EXPECT_DENIED(probe_execve("/tmp/unjudged-banned-2", NULL, NULL), "banned, daemon back");
+
+	/* As the tests after this one expect: the policy without the option, nothing loaded. */
+	ver[8] = '4';
+	ASSERT_EQ(0, write_text("/vb/test.policy", text));
+}
+
 /* Last: it kills the daemon. */
 TEST(kill9_leaves_enforcement_on_and_restart_takes_over)
 {

@@ -391,7 +391,7 @@ TEST_F_TIMEOUT(integrity, overlay_lower_rewritten_by_nobody_in_userns, TIMEOUT)
 {
 	const struct ovl_case c = { "ovl-nobody-lower", true, false };
 
-	NEED_DAEMON_SEES_MOUNT();
+	NEED_DAEMON_SEES_OVERLAY();
 	overlay_case(_metadata, &c);
 }
 
@@ -399,7 +399,7 @@ TEST_F_TIMEOUT(integrity, overlay_upper_rewritten_by_nobody_in_userns, TIMEOUT)
 {
 	const struct ovl_case c = { "ovl-nobody-upper", true, true };
 
-	NEED_DAEMON_SEES_MOUNT();
+	NEED_DAEMON_SEES_OVERLAY();
 	overlay_case(_metadata, &c);
 }
 
@@ -407,7 +407,7 @@ TEST_F_TIMEOUT(integrity, overlay_lower_rewritten_by_root, TIMEOUT)
 {
 	const struct ovl_case c = { "ovl-root-lower", false, false };
 
-	NEED_DAEMON_SEES_MOUNT();
+	NEED_DAEMON_SEES_OVERLAY();
 	overlay_case(_metadata, &c);
 }
 
@@ -415,7 +415,7 @@ TEST_F_TIMEOUT(integrity, overlay_upper_rewritten_by_root, TIMEOUT)
 {
 	const struct ovl_case c = { "ovl-root-upper", false, true };
 
-	NEED_DAEMON_SEES_MOUNT();
+	NEED_DAEMON_SEES_OVERLAY();
 	overlay_case(_metadata, &c);
 }
 

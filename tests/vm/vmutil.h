@@ -42,6 +42,19 @@ bool lsm_path(void);
 			     "another mount namespace after the daemon marked its own"); \
 	} while (0)
 
+/* An overlayfs file's backing file: since 6.8 its f_path is the real one, and fanotify asks
+ * about it on the layer's (marked) filesystem; before, it carries the overlay's path, and the
+ * overlay mounted in the test's namespace is not marked. */
+bool kernel_at_least(int major, int minor);
+#define NEED_DAEMON_SEES_OVERLAY()					\
+	do {								\
+		if (!lsm_path() && !kernel_at_least(6, 8))		\
+			SKIP(return, "on the fmod_ret path before 6.8 fanotify reports an " \
+			     "overlay's backing file under the overlay's path, and an overlay " \
+			     "mounted in another mount namespace is not marked: not judged by " \
+			     "content"); \
+	} while (0)
+
 /* fanotify cannot mark the kernel's internal tmpfs that every memfd lives on (SB_NOUSER): on
  * the fmod_ret path no one hashes a memfd. What the kernel does instead is a policy choice
  * (option unjudged-exec), tested by test_exec's unjudged_exec_option. */

@@ -62,8 +62,14 @@ static const char *content_check(const struct status *s)
 		return "in the kernel (SHA-256)";
 	if (daemon_judges(s) && (!s->probed || s->st.hashing))
 		return "in the daemon (fanotify); not while the daemon is down";
-	return "NOT CHECKED on this path: sha256 rules are not enforced (start vendorband), "
-	       "path rules are";
+	if (s->set.path == VB_PATH_FMOD_RET)
+		return s->slot.deny_unjudged_exec ?
+		       "in the daemon (fanotify), which is NOT judging now: files judged before "
+		       "keep their verdict, any other exec is refused (option unjudged-exec deny)" :
+		       "in the daemon (fanotify), which is NOT judging now: files judged before "
+		       "keep their verdict, any other file runs unjudged (sha256 rules are not "
+		       "enforced on it)";
+	return "NOT CHECKED: the kernel does not hash content here";
 }
 
 #define WHY(s, ...)	(snprintf((s)->reason, sizeof((s)->reason), __VA_ARGS__), false)

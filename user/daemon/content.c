@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Where the kernel cannot hash (the fmod_ret path), the daemon judges content through fanotify
- * (fanotify.c), and says so to the kernel (guard.content_tgid) only once its content canary
- * was refused: then the kernel counts on it (option unjudged-exec). */
+ * (fanotify.c) and tells the kernel so (guard.content_tgid), for option unjudged-exec;
+ * it keeps saying so only if its content canary is refused. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +26,9 @@ void daemon_judge_content(struct daemon *d)
 		d->fan = NULL;
 		goto not_checked;
 	}
+	/* Said before the proof: under option unjudged-exec deny the kernel would refuse the
+	 * canary itself (EACCES) while no daemon judges; taken back if the proof fails. */
+	vb_guard_set_content(&d->k, getpid());
 	/* The policy's own content canary, a file (fanotify cannot watch the memfds the
 	 * daemon's other canaries are: their filesystem is the kernel's internal one). */
 	err = vb_selftest_policy(true, &st);
@@ -37,7 +40,6 @@ void daemon_judge_content(struct daemon *d)
 		daemon_stop_judging_content(d);
 		goto not_checked;
 	}
-	vb_guard_set_content(&d->k, getpid());
 	/* Where content is judged, a file mapped executable with no verdict is as on the lsm
 	 * path: mprotect(PROT_EXEC) of it is refused unless told otherwise. */
 	if (d->mprotect_deny < 0)
