@@ -4,8 +4,9 @@
  * start.c (a fresh start or the takeover of pinned programs, enabled and proven to deny),
  * reload.c (loading a policy, the rollback floor, the watch on its file, the reload report),
  * sink.c (the ring buffer's events, and the daemon's own records, into the denial log),
- * rescan.c (scan again, flip once). What it watches of the guard's is in watch.c, and
- * `vendorband --disable` is disable.c.
+ * rescan.c (scan again, flip once), content.c with fanotify.c (content verdicts where the
+ * kernel cannot hash). What it watches of the guard's is in watch.c, and `vendorband
+ * --disable` is disable.c.
  */
 #ifndef VB_DAEMON_H
 #define VB_DAEMON_H
