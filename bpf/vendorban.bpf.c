@@ -121,6 +121,14 @@ struct {
 	__type(value, struct vb_content_verdict);
 } content_verdicts SEC(".maps");
 
+/* Files whose unjudged exec was reported, and the version then: once each, not per exec. */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, VB_MAX_UNJUDGED);
+	__type(key, struct vb_inode_key);
+	__type(value, struct vb_content_ver);
+} unjudged_seen SEC(".maps");
+
 /* What guard.bpf.h protects, and who may change it; here so judge() can ask whether a daemon
  * lives to judge content. */
 struct {
@@ -452,6 +460,18 @@ static __always_inline bool daemon_will_judge(const struct vb_settings *cfg, str
 	return BPF_CORE_READ(inode, i_sb, s_fsnotify_mask) & FS_OPEN_EXEC_PERM;
 }
 
+/* Report this unjudged exec? Once per file version (the LRU may forget, and report again). */
+static __always_inline bool unjudged_first(struct inode *real, const struct vb_content_ver *ver)
+{
+	struct vb_inode_key k = { .inode = (__u64)real, .ino = BPF_CORE_READ(real, i_ino) };
+	struct vb_content_ver *seen = bpf_map_lookup_elem(&unjudged_seen, &k);
+
+	if (seen && content_same(seen, ver))
+		return false;
+	bpf_map_update_elem(&unjudged_seen, &k, ver, BPF_ANY);
+	return true;
+}
+
 /* The registered vendorband executable (the guard's): what brings judging back, and what
  * `vendorban disable` runs, must not be refused for want of a judge. */
 static __always_inline bool daemon_exe(struct inode *inode)
@@ -644,15 +664,28 @@ static __always_inline int judge(struct file *file, __u8 op, bool can_hash, bool
 			stat_inc(VB_STAT_PATH_ERR);
 		}
 	}
-	/* option unjudged-exec deny: the kernel cannot hash here, and no daemon will. */
+	/* The kernel cannot hash here, and no daemon will: refused under option unjudged-exec
+	 * deny; else it runs, and the daemon is told, to hash it later and watch its
+	 * filesystem from now on. */
 	if (v.match == VB_MATCH_NONE && !verified && !can_hash && op == VB_OP_EXEC && si &&
-	    si->deny_unjudged_exec && !daemon_will_judge(cfg, inode) && !daemon_exe(inode)) {
-		v.match = VB_MATCH_UNVERIFIED;
-		v.rule.mode = VB_MODE_ENFORCE;
-		v.rule.rule_idx = VB_RULE_NONE;
+	    !daemon_will_judge(cfg, inode) && !daemon_exe(inode)) {
+		if (si->deny_unjudged_exec) {
+			v.match = VB_MATCH_UNVERIFIED;
+			v.rule.mode = VB_MODE_ENFORCE;
+			v.rule.rule_idx = VB_RULE_NONE;
+		} else if (unjudged_first(real, &ver)) {
+			v.flags |= VB_EV_F_UNJUDGED;
+			v.rule.rule_idx = VB_RULE_NONE;
+		}
 	}
 	stat_inc(VB_STAT_CHECKED);
 	if (v.match == VB_MATCH_NONE) {
+		if (v.flags & VB_EV_F_UNJUDGED) {
+			if (can_path && s && !v.path_len)
+				v.path_len = bpf_d_path((struct path *)&file->f_path, s->path,
+							sizeof(s->path));
+			emit(file, inode, &v, s, seq, 0, NULL, NULL);
+		}
 		if (s)
 			memo_store(&s->memo, file, real, seq, &ver, verified);
 		return 0;

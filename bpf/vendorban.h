@@ -24,6 +24,7 @@
 #define VB_MAX_PATH_IDENTS	16384	/* directories and files path rules name, by inode */
 #define VB_MAX_VETTED_MODULES	65536	/* compressed modules the daemon read and found clean */
 #define VB_MAX_CONTENT_VERDICTS	65536	/* files the daemon hashed on the fmod_ret path (LRU) */
+#define VB_MAX_UNJUDGED		8192	/* unjudged execs reported once per file version (LRU) */
 #define VB_PATHID_DEPTH		64	/* dentry ancestors a hook walks looking for one */
 #define VB_RACY_NS		2000000000LL /* see content_cacheable() in bpf/fileid.bpf.h */
 #define VB_GUARD_MAX_LINKS	32	/* links the guard refuses fds to (one per program) */
@@ -340,6 +341,9 @@ enum vb_stat {
 #define VB_EV_F_PATH_IDENT	0x20	/* a path rule matched by the inode of a directory above
 					 * the file (or the file's own), not by its name */
 #define VB_EV_F_DAEMON		0x40	/* the content was hashed by the daemon (fanotify) */
+#define VB_EV_F_UNJUDGED	0x80	/* fmod_ret path: an exec no one judged by content (no
+					 * daemon, or a filesystem it does not watch) was let
+					 * run; the daemon hashes the file later, and watches it */
 
 /* Ring-buffer event: one per denial or would-deny. */
 struct vb_event {

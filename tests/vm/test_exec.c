@@ -9,12 +9,14 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <sys/mman.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <bpf/bpf.h>
@@ -141,6 +143,43 @@ TEST(memfd_exec_denied)
 	NEED_MEMFD_JUDGED();
 	EXPECT_DENIED(probe_memfd_exec(BANNED), "memfd_create + fexecve");
 	EXPECT_RAN(probe_memfd_exec(ALLOWED), "allowed memfd");
+}
+
+/*
+ * A filesystem the daemon does not watch: a tmpfs mounted in a mount namespace of this test's
+ * own (what an unprivileged user can do in a user namespace). On the lsm path the kernel
+ * hashes. On fmod_ret, with the default allow, the first exec runs unjudged and the daemon,
+ * told by the kernel, hashes it after, records that it ran, and watches that filesystem from
+ * then on: the next exec is refused by content.
+ */
+TEST(unwatched_filesystem_recorded_then_watched)
+{
+	const char *banned = "/tmp/ns-tmpfs/banned", *allowed = "/tmp/ns-tmpfs/allowed";
+	struct json_object *rec;
+	struct probe p;
+
+	ASSERT_EQ(0, unshare(CLONE_NEWNS));
+	ASSERT_EQ(0, mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL));
+	mkdir("/tmp/ns-tmpfs", 0755);
+	ASSERT_EQ(0, mount("tmpfs", "/tmp/ns-tmpfs", "tmpfs", 0, NULL));
+	ASSERT_EQ(0, copy_file(BANNED, banned));
+	ASSERT_EQ(0, copy_file(ALLOWED, allowed));
+	p = probe_execve(banned, NULL, NULL);
+	if (lsm_path()) {
+		EXPECT_DENIED(p, "banned copy on a tmpfs of our own");
+	} else {
+		EXPECT_OUTCOME(p.outcome == PROBE_RAN, p, "first exec, unjudged (default allow)");
+		rec = find_record(banned, "exec", "would-deny", 10);
+		ASSERT_NE(NULL, rec);
+		EXPECT_STREQ("sha256", field(rec, "match"));
+		EXPECT_STREQ("acme-sha256-1", field(rec, "rule"));
+		EXPECT_STREQ("daemon", field(rec, "hashed_by"));
+		EXPECT_STREQ("true", field(rec, "ran_unjudged"));
+		json_object_put(rec);
+		EXPECT_DENIED(probe_execve(banned, NULL, NULL), "next exec, filesystem watched");
+	}
+	EXPECT_RAN(probe_execve(allowed, NULL, NULL), "allowed twin");
+	EXPECT_RAN(probe_execve(allowed, NULL, NULL), "allowed twin, again");
 }
 
 TEST(ldso_invocation_denied)

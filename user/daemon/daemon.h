@@ -133,6 +133,9 @@ void daemon_check_running(struct daemon *d, const char *why);
  * canary; say what is and is not checked. */
 void daemon_judge_content(struct daemon *d);
 void daemon_stop_judging_content(struct daemon *d);
+/* An exec the kernel let run unjudged (VB_EV_F_UNJUDGED): hash the file now and record it if
+ * a sha256 rule names it, and watch its filesystem from now on. */
+void daemon_judge_later(struct daemon *d, const struct vb_event *e);
 
 /* rescan.c */
 /* Scan for the policy in force and flip once if the results changed. 1 if it flipped, 0 if

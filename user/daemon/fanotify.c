@@ -463,6 +463,14 @@ fail:
 	return err;
 }
 
+int vb_fan_mark(struct vb_fan *f, const char *path)
+{
+	if (fanotify_mark(f->fd, FAN_MARK_ADD | FAN_MARK_FILESYSTEM, FAN_MARK_EVENTS, AT_FDCWD,
+			  path))
+		return -errno;
+	return 0;
+}
+
 void vb_fan_drain(struct vb_fan *f, void (*fn)(void *arg, const struct vb_event *e), void *arg)
 {
 	struct vb_event e;

@@ -40,6 +40,9 @@ struct vb_fan {
 /* Open a fanotify group, mark every filesystem mounted where the daemon runs, the memfd one
  * too, and start answering. 0 or -errno, said. */
 int vb_fan_start(struct vb_fan *f, struct vb_kernel *k);
+/* Watch the filesystem that holds path too (one in another mount namespace, reached through
+ * /proc/PID/root). 0 or -errno. */
+int vb_fan_mark(struct vb_fan *f, const char *path);
 /* The records of the denials the thread decided since the last call, each handed to fn. */
 void vb_fan_drain(struct vb_fan *f, void (*fn)(void *arg, const struct vb_event *e), void *arg);
 /* Stop answering. The kernel lets every event still pending through as fanotify does when

@@ -45,6 +45,11 @@ int daemon_on_event(void *ctx, void *data, size_t len)
 		d->selftest_events++;
 		return 0;
 	}
+	/* Not a denial: an exec no one could judge by content, for content.c to judge now. */
+	if (e->flags & VB_EV_F_UNJUDGED) {
+		daemon_judge_later(d, e);
+		return 0;
+	}
 	/* The first event after a takeover may be the one the killed daemon had just written. */
 	if (d->dedupe_first) {
 		d->dedupe_first = false;

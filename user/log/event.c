@@ -335,6 +335,9 @@ struct json_object *vb_event_json(const struct vb_event_ctx *ctx, const struct v
 	if (e->match == VB_MATCH_PATH && e->op != VB_OP_SELFTEST)
 		add_str(o, "path_match", (e->flags & VB_EV_F_PATH_IDENT) ? "identity" : "name");
 	json_object_object_add(o, "cached", json_object_new_boolean(!!(e->flags & VB_EV_F_CACHED)));
+	/* Judged after it ran: no one could judge it then (fmod_ret path, daemon/content.c). */
+	if (e->flags & VB_EV_F_UNJUDGED)
+		json_object_object_add(o, "ran_unjudged", json_object_new_boolean(1));
 	add_str(o, "vendor", v ? v->id : NULL);
 	add_str(o, "vendor_name", v ? v->name : NULL);
 	add_str(o, "rule", r ? r->id : NULL);
