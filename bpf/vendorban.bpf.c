@@ -348,7 +348,8 @@ static __always_inline void emit(struct file *file, struct inode *inode, struct 
 	struct vb_event *e;
 	__u64 id;
 
-	if (v->op != VB_OP_SELFTEST) {
+	/* An unjudged exec is not an attempt on a rule: reported once per file version anyway. */
+	if (v->op != VB_OP_SELFTEST && !(v->flags & VB_EV_F_UNJUDGED)) {
 		struct vb_flood_key fk = {
 			.ino = inode ? BPF_CORE_READ(inode, i_ino) : 0,
 			.dev = inode ? BPF_CORE_READ(inode, i_sb, s_dev) : 0,
