@@ -78,6 +78,18 @@ static int open_as_seen(const struct vb_event *e, char *via, size_t len)
 
 	memcpy(path, e->path, VB_EV_PATH_MAX);
 	path[VB_EV_PATH_MAX] = 0;
+	/* A memfd has no path to open again: the program the process runs is the file. */
+	if (!strncmp(path, "/memfd:", 7)) {
+		struct stat st;
+
+		snprintf(via, len, "/proc/%u/exe", e->pid);
+		fd = open(via, O_RDONLY | O_CLOEXEC);
+		if (fd >= 0 && (fstat(fd, &st) || (__u64)st.st_ino != e->ino)) {
+			close(fd);
+			fd = -ESTALE;
+		}
+		return fd < 0 ? (fd == -ESTALE ? fd : -errno) : fd;
+	}
 	if (path[0] != '/' || (e->flags & (VB_EV_F_NAME_ONLY | VB_EV_F_PATH_TRUNC)))
 		return -ENOENT;
 	for (size_t i = 0; i < sizeof(pids) / sizeof(pids[0]) && fd < 0; i++) {
