@@ -700,7 +700,7 @@ FIXTURE_VARIANT_ADD(refused, option_unknown_value) {
 
 FIXTURE_VARIANT_ADD(refused, option_unknown_name) {
 	.text = "version 1\noption unjudged deny\n" "vendor acme \"Acme\"\npath /opt/acme/\n",
-	.msgs = { "t.policy:2:8: error: unknown option 'unjudged' (known: unsigned-modules, init-module, unjudged-exec)" },
+	.msgs = { "t.policy:2:8: error: unknown option 'unjudged' (known: unsigned-modules, init-module, running, unjudged-exec)" },
 };
 
 FIXTURE_VARIANT_ADD(refused, path_before_vendor) {
