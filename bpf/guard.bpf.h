@@ -38,13 +38,7 @@
 /* The address of a kernel string field, relocated like BPF_CORE_READ (which would copy it). */
 #define FIELD_PTR(p, f)		((const char *)__builtin_preserve_access_index(&(p)->f))
 
-struct {
-	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, struct vb_guard);
-} guard SEC(".maps");
-
+/* The guard map itself is declared in vendorban.bpf.c: judge() asks it whether a daemon lives. */
 struct {
 	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
 	__uint(map_flags, BPF_F_NO_PREALLOC);
@@ -66,6 +60,7 @@ static __always_inline bool guard_map_ours(const void *map)
 	       map == (void *)&modscratch || map == (void *)&file_verdicts ||
 	       map == (void *)&path_idents || map == (void *)&pathid_pending ||
 	       map == (void *)&vetted_modules || map == (void *)&flood || map == (void *)&guard ||
+	       map == (void *)&content_verdicts || map == (void *)&unjudged_seen ||
 	       map == (void *)&guard_mark;
 }
 
@@ -364,8 +359,10 @@ VB_HOOK(task_free, "lsm/task_free", "fentry/security_task_free", struct task_str
 	if (!m)
 		return 0;
 	g = guard_get();
-	if (g && g->daemon_tgid == m->tgid)
+	if (g && g->daemon_tgid == m->tgid) {
 		g->daemon_tgid = 0;
+		g->content_tgid = 0;
+	}
 	return 0;
 }
 

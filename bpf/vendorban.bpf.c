@@ -25,6 +25,7 @@ char LICENSE[] SEC("license") = "GPL";
 #define FMODE_WRITE	0x2
 #define __FMODE_EXEC	0x20	/* open_exec() opens with this in f_flags */
 #define HASH_ALGO_SHA256 4
+#define FS_OPEN_EXEC_PERM 0x00040000	/* fsnotify: a listener judges exec opens (fanotify) */
 
 /* Policy rule sets come in two slots; the daemon fills the idle one, then flips
  * policy_state.seq, whose low bit names the active slot. A hook reads seq once, so it sees one
@@ -109,6 +110,33 @@ struct {
 	__type(key, struct vb_dev_ino);
 	__type(value, struct vb_file_verdict);
 } file_verdicts SEC(".maps");
+
+/* Content verdicts the daemon computed by hashing on the fmod_ret path, where the kernel cannot
+ * (fanotify, user/daemon/fanotify.c): the hooks turn one into a verdict_cache entry when the
+ * content still shows the version the daemon hashed. */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, VB_MAX_CONTENT_VERDICTS);
+	__type(key, struct vb_dev_ino);
+	__type(value, struct vb_content_verdict);
+} content_verdicts SEC(".maps");
+
+/* Files whose unjudged exec was reported, and the version then: once each, not per exec. */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, VB_MAX_UNJUDGED);
+	__type(key, struct vb_inode_key);
+	__type(value, struct vb_content_ver);
+} unjudged_seen SEC(".maps");
+
+/* What guard.bpf.h protects, and who may change it; here so judge() can ask whether a daemon
+ * lives to judge content. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct vb_guard);
+} guard SEC(".maps");
 
 /* Mapped by the daemon so the flip is one atomic 8-byte store. */
 struct {
@@ -320,7 +348,8 @@ static __always_inline void emit(struct file *file, struct inode *inode, struct 
 	struct vb_event *e;
 	__u64 id;
 
-	if (v->op != VB_OP_SELFTEST) {
+	/* An unjudged exec is not an attempt on a rule: reported once per file version anyway. */
+	if (v->op != VB_OP_SELFTEST && !(v->flags & VB_EV_F_UNJUDGED)) {
 		struct vb_flood_key fk = {
 			.ino = inode ? BPF_CORE_READ(inode, i_ino) : 0,
 			.dev = inode ? BPF_CORE_READ(inode, i_sb, s_dev) : 0,
@@ -389,6 +418,73 @@ static __always_inline void emit(struct file *file, struct inode *inode, struct 
 	flood_sent(fv, bpf_get_current_pid_tgid() >> 32);
 }
 
+/* The daemon's verdict about this version of the content (fmod_ret path): it hashed the file
+ * fanotify handed it, keyed by what fstat showed of that fd, which is the opened inode's
+ * (dev, ino) (an overlay's own, for an overlayfs file), or the backing inode's. Its size and
+ * times must still be those of the inode that holds the bytes. */
+static __always_inline struct vb_content_verdict *
+daemon_verdict(struct inode *inode, struct inode *real, __u64 seq, const struct vb_content_ver *ver)
+{
+	struct vb_dev_ino di = {
+		.dev = BPF_CORE_READ(inode, i_sb, s_dev),
+		.ino = BPF_CORE_READ(inode, i_ino),
+	};
+	struct vb_content_verdict *dv = bpf_map_lookup_elem(&content_verdicts, &di);
+
+	if (!dv && real != inode) {
+		di.dev = BPF_CORE_READ(real, i_sb, s_dev);
+		di.ino = BPF_CORE_READ(real, i_ino);
+		dv = bpf_map_lookup_elem(&content_verdicts, &di);
+	}
+	if (!dv || dv->seq != seq || dv->size != ver->size || dv->ctime_sec != ver->ctime_sec ||
+	    dv->ctime_nsec != ver->ctime_nsec || dv->mtime_sec != ver->mtime_sec ||
+	    dv->mtime_nsec != ver->mtime_nsec)
+		return NULL;
+	/* A shared writable mapping changes bytes without always moving the times: a clean
+	 * verdict does not hold while one may exist. A banned one is refused either way. */
+	if (dv->verdict != VB_VERDICT_BANNED && inode_writable(real))
+		return NULL;
+	return dv;
+}
+
+/* Will a daemon judge this exec by its content? Only one that says it does (guard.
+ * content_tgid) and still lives (the guard clears daemon_tgid when it is freed), and only
+ * on a filesystem it watches: fanotify asks no one about a filesystem with no exec
+ * permission mark (one mounted in a namespace the daemon has not marked yet). */
+static __always_inline bool daemon_will_judge(const struct vb_settings *cfg, struct inode *inode)
+{
+	__u32 zero = 0;
+	struct vb_guard *g = bpf_map_lookup_elem(&guard, &zero);
+
+	if (!g || !g->daemon_tgid || g->daemon_tgid != g->content_tgid)
+		return false;
+	return BPF_CORE_READ(inode, i_sb, s_fsnotify_mask) & FS_OPEN_EXEC_PERM;
+}
+
+/* Report this unjudged exec? Once per file version (the LRU may forget, and report again). */
+static __always_inline bool unjudged_first(struct inode *real, const struct vb_content_ver *ver)
+{
+	struct vb_inode_key k = { .inode = (__u64)real, .ino = BPF_CORE_READ(real, i_ino) };
+	struct vb_content_ver *seen = bpf_map_lookup_elem(&unjudged_seen, &k);
+
+	if (seen && content_same(seen, ver))
+		return false;
+	bpf_map_update_elem(&unjudged_seen, &k, ver, BPF_ANY);
+	return true;
+}
+
+/* The registered vendorband executable (the guard's): what brings judging back, and what
+ * `vendorban disable` runs, must not be refused for want of a judge. */
+static __always_inline bool daemon_exe(struct inode *inode)
+{
+	__u32 zero = 0;
+	struct vb_guard *g = bpf_map_lookup_elem(&guard, &zero);
+
+	return g && g->exe.ino && BPF_CORE_READ(inode, i_ino) == g->exe.ino &&
+	       BPF_CORE_READ(inode, i_sb, s_dev) == g->exe.dev &&
+	       BPF_CORE_READ(inode, i_generation) == g->exe_gen;
+}
+
 static __always_inline bool memo_hit(const struct vb_memo *m, struct file *file,
 				     struct inode *real, __u64 seq, const struct vb_content_ver *ver,
 				     int deny_unknown)
@@ -422,6 +518,7 @@ static __always_inline int judge(struct file *file, __u8 op, bool can_hash, bool
 	struct vb_policy_state *st;
 	struct vb_slot_info *si;
 	struct vb_cache_val *cv;
+	struct vb_content_verdict *dv;
 	struct vb_scratch *s = NULL;
 	struct vb_settings *cfg;
 	struct verdict v = { .op = op };
@@ -486,9 +583,24 @@ static __always_inline int judge(struct file *file, __u8 op, bool can_hash, bool
 		if (cv->verdict == VB_VERDICT_BANNED) {
 			v.rule = cv->rule;
 			v.match = VB_MATCH_HASH;
-			v.flags = VB_EV_F_CACHED | VB_EV_F_HAS_SHA256;
+			/* On the fmod_ret path only the daemon can have hashed it. */
+			v.flags = VB_EV_F_CACHED | VB_EV_F_HAS_SHA256 |
+				  (cfg->path == VB_PATH_FMOD_RET ? VB_EV_F_DAEMON : 0);
 			__builtin_memcpy(v.sha256, cv->sha256, VB_SHA256_LEN);
 		}
+	} else if (!can_hash && (dv = daemon_verdict(inode, real, seq, &ver))) {
+		verified = 1;
+		stat_inc(VB_STAT_CACHE_HIT);
+		__builtin_memcpy(v.sha256, dv->sha256, VB_SHA256_LEN);
+		if (digest)
+			__builtin_memcpy(digest, dv->sha256, VB_SHA256_LEN);
+		if (dv->verdict == VB_VERDICT_BANNED) {
+			v.rule = dv->rule;
+			v.match = VB_MATCH_HASH;
+			v.flags = VB_EV_F_DAEMON | VB_EV_F_HAS_SHA256;
+		}
+		/* Kept by inode from now on, with the checks a cache entry gets. */
+		cache_store(real, seq, &v, &ver, cfg->tai_offset_ns);
 	} else if (can_hash) {
 		long alg;
 
@@ -553,8 +665,28 @@ static __always_inline int judge(struct file *file, __u8 op, bool can_hash, bool
 			stat_inc(VB_STAT_PATH_ERR);
 		}
 	}
+	/* The kernel cannot hash here, and no daemon will: refused under option unjudged-exec
+	 * deny; else it runs, and the daemon is told, to hash it later and watch its
+	 * filesystem from now on. */
+	if (v.match == VB_MATCH_NONE && !verified && !can_hash && op == VB_OP_EXEC && si &&
+	    !daemon_will_judge(cfg, inode) && !daemon_exe(inode)) {
+		if (si->deny_unjudged_exec) {
+			v.match = VB_MATCH_UNVERIFIED;
+			v.rule.mode = VB_MODE_ENFORCE;
+			v.rule.rule_idx = VB_RULE_NONE;
+		} else if (unjudged_first(real, &ver)) {
+			v.flags |= VB_EV_F_UNJUDGED;
+			v.rule.rule_idx = VB_RULE_NONE;
+		}
+	}
 	stat_inc(VB_STAT_CHECKED);
 	if (v.match == VB_MATCH_NONE) {
+		if (v.flags & VB_EV_F_UNJUDGED) {
+			if (can_path && s && !v.path_len)
+				v.path_len = bpf_d_path((struct path *)&file->f_path, s->path,
+							sizeof(s->path));
+			emit(file, inode, &v, s, seq, 0, NULL, NULL);
+		}
 		if (s)
 			memo_store(&s->memo, file, real, seq, &ver, verified);
 		return 0;
@@ -785,6 +917,7 @@ static __always_inline void file_gone(struct inode *inode)
 		};
 
 		bpf_map_delete_elem(&file_verdicts, &di);
+		bpf_map_delete_elem(&content_verdicts, &di);
 	}
 }
 

@@ -23,6 +23,8 @@
 #define VB_SIGNER_ID_MAX	32	/* serial number or SKID bytes in a signer key */
 #define VB_MAX_PATH_IDENTS	16384	/* directories and files path rules name, by inode */
 #define VB_MAX_VETTED_MODULES	65536	/* compressed modules the daemon read and found clean */
+#define VB_MAX_CONTENT_VERDICTS	65536	/* files the daemon hashed on the fmod_ret path (LRU) */
+#define VB_MAX_UNJUDGED		8192	/* unjudged execs reported once per file version (LRU) */
 #define VB_PATHID_DEPTH		64	/* dentry ancestors a hook walks looking for one */
 #define VB_RACY_NS		2000000000LL /* see content_cacheable() in bpf/fileid.bpf.h */
 #define VB_GUARD_MAX_LINKS	32	/* links the guard refuses fds to (one per program) */
@@ -161,7 +163,8 @@ struct vb_slot_info {
 	__u32 deny_unsigned_modules;	/* option unsigned-modules deny */
 	__u32 deny_init_module;		/* option init-module deny */
 	__u32 n_path_idents;	/* path rules the kernel knows by inode (path_idents) */
-	__u32 pad;
+	__u32 deny_unjudged_exec;	/* option unjudged-exec deny: on the fmod_ret path, refuse
+					 * an exec with no content verdict that no daemon will judge */
 	__u64 seq;		/* policy_state.seq this slot was filled for */
 	__u64 version;		/* the policy's "version" */
 	__u8 digest[32];	/* SHA-256 of the policy text: names the policy in events */
@@ -214,7 +217,8 @@ struct vb_guard {
 	__u32 exe_gen;		/* its i_generation: another file at the same ino is not it */
 	__u32 daemon_tgid;	/* the marked daemon; 0 while none lives (task_free clears it) */
 	__u32 n_links;
-	__u32 pad;
+	__u32 content_tgid;	/* the daemon judging content by fanotify (fmod_ret path), when
+				 * it is daemon_tgid; 0 while none (task_free clears it) */
 	__u32 link_ids[VB_GUARD_MAX_LINKS];
 	__u8 signer[VB_SHA256_LEN]; /* SHA-256 of the trusted policy signer's certificate (DER)
 				     * the programs were loaded for; zero: unsigned policies */
@@ -288,6 +292,23 @@ struct vb_flood_rec {
 	__u32 pad;
 };
 
+/* Value of content_verdicts (key: the file's vb_dev_ino as fstat(2) shows the fd fanotify
+ * gave): the daemon hashed it where the kernel cannot (the fmod_ret path). It counts for the
+ * policy loaded as seq, and only while the inode holding the bytes still shows the size and
+ * times the daemon saw (statx of the same fd). */
+struct vb_content_verdict {
+	__u64 seq;
+	struct vb_rule_ref rule;	/* the hash rule that matched (verdict BANNED) */
+	__u8 verdict;			/* enum vb_verdict */
+	__u8 pad[7];
+	__u8 sha256[VB_SHA256_LEN];
+	__s64 size;
+	__s64 ctime_sec;
+	__s64 mtime_sec;
+	__u32 ctime_nsec;
+	__u32 mtime_nsec;
+};
+
 /* A module event's extra: what the module said about itself. */
 struct vb_module_info {
 	char name[VB_MODULE_NAME_MAX];
@@ -319,6 +340,10 @@ enum vb_stat {
 #define VB_EV_F_NAME_ONLY	0x10	/* path holds the file name only: no bpf_d_path there */
 #define VB_EV_F_PATH_IDENT	0x20	/* a path rule matched by the inode of a directory above
 					 * the file (or the file's own), not by its name */
+#define VB_EV_F_DAEMON		0x40	/* the content was hashed by the daemon (fanotify) */
+#define VB_EV_F_UNJUDGED	0x80	/* fmod_ret path: an exec no one judged by content (no
+					 * daemon, or a filesystem it does not watch) was let
+					 * run; the daemon hashes the file later, and watches it */
 
 /* Ring-buffer event: one per denial or would-deny. */
 struct vb_event {
@@ -373,6 +398,7 @@ VB_SHARED_SIZE(vb_file_verdict, 16);
 VB_SHARED_SIZE(vb_flood_key, 32);
 VB_SHARED_SIZE(vb_flood_val, 56);
 VB_SHARED_SIZE(vb_flood_rec, sizeof(struct vb_flood_key) + 32);
+VB_SHARED_SIZE(vb_content_verdict, 56 + VB_SHA256_LEN);
 VB_SHARED_SIZE(vb_module_info, VB_MODULE_NAME_MAX + sizeof(struct vb_signer_key) + 8);
 VB_SHARED_SIZE(vb_event, 56 + VB_SHA256_LEN + 2 * VB_COMM_LEN + sizeof(struct vb_module_info) +
 			 VB_EV_PATH_MAX);

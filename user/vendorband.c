@@ -290,6 +290,7 @@ int main(int argc, char **argv)
 		d.k.settings.can_hash ? "yes" : "no", d.policy_path,
 		(unsigned long long)d.policy->version);
 
+	daemon_judge_content(&d);
 	rb = ring_buffer__new(d.k.map_fd[VB_MAP_EVENTS], daemon_on_event, &d, NULL);
 	if (!rb) {
 		vb_err("cannot read denial events: %s (enforcement goes on)", strerror(errno));
@@ -315,6 +316,8 @@ int main(int argc, char **argv)
 			vb_err("reading events failed: %s", strerror(-err));
 			break;
 		}
+		if (d.fan)
+			vb_fan_drain(d.fan, daemon_on_own_event, &d);
 		/* Idle ticks too: a pending gap record goes in as soon as the disk takes it. */
 		vb_spool_drain(VB_SPOOL_DIR, daemon_on_spooled, &d);
 		vb_denylog_flush(&d.log);
@@ -344,6 +347,8 @@ int main(int argc, char **argv)
 	/* Whatever is already in the ring buffer is written before we go, and then why. */
 	ring_buffer__consume(rb);
 	flush_repeats(&d, rb);
+	if (d.fan)
+		vb_fan_drain(d.fan, daemon_on_own_event, &d);
 	daemon_record_stop(&d, stop_signal, stop_sender);
 	vb_denylog_flush(&d.log);
 	ring_buffer__free(rb);
@@ -352,6 +357,7 @@ int main(int argc, char **argv)
 	unlink(VB_PIDFILE);
 	unlink(VB_INSTALLED);
 	vb_watch_stop(&d.watch);
+	daemon_stop_judging_content(&d);
 	vb_kernel_close(&d.k);
 	vb_denylog_close(&d.log);
 	vb_forward_close(&d.fwd);

@@ -89,7 +89,7 @@ start_vendorban()
 	fi
 	[ "$st" -eq 0 ] && echo "$status" | grep -q '^enforcing: *yes' ||
 		fail "vendorban status does not say enforcing: $status"
-	echo "$status" | grep -q '^content hashing: *in the kernel' ||
+	echo "$status" | grep -q '^content checked: *in the kernel' ||
 		fail "the kernel does not hash content here: there is no first-sight figure to take"
 	echo "$status" | grep -q "^policy: .* $((N_RULES + 1)) sha256 rules.*, 1 path rules" ||
 		fail "the policy in force is not the $N_RULES random rules + banned hash + path rule"

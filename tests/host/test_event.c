@@ -201,7 +201,7 @@ TEST_F(event, enforced_exec_every_field)
 {
 	static const char *const keys[] = {
 		"time", "host", "action", "mode", "operation", "path", "dev", "ino", "sha256",
-		"match", "cached", "vendor", "vendor_name", "rule", "rule_source", "policy_version",
+		"hashed_by", "match", "cached", "vendor", "vendor_name", "rule", "rule_source", "policy_version",
 		"pid", "ppid", "uid", "user", "comm", "parent_comm", "parent_exe", "errno",
 	};
 	struct json_object *o = render(self);
@@ -228,6 +228,7 @@ TEST_F(event, enforced_exec_every_field)
 	EXPECT_EQ(1234567, field_int(o, "ino"));
 	EXPECT_STREQ("a0a1a2a3a4a5a6a7a8a9aaabacadaeafb0b1b2b3b4b5b6b7b8b9babbbcbdbebf",
 		     field(o, "sha256"));
+	EXPECT_STREQ("kernel", field(o, "hashed_by"));
 	EXPECT_STREQ("sha256", field(o, "match"));
 	EXPECT_EQ(0, field_bool(o, "cached"));
 	EXPECT_STREQ("acme", field(o, "vendor"));
@@ -246,6 +247,26 @@ TEST_F(event, enforced_exec_every_field)
 }
 
 /* Audit mode: the same file, allowed and logged; no hash, so sha256 is null, not zeros. */
+/* The fmod_ret path: the daemon hashed it (fanotify); the record says so, the rest is alike. */
+TEST_F(event, daemon_hashed_says_so)
+{
+	struct json_object *o;
+
+	self->e->flags |= VB_EV_F_DAEMON;
+	o = render(self);
+	ASSERT_NE(NULL, o);
+	EXPECT_STREQ("daemon", field(o, "hashed_by"));
+	EXPECT_STREQ("sha256", field(o, "match"));
+	EXPECT_STREQ("acme-sha256-1", field(o, "rule"));
+	EXPECT_STREQ("deny", field(o, "action"));
+
+	/* No digest, no claim about who computed one. */
+	self->e->flags &= ~VB_EV_F_HAS_SHA256;
+	o = render(self);
+	ASSERT_NE(NULL, o);
+	EXPECT_FALSE(json_object_object_get_ex(o, "hashed_by", NULL));
+}
+
 TEST_F(event, audit_would_deny)
 {
 	struct json_object *o;

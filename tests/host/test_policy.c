@@ -213,6 +213,18 @@ TEST_F(policy, defaults)
 	EXPECT_STREQ("b-path-2", self->p->rules[2].id);
 }
 
+/* What the fmod_ret path does with an exec no daemon can judge: allow unless set. */
+TEST_F(policy, option_unjudged_exec)
+{
+	ASSERT_PARSES("version 1\nvendor a \"A\"\npath /opt/a/\n");
+	EXPECT_FALSE(self->p->deny_unjudged_exec);
+	ASSERT_PARSES("version 1\noption unjudged-exec deny\nvendor a \"A\"\npath /opt/a/\n");
+	EXPECT_TRUE(self->p->deny_unjudged_exec);
+	EXPECT_FALSE(self->p->deny_unsigned_modules);
+	ASSERT_PARSES("version 1\noption unjudged-exec allow\nvendor a \"A\"\npath /opt/a/\n");
+	EXPECT_FALSE(self->p->deny_unjudged_exec);
+}
+
 /* A policy that bans nothing is how staff empty the list. */
 TEST_F(policy, no_vendors)
 {
@@ -684,6 +696,11 @@ FIXTURE_VARIANT_ADD(refused, option_inside_vendor) {
 FIXTURE_VARIANT_ADD(refused, option_unknown_value) {
 	.text = "version 1\noption unsigned-modules maybe\n" "vendor acme \"Acme\"\npath /opt/acme/\n",
 	.msgs = { "t.policy:2:25: error: option value must be deny or allow, not 'maybe'" },
+};
+
+FIXTURE_VARIANT_ADD(refused, option_unknown_name) {
+	.text = "version 1\noption unjudged deny\n" "vendor acme \"Acme\"\npath /opt/acme/\n",
+	.msgs = { "t.policy:2:8: error: unknown option 'unjudged' (known: unsigned-modules, init-module, running, unjudged-exec)" },
 };
 
 FIXTURE_VARIANT_ADD(refused, path_before_vendor) {

@@ -12,7 +12,7 @@ for kernel in 6.1 6.12; do
 		# VB_VM_BOOTS (developers): only these boots, e.g. "6.12-default 6.1-nobpf".
 		[ -z "${VB_VM_BOOTS:-}" ] || case " $VB_VM_BOOTS " in *" $kernel-$lsm "*) ;; *) continue ;; esac
 		extra=""
-		[ "$lsm" = nobpf ] && extra="lsm=landlock,lockdown,yama,apparmor"
+		[ "$lsm" = nobpf ] && extra="lsm=landlock,lockdown,yama,integrity,apparmor"	# Ubuntu 22.04 and 24.04, exactly
 		log="$top/build/test-results.$name.log"
 		echo "== $name (kernel $kernel${extra:+, $extra})"
 		bash "$top/tests/vm/run.sh" "$kernel" "$payload" "$extra" > "$log" 2>&1

@@ -49,7 +49,12 @@ struct seen {
 static int on_event(void *ctx, void *data, size_t len)
 {
 	struct seen *s = ctx;
+	const struct vb_event *e = data;
 
+	/* Not a verdict: on fmod_ret, with no daemon to judge content, the kernel reports every
+	 * never-seen exec for a daemon to hash later (VB_EV_F_UNJUDGED). */
+	if (len >= sizeof(*e) && (e->flags & VB_EV_F_UNJUDGED))
+		return 0;
 	if (len >= sizeof(s->last)) {
 		memcpy(&s->last, data, sizeof(s->last));
 		if (!s->n)

@@ -391,7 +391,7 @@ TEST_F_TIMEOUT(integrity, overlay_lower_rewritten_by_nobody_in_userns, TIMEOUT)
 {
 	const struct ovl_case c = { "ovl-nobody-lower", true, false };
 
-	NEED_KERNEL_HASH();
+	NEED_DAEMON_SEES_OVERLAY();
 	overlay_case(_metadata, &c);
 }
 
@@ -399,7 +399,7 @@ TEST_F_TIMEOUT(integrity, overlay_upper_rewritten_by_nobody_in_userns, TIMEOUT)
 {
 	const struct ovl_case c = { "ovl-nobody-upper", true, true };
 
-	NEED_KERNEL_HASH();
+	NEED_DAEMON_SEES_OVERLAY();
 	overlay_case(_metadata, &c);
 }
 
@@ -407,7 +407,7 @@ TEST_F_TIMEOUT(integrity, overlay_lower_rewritten_by_root, TIMEOUT)
 {
 	const struct ovl_case c = { "ovl-root-lower", false, false };
 
-	NEED_KERNEL_HASH();
+	NEED_DAEMON_SEES_OVERLAY();
 	overlay_case(_metadata, &c);
 }
 
@@ -415,7 +415,7 @@ TEST_F_TIMEOUT(integrity, overlay_upper_rewritten_by_root, TIMEOUT)
 {
 	const struct ovl_case c = { "ovl-root-upper", false, true };
 
-	NEED_KERNEL_HASH();
+	NEED_DAEMON_SEES_OVERLAY();
 	overlay_case(_metadata, &c);
 }
 
@@ -462,7 +462,8 @@ TEST_F_TIMEOUT(integrity, memfd_rewritten_through_its_fd_exec, TIMEOUT)
 	long from;
 	int fd, twin;
 
-	NEED_KERNEL_HASH();
+	NEED_MEMFD_JUDGED();
+
 	fd = memfd_with("vb-integrity-exec", ALLOWED);
 	twin = memfd_with("vb-integrity-exec-twin", ALLOWED);
 	ASSERT_LE(0, fd);
@@ -488,7 +489,8 @@ TEST_F_TIMEOUT(integrity, memfd_rewritten_through_its_fd_mmap_exec, TIMEOUT)
 	long from;
 	int fd, twin, fresh;
 
-	NEED_KERNEL_HASH();
+	NEED_MEMFD_JUDGED();
+
 	/* The hook sees a memfd at all: a fresh one with the banned library's bytes. */
 	fresh = memfd_with("vb-integrity-fresh", BANNED_LIB);
 	ASSERT_LE(0, fresh);
@@ -923,31 +925,26 @@ static void rewrite_case(struct __test_metadata *_metadata, const char *name,
 
 TEST_F_TIMEOUT(integrity, rewrite_by_io_uring, TIMEOUT)
 {
-	NEED_KERNEL_HASH();
 	rewrite_case(_metadata, "io_uring", write_by_io_uring);
 }
 
 TEST_F_TIMEOUT(integrity, rewrite_by_splice_from_pipe, TIMEOUT)
 {
-	NEED_KERNEL_HASH();
 	rewrite_case(_metadata, "splice", write_by_splice);
 }
 
 TEST_F_TIMEOUT(integrity, rewrite_by_punch_hole_then_pwrite, TIMEOUT)
 {
-	NEED_KERNEL_HASH();
 	rewrite_case(_metadata, "punch-hole", write_after_punch_hole);
 }
 
 TEST_F_TIMEOUT(integrity, rewrite_by_copy_file_range, TIMEOUT)
 {
-	NEED_KERNEL_HASH();
 	rewrite_case(_metadata, "copy_file_range", write_by_copy_file_range);
 }
 
 TEST_F_TIMEOUT(integrity, rewrite_through_shared_mapping, TIMEOUT)
 {
-	NEED_KERNEL_HASH();
 	rewrite_case(_metadata, "shared-mapping", write_through_shared_mapping);
 }
 
@@ -958,7 +955,6 @@ TEST_F_TIMEOUT(integrity, rename_over_across_bind_mounts, TIMEOUT)
 	struct probe p;
 	long from;
 
-	NEED_KERNEL_HASH();
 	ASSERT_EQ(0, private_mounts());
 	ASSERT_EQ(0, mkdir_p("/tmp/wp-rename"));
 	ASSERT_EQ(0, mkdir_p("/tmp/wp-rename-view"));
@@ -1137,7 +1133,7 @@ TEST_F_TIMEOUT(integrity, loop_ext4_iversion_rewrite, TIMEOUT)
 {
 	const struct fs_case c = { "ext4", VB "fs/ext4.img", "ext4-iversion", MS_I_VERSION, NULL };
 
-	NEED_KERNEL_HASH();
+	NEED_DAEMON_SEES_MOUNT();
 	loop_fs_case(_metadata, &c);
 }
 
@@ -1145,7 +1141,7 @@ TEST_F_TIMEOUT(integrity, loop_ext4_noiversion_rewrite, TIMEOUT)
 {
 	const struct fs_case c = { "ext4", VB "fs/ext4.img", "ext4-noiversion", 0, NULL };
 
-	NEED_KERNEL_HASH();
+	NEED_DAEMON_SEES_MOUNT();
 	loop_fs_case(_metadata, &c);
 }
 
@@ -1157,7 +1153,7 @@ TEST_F_TIMEOUT(integrity, loop_ext4_image_rewritten_beneath, TIMEOUT)
 	const struct fs_case c = { "ext4", VB "fs/ext4.img", "ext4-beneath", MS_I_VERSION, NULL,
 				   true };
 
-	NEED_KERNEL_HASH();
+	NEED_DAEMON_SEES_MOUNT();
 	loop_fs_case(_metadata, &c);
 }
 
@@ -1165,7 +1161,7 @@ TEST_F_TIMEOUT(integrity, loop_btrfs_rewrite, TIMEOUT)
 {
 	const struct fs_case c = { "btrfs", VB "fs/btrfs.img", "btrfs", 0, NULL };
 
-	NEED_KERNEL_HASH();
+	NEED_DAEMON_SEES_MOUNT();
 	loop_fs_case(_metadata, &c);
 }
 

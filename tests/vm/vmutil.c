@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/utsname.h>
 #include <sys/wait.h>
 #include <bpf/bpf.h>
 #include "vmutil.h"
@@ -73,6 +74,16 @@ struct json_object *find_record(const char *path, const char *op, const char *ac
 	struct record_of w = { path, op, action };
 
 	return find_record_where(path_record, &w, 0, secs * 10);
+}
+
+bool kernel_at_least(int major, int minor)
+{
+	struct utsname u;
+	int ma = 0, mi = 0;
+
+	if (uname(&u) || sscanf(u.release, "%d.%d", &ma, &mi) != 2)
+		return false;
+	return ma > major || (ma == major && mi >= minor);
 }
 
 const char *field(struct json_object *o, const char *k)

@@ -22,11 +22,48 @@
 /* VB_EXPECT_PATH: the kernel path the daemon must have chosen ("lsm" or "fmod_ret"). */
 bool lsm_path(void);
 
+/* The module tests: the fmod_ret path hashes exec'd and mapped files in the daemon
+ * (fanotify), never a module file the kernel reads for finit_module. */
 #define NEED_KERNEL_HASH()						\
 	do {								\
 		if (!lsm_path())					\
 			SKIP(return, "content-hash rules need the in-kernel hash, which the " \
 			     "fmod_ret path cannot do (security_* functions are not sleepable)"); \
+	} while (0)
+
+/* On the fmod_ret path content is hashed by the daemon, which fanotify asks only about the
+ * filesystems it marked: one mounted in a mount namespace of the test's own is unseen (with
+ * option unjudged-exec deny the kernel refuses such an exec with EACCES, not by content). */
+#define NEED_DAEMON_SEES_MOUNT()					\
+	do {								\
+		if (!lsm_path())					\
+			SKIP(return, "on the fmod_ret path the daemon judges content through " \
+			     "fanotify, which is not asked about a filesystem mounted in " \
+			     "another mount namespace after the daemon marked its own"); \
+	} while (0)
+
+/* An overlayfs file's backing file: since 6.8 its f_path is the real one, and fanotify asks
+ * about it on the layer's (marked) filesystem; before, it carries the overlay's path, and the
+ * overlay mounted in the test's namespace is not marked. */
+bool kernel_at_least(int major, int minor);
+#define NEED_DAEMON_SEES_OVERLAY()					\
+	do {								\
+		if (!lsm_path() && !kernel_at_least(6, 8))		\
+			SKIP(return, "on the fmod_ret path before 6.8 fanotify reports an " \
+			     "overlay's backing file under the overlay's path, and an overlay " \
+			     "mounted in another mount namespace is not marked: not judged by " \
+			     "content"); \
+	} while (0)
+
+/* fanotify cannot mark the kernel's internal tmpfs that every memfd lives on (SB_NOUSER): on
+ * the fmod_ret path no one hashes a memfd. What the kernel does instead is a policy choice
+ * (option unjudged-exec), tested by test_exec's unjudged_exec_option. */
+#define NEED_MEMFD_JUDGED()						\
+	do {								\
+		if (!lsm_path())					\
+			SKIP(return, "on the fmod_ret path a memfd's content is not judged: " \
+			     "fanotify cannot watch the kernel's internal tmpfs memfds live " \
+			     "on (SB_NOUSER), and the kernel cannot hash there"); \
 	} while (0)
 
 #define EXPECT_OUTCOME(want, p, what)					\

@@ -33,6 +33,8 @@ static void check_json(const char *file, const struct vb_policy *p, const struct
 		json_object_object_add(o, "identity_rules", json_object_new_int64(ni));
 		json_object_object_add(o, "deny_unsigned_modules",
 				       json_object_new_boolean(p->deny_unsigned_modules));
+		json_object_object_add(o, "deny_unjudged_exec",
+				       json_object_new_boolean(p->deny_unjudged_exec));
 		json_object_object_add(o, "deny_init_module",
 				       json_object_new_boolean(p->deny_init_module));
 		json_object_object_add(o, "running", json_object_new_string(p->kill_running ?

@@ -47,6 +47,31 @@ static const char *const stat_names[VB_STAT_MAX] = {
 	[VB_STAT_REPEATS] = "repeats_counted",
 };
 
+/* Does a live daemon judge content (the fmod_ret path, fanotify)? It says so only once its
+ * content canary was refused, and it counts only while the guard knows it alive. */
+static bool daemon_judges(const struct status *s)
+{
+	return s->set.path == VB_PATH_FMOD_RET && s->guard.content_tgid &&
+	       s->guard.content_tgid == s->guard.daemon_tgid;
+}
+
+/* How content (sha256) rules are checked, as status says it. */
+static const char *content_check(const struct status *s)
+{
+	if (s->set.can_hash && (!s->probed || s->st.hashing))
+		return "in the kernel (SHA-256)";
+	if (daemon_judges(s) && (!s->probed || s->st.hashing))
+		return "in the daemon (fanotify); not while the daemon is down";
+	if (s->set.path == VB_PATH_FMOD_RET)
+		return s->slot.deny_unjudged_exec ?
+		       "in the daemon (fanotify), which is NOT judging now: files judged before "
+		       "keep their verdict, any other exec is refused (option unjudged-exec deny)" :
+		       "in the daemon (fanotify), which is NOT judging now: files judged before "
+		       "keep their verdict, any other file runs unjudged (sha256 rules are not "
+		       "enforced on it)";
+	return "NOT CHECKED: the kernel does not hash content here";
+}
+
 #define WHY(s, ...)	(snprintf((s)->reason, sizeof((s)->reason), __VA_ARGS__), false)
 
 /* Every link the guard recorded still exists: one detached would be gone from the id list. */
@@ -219,7 +244,7 @@ static void gather(struct status *s, bool probe)
 		/* the reason is said */
 	} else if (!probe) {
 		s->enforcing = true;
-	} else if (vb_selftest_policy(k.settings.can_hash, &s->st)) {
+	} else if (vb_selftest_policy(k.settings.can_hash || daemon_judges(s), &s->st)) {
 		snprintf(s->reason, sizeof(s->reason), "the policy's canaries could not be run "
 			 "(%s, %s)", VB_CANARY_ID_FILE, VB_CANARY_HASH_FILE);
 	} else if (!s->st.enforcing) {
@@ -227,7 +252,7 @@ static void gather(struct status *s, bool probe)
 		snprintf(s->reason, sizeof(s->reason),
 			 "the policy in force did not refuse its canary exec (%s)",
 			 s->st.exec_errno ? strerror(s->st.exec_errno) : "it ran");
-	} else if (k.settings.can_hash && !s->st.hashing) {
+	} else if ((k.settings.can_hash || daemon_judges(s)) && !s->st.hashing) {
 		s->probed = true;
 		snprintf(s->reason, sizeof(s->reason),
 			 "the active slot's content rules did not refuse the policy's content "
@@ -256,6 +281,15 @@ static struct json_object *status_object(const struct status *s)
 	json_object_object_add(o, "content_hashing",
 			       json_object_new_boolean(s->loaded && s->set.can_hash &&
 						       (!s->probed || s->st.hashing)));
+	json_object_object_add(o, "content_checked",
+			       json_object_new_string(!s->loaded ? "no" :
+						      s->set.can_hash ? "kernel" :
+						      daemon_judges(s) ? "daemon" : "no"));
+	json_object_object_add(o, "content_check", s->loaded ?
+			       json_object_new_string(content_check(s)) : NULL);
+	json_object_object_add(o, "unjudged_exec", s->set.path != VB_PATH_FMOD_RET ? NULL :
+			       json_object_new_string(s->slot.deny_unjudged_exec ? "deny" :
+						      "allow"));
 	json_object_object_add(o, "policy_version", s->seq ?
 			       json_object_new_uint64(s->slot.version) : NULL);
 	vb_hex(s->slot.digest, 32, digest);
@@ -313,9 +347,11 @@ static void print_text(const struct status *s)
 	if (!s->loaded)
 		return;
 	printf("kernel path:      %s (active LSMs: %s)\n", vb_path_name(s->set.path), s->lsm);
-	printf("content hashing:  %s\n", s->set.can_hash && (!s->probed || s->st.hashing) ?
-	       "in the kernel (SHA-256)" :
-	       "NOT AVAILABLE on this path: sha256 rules are not enforced, path rules are");
+	printf("content checked:  %s\n", content_check(s));
+	if (s->set.path == VB_PATH_FMOD_RET)
+		printf("unjudged exec:    %s\n", s->slot.deny_unjudged_exec ?
+		       "refused (EACCES) while no daemon judges it (option unjudged-exec deny)" :
+		       "runs unjudged while no daemon judges it (option unjudged-exec allow)");
 	if (s->seq) {
 		printf("policy:           version %llu, %u sha256 rules (with the scan's), %u path "
 		       "rules\n", (unsigned long long)s->slot.version, s->slot.n_hash_rules,

@@ -4,8 +4,9 @@
  * start.c (a fresh start or the takeover of pinned programs, enabled and proven to deny),
  * reload.c (loading a policy, the rollback floor, the watch on its file, the reload report),
  * sink.c (the ring buffer's events, and the daemon's own records, into the denial log),
- * rescan.c (scan again, flip once). What it watches of the guard's is in watch.c, and
- * `vendorband --disable` is disable.c.
+ * rescan.c (scan again, flip once), content.c with fanotify.c (content verdicts where the
+ * kernel cannot hash). What it watches of the guard's is in watch.c, and `vendorband
+ * --disable` is disable.c.
  */
 #ifndef VB_DAEMON_H
 #define VB_DAEMON_H
@@ -19,6 +20,7 @@
 #include "kernel/rules.h"
 #include "log/denylog.h"
 #include "log/event.h"
+#include "daemon/fanotify.h"
 #include "daemon/watch.h"
 #include "log/forward.h"
 #include "policy/policy.h"
@@ -54,6 +56,7 @@ struct daemon {
 	__u64 rescan_ms;		/* scan again this often (0: only at reload, SIGUSR1) */
 	struct vb_watch watch;		/* the pins, the active slot, the links (daemon/watch.h) */
 	char watch_last[512];		/* the last finding, for VB_WATCH_REPORT */
+	struct vb_fan *fan;		/* content verdicts on the fmod_ret path, NULL if none */
 };
 
 static inline __u64 daemon_now_ms(void)
@@ -101,6 +104,9 @@ void daemon_report_drops(struct daemon *d);
 /* The daemon stops (signal sig from pid sender, 0 if unknown): the log says so before
  * enforcement loses its witness. */
 void daemon_record_stop(struct daemon *d, int sig, int sender);
+/* A denial the daemon decided itself (fanotify, on the fmod_ret path): the same record as the
+ * kernel's. Its arg is the daemon. */
+void daemon_on_own_event(void *arg, const struct vb_event *e);
 /* vb_watch_check's report (arg: the daemon): into the log, and for status in VB_WATCH_REPORT. */
 void daemon_on_tamper(void *arg, const char *what, bool restored);
 
@@ -121,6 +127,15 @@ struct json_object *daemon_new_record(struct daemon *d, const char *action);
 /* Banned processes running and modules loaded (why: "start", "reload", "rescan"): a record
  * for each; under option running kill, processes are killed and checked gone. */
 void daemon_check_running(struct daemon *d, const char *why);
+
+/* content.c */
+/* On the fmod_ret path, judge content in the daemon (fanotify) and prove it with the content
+ * canary; say what is and is not checked. */
+void daemon_judge_content(struct daemon *d);
+void daemon_stop_judging_content(struct daemon *d);
+/* An exec the kernel let run unjudged (VB_EV_F_UNJUDGED): hash the file now and record it if
+ * a sha256 rule names it, and watch its filesystem from now on. */
+void daemon_judge_later(struct daemon *d, const struct vb_event *e);
 
 /* rescan.c */
 /* Scan for the policy in force and flip once if the results changed. 1 if it flipped, 0 if

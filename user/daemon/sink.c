@@ -45,6 +45,11 @@ int daemon_on_event(void *ctx, void *data, size_t len)
 		d->selftest_events++;
 		return 0;
 	}
+	/* Not a denial: an exec no one could judge by content, for content.c to judge now. */
+	if (e->flags & VB_EV_F_UNJUDGED) {
+		daemon_judge_later(d, e);
+		return 0;
+	}
 	/* The first event after a takeover may be the one the killed daemon had just written. */
 	if (d->dedupe_first) {
 		d->dedupe_first = false;
@@ -65,6 +70,20 @@ int daemon_on_event(void *ctx, void *data, size_t len)
 int daemon_log_record(struct daemon *d, struct json_object *o, const char *message)
 {
 	return log_record(d, o, message, NULL);
+}
+
+void daemon_on_own_event(void *arg, const struct vb_event *e)
+{
+	struct daemon *d = arg;
+	struct json_object *o = vb_event_json(&d->ectx, e);
+	char summary[VB_EV_PATH_MAX + 256];
+
+	if (!o)
+		return;
+	vb_event_summary(&d->ectx, e, summary, sizeof(summary));
+	/* Not the kernel's ring buffer: settings.last_logged_* stay about that. */
+	log_record(d, o, summary, NULL);
+	json_object_put(o);
 }
 
 /* A record of the daemon's own, not of an event: time, host and action. */

@@ -30,6 +30,17 @@ static int guard_write(struct vb_kernel *k, const struct vb_guard *g)
 	return 0;
 }
 
+int vb_guard_set_content(struct vb_kernel *k, __u32 tgid)
+{
+	struct vb_guard g;
+	int err = vb_guard_read(k, &g);
+
+	if (err)
+		return err;
+	g.content_tgid = tgid;
+	return guard_write(k, &g);
+}
+
 int vb_guard_claim(struct vb_kernel *k)
 {
 	struct vb_guard_mark m = { .tgid = getpid() };

@@ -13,6 +13,9 @@ int vb_guard_claim(struct vb_kernel *k);
 /* Register what the guard protects (the link ids of a fresh load, the pin directories) and the
  * executable that may take over, which arms it. After vb_kernel_pin(). */
 int vb_guard_arm(struct vb_kernel *k);
+/* Say which daemon judges content by fanotify (0: none), for option unjudged-exec. 0 or
+ * -errno. */
+int vb_guard_set_content(struct vb_kernel *k, __u32 tgid);
 /* A daemon stopped a moment ago keeps its mark until its task is freed (after its parent
  * reaps it): a takeover waits for that, this long at most. */
 #define VB_TAKEOVER_WAIT_MS	5000

@@ -443,6 +443,7 @@ int vb_rules_install(struct vb_kernel *k, const struct vb_policy *p, const struc
 		.version = p->version,
 		.deny_unsigned_modules = p->deny_unsigned_modules,
 		.deny_init_module = p->deny_init_module,
+		.deny_unjudged_exec = p->deny_unjudged_exec,
 	};
 	int fds[4] = { -1, -1, -1, -1 }, err;
 	enum { HASH, PATH, SIGNER, MODULE };

@@ -324,6 +324,8 @@ struct json_object *vb_event_json(const struct vb_event_ctx *ctx, const struct v
 	if (e->flags & VB_EV_F_HAS_SHA256) {
 		vb_hex(e->sha256, VB_SHA256_LEN, buf);
 		add_str(o, "sha256", buf);
+		/* The fmod_ret path hashes in the daemon (fanotify): say where the digest came from. */
+		add_str(o, "hashed_by", (e->flags & VB_EV_F_DAEMON) ? "daemon" : "kernel");
 	} else {
 		add_str(o, "sha256", NULL);
 	}
@@ -333,6 +335,9 @@ struct json_object *vb_event_json(const struct vb_event_ctx *ctx, const struct v
 	if (e->match == VB_MATCH_PATH && e->op != VB_OP_SELFTEST)
 		add_str(o, "path_match", (e->flags & VB_EV_F_PATH_IDENT) ? "identity" : "name");
 	json_object_object_add(o, "cached", json_object_new_boolean(!!(e->flags & VB_EV_F_CACHED)));
+	/* Judged after it ran: no one could judge it then (fmod_ret path, daemon/content.c). */
+	if (e->flags & VB_EV_F_UNJUDGED)
+		json_object_object_add(o, "ran_unjudged", json_object_new_boolean(1));
 	add_str(o, "vendor", v ? v->id : NULL);
 	add_str(o, "vendor_name", v ? v->name : NULL);
 	add_str(o, "rule", r ? r->id : NULL);

@@ -144,8 +144,9 @@ static void parse_running(struct parser *ps, struct lexer *lx, const struct toke
 	expect_end(ps, lx, "the option");
 }
 
-/* Policy-wide switches: for kernel modules (both off unless a policy turns them on), and for
- * banned processes found running. */
+/* Policy-wide switches: for kernel modules (both off unless a policy turns them on), for
+ * banned processes found running, and for what the fmod_ret path does with an exec no one can
+ * judge by content (allow unless set). */
 static void parse_option(struct parser *ps, struct lexer *lx, const struct token *kw)
 {
 	struct token *name = &ps->tok[1], *val = &ps->tok[2];
@@ -163,19 +164,21 @@ static void parse_option(struct parser *ps, struct lexer *lx, const struct token
 	if (ret <= 0) {
 		if (!ret)
 			error_at(ps, lx->lineno, kw->col,
-				 "'option' needs a name and a value: option unsigned-modules deny|allow, option init-module deny|allow, option running report|kill");
+				 "'option' needs a name and a value: option unsigned-modules deny|allow, option init-module deny|allow, option running report|kill, option unjudged-exec deny|allow");
 		return;
 	}
 	if (tok_is(name, "unsigned-modules"))
 		flag = &ps->pol->deny_unsigned_modules;
 	else if (tok_is(name, "init-module"))
 		flag = &ps->pol->deny_init_module;
+	else if (tok_is(name, "unjudged-exec"))
+		flag = &ps->pol->deny_unjudged_exec;
 	else if (tok_is(name, "running")) {
 		parse_running(ps, lx, val);
 		return;
 	} else {
 		error_at(ps, lx->lineno, name->col,
-			 "unknown option '%s' (known: unsigned-modules, init-module, running)",
+			 "unknown option '%s' (known: unsigned-modules, init-module, running, unjudged-exec)",
 			 show_tok(ps, 0, name));
 		return;
 	}

@@ -76,6 +76,7 @@ struct vb_policy {
 	bool deny_init_module;		/* option init-module deny: only finit_module(2) */
 	bool kill_running;		/* option running kill: SIGKILL banned processes found
 					 * running (default report: a record only) */
+	bool deny_unjudged_exec;	/* option unjudged-exec deny: fmod_ret path, no daemon */
 };
 
 /*
