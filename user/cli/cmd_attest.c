@@ -196,42 +196,75 @@ static int open_file(const char *file, const struct vb_trust *t, struct vb_seale
 	return 0;
 }
 
-static int attest_verify(int argc, char **argv)
+/* The options of verify and summary (summary also takes --csv and --html). */
+struct check_args {
+	const char *cas[ATTEST_MAX_CA];
+	int n_ca;
+	bool csv;
+	const char *html;
+};
+
+/* 0 parsed, 1 help printed, 2 a usage error said. */
+static int parse_check_args(const char *cmd, bool summary, int argc, char **argv,
+			    struct check_args *a)
 {
 	static const struct option opts[] = {
 		{ "ca", required_argument, NULL, 'a' },
+		{ "csv", no_argument, NULL, 'c' },
+		{ "html", required_argument, NULL, 'H' },
 		{ "help", no_argument, NULL, 'h' },
 		{},
 	};
-	const char *cas[ATTEST_MAX_CA];
-	struct vb_trust store, *t;
-	struct vb_attest_row r;
-	struct json_object *o;
-	struct vb_sealed s;
-	char why[VB_SEAL_WHY_MAX];
-	int c, n_ca = 0, err, rc;
+	int c;
 
+	memset(a, 0, sizeof(*a));
 	optind = 1;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "+:", opts, NULL)) != -1) {
+		if ((c == 'c' || c == 'H') && !summary)
+			c = '?';
 		switch (c) {
 		case 'a':
-			if (n_ca == ATTEST_MAX_CA)
-				return usage_error("attest verify: more than 16 --ca (%s)", optarg);
-			cas[n_ca++] = optarg;
+			if (a->n_ca == ATTEST_MAX_CA) {
+				vb_err("%s: more than %d --ca", cmd, ATTEST_MAX_CA);
+				return 2;
+			}
+			a->cas[a->n_ca++] = optarg;
+			break;
+		case 'c':
+			a->csv = true;
+			break;
+		case 'H':
+			a->html = optarg;
 			break;
 		case 'h':
 			fputs(ATTEST_USAGE, stdout);
-			return 0;
+			return 1;
 		default:
-			cli_option_error("attest verify", c, argv);
+			cli_option_error(cmd, c, argv);
 			fputs(ATTEST_USAGE, stderr);
 			return 2;
 		}
 	}
+	return 0;
+}
+
+static int attest_verify(int argc, char **argv)
+{
+	struct vb_trust store, *t;
+	struct vb_attest_row r;
+	struct check_args a;
+	struct json_object *o;
+	struct vb_sealed s;
+	char why[VB_SEAL_WHY_MAX];
+	int err, rc;
+
+	rc = parse_check_args("attest verify", false, argc, argv, &a);
+	if (rc)
+		return rc == 1 ? 0 : 2;
 	if (optind != argc - 1)
 		return usage_error("attest verify: %s", "give one FILE");
-	if (load_cas(cas, n_ca, &store, &t))
+	if (load_cas(a.cas, a.n_ca, &store, &t))
 		return 2;
 	err = open_file(argv[optind], t, &s, &o, why, sizeof(why));
 	if (t)
@@ -381,45 +414,20 @@ static void summary_html(FILE *out, const struct row *rows, size_t n, size_t ok)
 
 static int attest_summary(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "ca", required_argument, NULL, 'a' },
-		{ "csv", no_argument, NULL, 'c' },
-		{ "html", required_argument, NULL, 'H' },
-		{ "help", no_argument, NULL, 'h' },
-		{},
-	};
-	const char *cas[ATTEST_MAX_CA], *html = NULL;
 	struct vb_trust store, *t;
+	struct check_args a;
 	struct row *rows;
-	bool csv = false;
-	int c, n_ca = 0, rc = 0;
 	size_t n, ok = 0;
+	int rc;
 
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+:", opts, NULL)) != -1) {
-		switch (c) {
-		case 'a':
-			if (n_ca == ATTEST_MAX_CA)
-				return usage_error("attest summary: more than 16 --ca (%s)", optarg);
-			cas[n_ca++] = optarg;
-			break;
-		case 'c': csv = true; break;
-		case 'H': html = optarg; break;
-		case 'h':
-			fputs(ATTEST_USAGE, stdout);
-			return 0;
-		default:
-			cli_option_error("attest summary", c, argv);
-			fputs(ATTEST_USAGE, stderr);
-			return 2;
-		}
-	}
+	rc = parse_check_args("attest summary", true, argc, argv, &a);
+	if (rc)
+		return rc == 1 ? 0 : 2;
 	if (optind == argc)
 		return usage_error("attest summary: %s", "give the statement FILEs");
-	if ((csv || html) && cli_json)
+	if (!!a.csv + !!a.html + cli_json > 1)
 		return usage_error("attest summary: %s", "one of --json, --csv, --html");
-	if (load_cas(cas, n_ca, &store, &t))
+	if (load_cas(a.cas, a.n_ca, &store, &t))
 		return 2;
 	n = argc - optind;
 	rows = calloc(n, sizeof(*rows));
@@ -462,18 +470,18 @@ static int attest_summary(int argc, char **argv)
 		puts(json_object_to_json_string_ext(a, JSON_C_TO_STRING_PLAIN |
 						    JSON_C_TO_STRING_NOSLASHESCAPE));
 		json_object_put(a);
-	} else if (csv) {
+	} else if (a.csv) {
 		summary_csv(stdout, rows, n);
-	} else if (html) {
-		FILE *f = strcmp(html, "-") ? fopen(html, "w") : stdout;
+	} else if (a.html) {
+		FILE *f = strcmp(a.html, "-") ? fopen(a.html, "w") : stdout;
 
 		if (!f) {
-			vb_err("cannot write %s: %s", html, strerror(errno));
+			vb_err("cannot write %s: %s", a.html, strerror(errno));
 			rc = 2;
 		} else {
 			summary_html(f, rows, n, ok);
 			if (f != stdout && fclose(f)) {
-				vb_err("cannot write %s: %s", html, strerror(errno));
+				vb_err("cannot write %s: %s", a.html, strerror(errno));
 				rc = 2;
 			}
 		}
