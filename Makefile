@@ -25,11 +25,16 @@ LIB_SRCS  := $(filter-out $(MAINS),$(wildcard user/*.c user/*/*.c))
 LIB_OBJS  := $(patsubst %.c,$(BUILD)/obj/%.o,$(LIB_SRCS))
 SAN_OBJS  := $(patsubst %.c,$(BUILD)/san/%.o,$(LIB_SRCS))
 HOST_TESTS := $(patsubst tests/host/%.c,$(BUILD)/tests/host/%,$(wildcard tests/host/test_*.c))
+# One source of truth for the version: debian/changelog, read by make, dpkg and --version.
+VERSION    = $(shell sed -n '1s/^[^(]*(\([^)]*\)).*/\1/p' debian/changelog)
+MANS      := $(patsubst docs/man/%.scd,$(BUILD)/man/%,$(wildcard docs/man/*.scd))
+DEB        = $(BUILD)/vendorban_$(VERSION)_amd64.deb
 
 # A recipe that fails leaves no half-written target behind for the next make to trust.
 .DELETE_ON_ERROR:
-.PHONY: all setup check check-host check-vm demo bench fuzz install clean compile_commands.json
-all: $(BUILD)/vendorband $(BUILD)/vendorban $(BUILD)/rpm-plugins/vendorban.so
+.PHONY: all setup check check-host check-vm demo bench fuzz install install-files man deb clean \
+	compile_commands.json
+all: $(BUILD)/vendorband $(BUILD)/vendorban $(BUILD)/rpm-plugins/vendorban.so man
 
 # Test driver modules, built against each VM kernel's headers (kmod/README.md).
 include kmod/kmod.mk
@@ -70,6 +75,19 @@ $(BUILD)/fuzzobj/%.o: %.c | $(SKEL)
 
 -include $(shell find $(BUILD)/obj $(BUILD)/san $(BUILD)/fuzzobj $(BUILD)/tests/host -name '*.d' 2>/dev/null)
 
+# Rewritten only when the version changes, so nothing rebuilds for nothing.
+$(BUILD)/version.h: debian/changelog
+	@mkdir -p $(@D)
+	@echo '#define VB_VERSION "$(VERSION)"' > $@.tmp
+	@cmp -s $@.tmp $@ && rm $@.tmp || mv $@.tmp $@
+$(BUILD)/obj/user/vendorban.o $(BUILD)/obj/user/vendorband.o: $(BUILD)/version.h
+
+# Man pages: scdoc source in docs/man, roff in $(BUILD)/man.
+man: $(MANS)
+$(BUILD)/man/%: docs/man/%.scd
+	@mkdir -p $(@D)
+	scdoc < $< > $@
+
 $(BUILD)/libvendorban.a: $(LIB_OBJS)
 	ar rcs $@ $^
 
@@ -77,10 +95,10 @@ $(BUILD)/libvendorban-san.a: $(SAN_OBJS)
 	ar rcs $@ $^
 
 $(BUILD)/vendorband: $(BUILD)/obj/user/vendorband.o $(BUILD)/libvendorban.a
-	$(CC) $(CFLAGS) $^ $(LDLIBS) -o $@
+	$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
 $(BUILD)/vendorban: $(BUILD)/obj/user/vendorban.o $(BUILD)/libvendorban.a
-	$(CC) $(CFLAGS) $^ $(LDLIBS) -o $@
+	$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
 # Host tests: kselftest harness, run under ASan and UBSan.
 $(BUILD)/tests/host/%: tests/host/%.c tests/host/hostutil.c tests/host/hostutil.h \
@@ -89,7 +107,7 @@ $(BUILD)/tests/host/%: tests/host/%.c tests/host/hostutil.c tests/host/hostutil.
 	$(CC) $(CFLAGS) $(SANFLAGS) $(DEPFLAGS) -Itests/host $< tests/host/hostutil.c $(BUILD)/libvendorban-san.a \
 		$(LDLIBS) -o $@
 
-check-host: $(HOST_TESTS) all
+check-host: $(HOST_TESTS) all $(DEB)
 	@bash tests/host/run.sh $(HOST_TESTS)
 
 # VM tests: the kernel decides, so they run in qemu on Debian's 6.1 and 6.12 kernels.
@@ -155,20 +173,54 @@ $(BUILD)/fuzz/%: tests/fuzz/%.c $(BUILD)/libvendorban-fuzz.a
 fuzz: $(FUZZERS) $(BUILD)/.setup-done
 	@bash tests/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZERS)
 
-PREFIX ?= /usr/local
-install: all
+# make install: under /usr/local, the unit in /etc/systemd/system. The .deb (make deb) installs
+# the same files under /usr, the unit in /lib/systemd/system (debian/rules).
+PREFIX  ?= /usr/local
+UNITDIR ?= /etc/systemd/system
+DOCDIR  ?= $(PREFIX)/share/doc/vendorban
+install: all install-files
+
+install-files:
 	install -D -m 0755 $(BUILD)/vendorband $(DESTDIR)$(PREFIX)/sbin/vendorband
 	install -D -m 0755 $(BUILD)/vendorban $(DESTDIR)$(PREFIX)/sbin/vendorban
-	install -D -m 0644 dist/vendorband.service $(DESTDIR)/etc/systemd/system/vendorband.service
-	install -D -m 0644 policy/README.md $(DESTDIR)$(PREFIX)/share/doc/vendorban/policy.md
-	install -D -m 0644 README.md $(DESTDIR)$(PREFIX)/share/doc/vendorban/README.md
-	install -D -m 0644 docs/denial-log.md $(DESTDIR)$(PREFIX)/share/doc/vendorban/denial-log.md
-	install -D -m 0644 policy/kaspersky.policy $(DESTDIR)$(PREFIX)/share/doc/vendorban/kaspersky.policy
-	install -D -m 0644 dist/apt/99vendorban $(DESTDIR)$(PREFIX)/share/doc/vendorban/apt/99vendorban
-	install -D -m 0644 dist/dpkg/vendorban $(DESTDIR)$(PREFIX)/share/doc/vendorban/dpkg/vendorban
-	install -D -m 0644 $(BUILD)/rpm-plugins/vendorban.so $(DESTDIR)$(PREFIX)/lib/vendorban/rpm-plugins/vendorban.so
-	install -D -m 0644 dist/rpm/macros.vendorban $(DESTDIR)$(PREFIX)/share/doc/vendorban/rpm/macros.vendorban
-	install -d -m 0750 $(DESTDIR)/etc/vendorban $(DESTDIR)/var/log/vendorban
+	install -d $(DESTDIR)$(UNITDIR)
+	sed 's|@SBINDIR@|$(PREFIX)/sbin|g; s|@DOCDIR@|$(DOCDIR)|g' dist/vendorband.service \
+		> $(DESTDIR)$(UNITDIR)/vendorband.service
+	chmod 0644 $(DESTDIR)$(UNITDIR)/vendorband.service
+	install -D -m 0644 policy/README.md $(DESTDIR)$(DOCDIR)/policy.md
+	install -D -m 0644 README.md $(DESTDIR)$(DOCDIR)/README.md
+	install -D -m 0644 docs/denial-log.md $(DESTDIR)$(DOCDIR)/denial-log.md
+	install -D -m 0644 docs/design.md $(DESTDIR)$(DOCDIR)/design.md
+	install -D -m 0644 policy/kaspersky.policy \
+		$(DESTDIR)$(PREFIX)/share/vendorban/policies/kaspersky.policy
+	install -D -m 0644 policy/examples/sample.policy \
+		$(DESTDIR)$(PREFIX)/share/vendorban/policies/sample.policy
+	install -D -m 0644 dist/bash-completion/vendorban \
+		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/vendorban
+	# The install-time hooks are shipped inactive: an operator copies them into place.
+	install -D -m 0644 dist/apt/99vendorban $(DESTDIR)$(DOCDIR)/apt/99vendorban
+	install -D -m 0644 dist/dpkg/vendorban $(DESTDIR)$(DOCDIR)/dpkg/vendorban
+	install -D -m 0644 $(BUILD)/rpm-plugins/vendorban.so \
+		$(DESTDIR)$(PREFIX)/lib/vendorban/rpm-plugins/vendorban.so
+	install -D -m 0644 dist/rpm/macros.vendorban $(DESTDIR)$(DOCDIR)/rpm/macros.vendorban
+	for m in $(MANS); do \
+		s=$${m##*.}; install -D -m 0644 $$m $(DESTDIR)$(PREFIX)/share/man/man$$s/$${m##*/}; \
+	done
+	install -d -m 0750 $(DESTDIR)/etc/vendorban
+	# The default policy is audit-only, and never replaces one an operator wrote.
+	[ -e $(DESTDIR)/etc/vendorban/vendorban.policy ] || \
+		install -m 0644 dist/vendorban.policy $(DESTDIR)/etc/vendorban/vendorban.policy
+
+# The Debian package, built from debian/ by dpkg-buildpackage; the .deb and its .buildinfo and
+# .changes land in $(BUILD), not in the directory above the tree.
+DEB_DEPS = $(LIB_SRCS) $(MAINS) $(BPF_SRCS) $(wildcard bpf/*.h user/*/*.h docs/man/*.scd debian/*) \
+	   dist/vendorband.service dist/vendorban.policy dist/bash-completion/vendorban Makefile
+deb: $(DEB)
+$(DEB): $(DEB_DEPS)
+	dpkg-buildpackage -b -us -uc --no-sign \
+		--buildinfo-option=-u$(BUILD) --buildinfo-option=-O$(BUILD)/vendorban_$(VERSION)_amd64.buildinfo \
+		--changes-option=-u$(BUILD) --changes-option=-O$(BUILD)/vendorban_$(VERSION)_amd64.changes
+	@echo "built $@"
 
 # For editors (clangd): the exact command that compiles each user-space file.
 compile_commands.json: | $(SKEL)

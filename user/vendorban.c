@@ -4,6 +4,7 @@
 #include <string.h>
 #include "cli/cli.h"
 #include "util/msg.h"
+#include "version.h"
 
 /* help, -h and --help are the dispatcher's (cli/dispatch.c), at every level. */
 static const struct cli_cmd commands[] = {
@@ -23,18 +24,28 @@ static const struct cli_cmd commands[] = {
 
 int main(int argc, char **argv)
 {
+	bool json = false, pretty = false;
 	int i, n = 0;
 
 	vb_msg_init("vendorban", 0);
-	/* -j/--json may stand anywhere, as in bpftool; but after "--" nothing is an option (a
-	 * file may be named -j): "--" and the rest go to the command as they are. */
+	/* -j/--json (and --pretty, which implies it) may stand anywhere, as in bpftool; but after
+	 * "--" nothing is an option (a file may be named -j): "--" and the rest go to the command
+	 * as they are. */
 	for (i = 1; i < argc && strcmp(argv[i], "--"); i++) {
 		if (!strcmp(argv[i], "-j") || !strcmp(argv[i], "--json"))
-			cli_json = true;
+			json = true;
+		else if (!strcmp(argv[i], "--pretty"))
+			json = pretty = true;
 		else
 			argv[1 + n++] = argv[i];
 	}
 	while (i < argc)
 		argv[1 + n++] = argv[i++];
+	if (json)
+		cli_json_mode(pretty);
+	if (n >= 1 && !strcmp(argv[1], "--version")) {
+		printf("vendorban %s\n", VB_VERSION);
+		return 0;
+	}
 	return cli_dispatch(commands, "command", NULL, n, argv + 1);
 }

@@ -13,12 +13,16 @@
 #include <unistd.h>
 #include <sys/stat.h>
 #include <bpf/libbpf.h>
+#include <json-c/json.h>
+#include <systemd/sd-daemon.h>
 #include "daemon/daemon.h"
 #include "daemon/disable.h"
+#include "daemon/notify.h"
 #include "daemon/runstate.h"
 #include "log/logtime.h"
 #include "log/spool.h"
 #include "util/msg.h"
+#include "version.h"
 
 #define VB_POLICY_DEFAULT	"/etc/vendorban/vendorban.policy"
 #define VB_POLL_MS		200
@@ -75,6 +79,9 @@ enum {
 	OPT_RESCAN,
 	OPT_DISABLE,
 	OPT_ORDER,
+	OPT_JSON,
+	OPT_PRETTY,
+	OPT_VERSION,
 };
 
 /* Said once per cause: a flood would otherwise repeat the complaint every second. */
@@ -122,7 +129,10 @@ static void usage(FILE *f)
 		"      --order FILE             with --disable, where the programs enforce signed\n"
 		"                               policies: a disable order signed like a policy\n"
 		"                               (FILE.sig), not older than the policy in force\n"
-		"  -h, --help\n");
+		"      --json, --pretty         with --disable: the outcome and errors as JSON\n"
+		"      --version\n"
+		"  -h, --help\n"
+		"Run by systemd (vendorband.service, Type=notify); man vendorband(8).\n");
 }
 
 int main(int argc, char **argv)
@@ -142,6 +152,9 @@ int main(int argc, char **argv)
 		{ "scan", required_argument, NULL, 'D' },
 		{ "disable", no_argument, NULL, OPT_DISABLE },
 		{ "order", required_argument, NULL, OPT_ORDER },
+		{ "json", no_argument, NULL, OPT_JSON },
+		{ "pretty", no_argument, NULL, OPT_PRETTY },
+		{ "version", no_argument, NULL, OPT_VERSION },
 		{ "help", no_argument, NULL, 'h' },
 		{},
 	};
@@ -157,6 +170,7 @@ int main(int argc, char **argv)
 	int c, use_syslog = 1, err;
 	bool scan_given = false, disable = false;
 	const char *order = NULL;
+	int json = 0;
 	__u64 last_scan_ms, last_repeat_ms;
 
 	while ((c = getopt_long(argc, argv, "p:l:h", opts, NULL)) != -1) {
@@ -237,6 +251,16 @@ int main(int argc, char **argv)
 				goto bad_usage;
 			d.scan_paths[d.n_scan_paths++] = optarg;
 			break;
+		case OPT_JSON:
+			json = json ? json : JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE;
+			break;
+		case OPT_PRETTY:
+			json = JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
+			       JSON_C_TO_STRING_NOSLASHESCAPE;
+			break;
+		case OPT_VERSION:
+			printf("vendorband %s\n", VB_VERSION);
+			return 0;
 		case 'h':
 			usage(stdout);
 			return 0;
@@ -249,6 +273,8 @@ int main(int argc, char **argv)
 	if (!scan_given)
 		default_scan_paths(&d);
 	vb_msg_init("vendorband", use_syslog);
+	if (disable && json)
+		vb_msg_json(json);
 	if (geteuid()) {
 		vb_err("must run as root (it loads BPF programs)");
 		return 1;
@@ -260,13 +286,23 @@ int main(int argc, char **argv)
 		return 1;
 	if (disable) {
 		struct vb_disable_opts dopts = { log_path, &log_opts,
-						 d.n_signers ? &d.trust : NULL, order };
+						 d.n_signers ? &d.trust : NULL, order, json };
 
 		return vb_disable(&dopts);
 	}
 	p = NULL;
-	if (daemon_load_policy(&d, d.policy_path, &p) || daemon_check_rollback_at_start(&d, p))
+	if (access(d.policy_path, F_OK) && errno == ENOENT) {
+		vb_err("no policy at %s: write one (man 5 vendorban.policy; samples in "
+		       "/usr/share/vendorban/policies) or give --policy FILE. Nothing is enforced.",
+		       d.policy_path);
+		sd_notifyf(0, "STATUS=not started: no policy at %s", d.policy_path);
 		return 1;
+	}
+	if (daemon_load_policy(&d, d.policy_path, &p) || daemon_check_rollback_at_start(&d, p)) {
+		sd_notifyf(0, "STATUS=not started: policy %s refused (see the journal)",
+			   d.policy_path);
+		return 1;
+	}
 	if (vb_denylog_open(&d.log, log_path, &log_opts))
 		return 1;
 	vb_forward_open(&d.fwd, (use_syslog ? VB_FWD_SYSLOG : 0) | (no_audit ? 0 : VB_FWD_AUDIT),
@@ -283,6 +319,7 @@ int main(int argc, char **argv)
 		vb_err("NOT ENFORCING: cannot make this kernel deny anything (%s). Check that the "
 		       "kernel has CONFIG_BPF_LSM=y and BTF, and see the messages above.",
 		       strerror(-err));
+		sd_notifyf(0, "STATUS=NOT ENFORCING: %s", strerror(-err));
 		return 1;
 	}
 	vb_info("enforcing: path %s%s, content hashing in kernel: %s, policy %s version %llu",
@@ -308,7 +345,13 @@ int main(int argc, char **argv)
 		       strerror(-err));
 	/* Install refusals made while no daemon ran (log/spool.h). */
 	vb_spool_drain(VB_SPOOL_DIR, daemon_on_spooled, &d);
+	daemon_record_start(&d);
 	daemon_check_running(&d, "start");
+	vb_denylog_flush(&d.log);
+	/* Only now: the programs are attached, the self-test refused its canary, banned processes
+	 * found running are dealt with, and the start is on record. Units ordered After= this one
+	 * start into an enforcing kernel. */
+	daemon_notify_ready(&d);
 	last_scan_ms = last_repeat_ms = daemon_now_ms();
 	while (!stop_requested) {
 		err = ring_buffer__poll(rb, VB_POLL_MS);
@@ -330,6 +373,7 @@ int main(int argc, char **argv)
 			reload_requested = 1;
 		vb_watch_check(&d.watch, &d.k, d.ectx.policy_seq, daemon_now_ms(), daemon_on_tamper,
 			       &d);
+		daemon_watchdog_tick(&d, daemon_now_ms());
 		if (reload_requested) {
 			reload_requested = 0;
 			daemon_reload(&d);
@@ -345,6 +389,7 @@ int main(int argc, char **argv)
 		}
 	}
 	/* Whatever is already in the ring buffer is written before we go, and then why. */
+	daemon_notify_stopping();
 	ring_buffer__consume(rb);
 	flush_repeats(&d, rb);
 	if (d.fan)

@@ -357,7 +357,7 @@ static int run_diff(const char *a, const char *b, bool json, char **out, char **
 	FILE *fo = open_memstream(out, &olen), *fe = open_memstream(err, &elen);
 	int status;
 
-	status = vb_policy_diff_files(a, b, json, fo, fe);
+	status = vb_policy_diff_files(a, b, json ? JSON_C_TO_STRING_NOSLASHESCAPE : 0, fo, fe);
 	fclose(fo);
 	fclose(fe);
 	return status;

@@ -7,6 +7,16 @@
 #include <json-c/json.h>
 
 extern bool cli_json;	/* -j/--json: machine-readable output on stdout */
+extern bool cli_pretty;	/* --pretty: that JSON indented for a person */
+
+/* -j/--json (pretty: --pretty): JSON output, and errors as {"error": ...} on stdout. */
+void cli_json_mode(bool pretty);
+/* json-c flags for the one style: compact, or indented under --pretty. */
+int cli_json_flags(void);
+/* o as one line (or indented) on stdout. */
+void cli_json_print(struct json_object *o);
+/* If argv[1] asks for help (--help, -h), print usage on stdout and return true. */
+bool cli_wants_help(int argc, char **argv, const char *usage);
 
 struct cli_cmd {
 	const char *name;

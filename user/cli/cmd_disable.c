@@ -10,6 +10,15 @@
 #include "util/msg.h"
 
 #define VB_DISABLE_MAX_ARGS	40	/* options passed on to vendorband --disable */
+#define DISABLE_USAGE \
+	"usage: vendorban [--json] disable --yes [--log FILE] [--order FILE " \
+	"--trusted-signer CERT...]\n" \
+	"  Detaches vendorban from the kernel: banned software can run again.\n" \
+	"  Stop vendorband first (systemctl stop vendorband). The disable is\n" \
+	"  written into the denial log first. Where vendorband enforces signed\n" \
+	"  policies only, it needs a disable order signed the same way, for this\n" \
+	"  host, not older than the policy in force (README: Stopping enforcement).\n" \
+	"  exit: 0 not enforcing any more (or was not), 1 refused or failed, 2 usage error\n"
 
 /* vendorband beside this program, else the one on PATH. */
 static void daemon_binary(char *buf, size_t len)
@@ -28,17 +37,16 @@ static void daemon_binary(char *buf, size_t len)
 
 int do_disable(int argc, char **argv)
 {
-	char *args[VB_DISABLE_MAX_ARGS + 3] = { NULL, "--disable" }, bin[PATH_MAX + 16];
+	char *args[VB_DISABLE_MAX_ARGS + 5] = { NULL, "--disable" }, bin[PATH_MAX + 16];
 	int n = 2;
 
+	if (cli_wants_help(argc, argv, DISABLE_USAGE))
+		return 0;
 	if (argc < 2 || strcmp(argv[1], "--yes") || argc - 2 > VB_DISABLE_MAX_ARGS) {
-		fprintf(stderr, "usage: vendorban disable --yes [--log FILE] [--order FILE "
-			"--trusted-signer CERT...]\n"
-			"  Detaches vendorban from the kernel: banned software can run again.\n"
-			"  Stop vendorband first (systemctl stop vendorband). The disable is\n"
-			"  written into the denial log first. Where vendorband enforces signed\n"
-			"  policies only, it needs a disable order signed the same way, for this\n"
-			"  host, not older than the policy in force (README: Stopping enforcement).\n");
+		vb_err(argc < 2 || strcmp(argv[1], "--yes") ?
+		       "disable: it stops enforcing: say so with --yes" :
+		       "disable: too many arguments");
+		fputs(DISABLE_USAGE, stderr);
 		return 2;
 	}
 	if (geteuid()) {
@@ -48,6 +56,8 @@ int do_disable(int argc, char **argv)
 	/* Only the vendorband that loaded the programs may change them (bpf/guard.bpf.h): it
 	 * checks the order, and records the disable in the chained log before enforcement
 	 * stops. Its options are passed on as they are. */
+	if (cli_json)
+		args[n++] = cli_pretty ? "--pretty" : "--json";
 	for (int i = 2; i < argc; i++)
 		args[n++] = argv[i];
 	daemon_binary(bin, sizeof(bin));

@@ -541,8 +541,7 @@ int do_identify(int argc, char **argv)
 		}
 	}
 	if (c.out)
-		puts(json_object_to_json_string_ext(c.out, JSON_C_TO_STRING_PLAIN |
-							   JSON_C_TO_STRING_NOSLASHESCAPE));
+		cli_json_print(c.out);
 out:
 	json_object_put(c.out);
 	free(c.ev);

@@ -271,8 +271,7 @@ static const char *head_for(struct log_args *a, char *buf, size_t len)
 
 static void print_json(struct json_object *o)
 {
-	puts(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
-					    JSON_C_TO_STRING_NOSLASHESCAPE));
+	cli_json_print(o);
 	json_object_put(o);
 }
 

@@ -9,7 +9,7 @@
 #include "policy/policy.h"
 #include "policy/diff.h"
 
-static void check_json(const char *file, const struct vb_policy *p, const struct vb_diag *diag,
+static struct json_object *check_json(const char *file, const struct vb_policy *p, const struct vb_diag *diag,
 		       bool ok, size_t nh, size_t np, size_t ni)
 {
 	struct json_object *o = json_object_new_object();
@@ -40,29 +40,54 @@ static void check_json(const char *file, const struct vb_policy *p, const struct
 		json_object_object_add(o, "running", json_object_new_string(p->kill_running ?
 									   "kill" : "report"));
 	}
-	puts(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
-						   JSON_C_TO_STRING_NOSLASHESCAPE));
-	json_object_put(o);
+	return o;
 }
 
 static const char *s_if(size_t n)
 {
 	return n == 1 ? "" : "s";
 }
+#define CHECK_USAGE \
+	"usage: vendorban [--json] policy check [--strict] [--] FILE...\n" \
+	"  Validates policy files; errors and warnings as FILE:LINE:COL. Under --json, one\n" \
+	"  document: {\"ok\": ..., \"files\": [one object per FILE]}.\n" \
+	"  --strict  a warning refuses the file too\n" \
+	"  exit: 0 every FILE accepted, 1 one refused, 2 usage error\n"
+#define DIFF_USAGE \
+	"usage: vendorban [--json] policy diff OLD NEW\n" \
+	"  What NEW adds, removes and changes against OLD, per vendor.\n" \
+	"  exit: 0 no differences, 1 differences, 2 usage error or a policy refused\n"
 
 /* Exit 0: every file accepted; 1: a file refused (or, with --strict, one has warnings). */
 static int policy_check(int argc, char **argv)
 {
+	struct json_object *doc = NULL, *files = NULL;
 	bool strict = false;
 	int bad = 0, first = 1;
 
-	if (argc >= 2 && !strcmp(argv[1], "--strict")) {
-		strict = true;
-		first = 2;
+	for (; first < argc && argv[first][0] == '-'; first++) {
+		if (!strcmp(argv[first], "--")) {
+			first++;
+			break;
+		} else if (!strcmp(argv[first], "--strict")) {
+			strict = true;
+		} else if (!strcmp(argv[first], "--help") || !strcmp(argv[first], "-h")) {
+			fputs(CHECK_USAGE, stdout);
+			return 0;
+		} else {
+			vb_err("policy check: unknown option '%s'", argv[first]);
+			fputs(CHECK_USAGE, stderr);
+			return 2;
+		}
 	}
 	if (argc <= first) {
-		fprintf(stderr, "usage: vendorban policy check [--strict] FILE...\n");
+		vb_err("policy check: no FILE given");
+		fputs(CHECK_USAGE, stderr);
 		return 2;
+	}
+	if (cli_json) {
+		doc = json_object_new_object();
+		files = json_object_new_array();
 	}
 	for (int i = first; i < argc; i++) {
 		struct vb_diag diag = {};
@@ -88,7 +113,7 @@ static int policy_check(int argc, char **argv)
 			snprintf(idents, sizeof(idents), ", %zu identity rule%s", ni,
 				 ni == 1 ? "" : "s");
 		if (cli_json)
-			check_json(argv[i], p, &diag, ok, nh, np, ni);
+			json_object_array_add(files, check_json(argv[i], p, &diag, ok, nh, np, ni));
 		else if (ok && nw)
 			printf("%s: ok: version %llu, %zu vendor%s, %zu sha256 rule%s, %zu path rule%s%s, %zu warning%s\n",
 			       argv[i], (unsigned long long)p->version, p->n_vendors,
@@ -107,17 +132,27 @@ static int policy_check(int argc, char **argv)
 		vb_policy_free(p);
 		vb_diag_free(&diag);
 	}
+	if (cli_json) {
+		json_object_object_add(doc, "ok", json_object_new_boolean(!bad));
+		json_object_object_add(doc, "files", files);
+		cli_json_print(doc);
+		json_object_put(doc);
+	}
 	return bad;
 }
 
 /* Exit 0: no differences; 1: differences; 2: bad arguments or a policy refused. */
 static int policy_diff(int argc, char **argv)
 {
+	if (cli_wants_help(argc, argv, DIFF_USAGE))
+		return 0;
 	if (argc != 3) {
-		fprintf(stderr, "usage: vendorban [--json] policy diff OLD NEW\n");
+		vb_err("policy diff: needs OLD and NEW");
+		fputs(DIFF_USAGE, stderr);
 		return 2;
 	}
-	return vb_policy_diff_files(argv[1], argv[2], cli_json, stdout, stderr);
+	return vb_policy_diff_files(argv[1], argv[2], cli_json ? cli_json_flags() : 0, stdout,
+				    stderr);
 }
 
 #define POLICY_USAGE \

@@ -63,7 +63,7 @@ int policy_sign_cmd(int argc, char **argv)
 		json_object_object_add(o, "file", json_object_new_string(argv[optind]));
 		json_object_object_add(o, "signature", json_object_new_string(out ? out : sig));
 		json_object_object_add(o, "ok", json_object_new_boolean(!err));
-		puts(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
+		cli_json_print(o);
 		json_object_put(o);
 	} else if (!err) {
 		printf("%s: signed: %s\n", argv[optind], out ? out : sig);
@@ -87,7 +87,7 @@ static void print_verdict(const char *file, int err, const char *signer, const c
 		json_object_object_add(o, "errors", a);
 		if (p)
 			json_object_object_add(o, "version", json_object_new_uint64(p->version));
-		puts(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
+		cli_json_print(o);
 		json_object_put(o);
 		return;
 	}

@@ -12,6 +12,11 @@
 #include "daemon/runstate.h"
 
 #define VB_RELOAD_WAIT_MS	60000
+#define RELOAD_USAGE \
+	"usage: vendorban [--json] reload\n" \
+	"  Loads the daemon's policy file again; exit 0 if it is now in force,\n" \
+	"  1 if it was refused (the policy in force stays; the reasons are printed),\n" \
+	"  2 if no daemon runs or it did not answer.\n"
 
 static struct json_object *read_report(void)
 {
@@ -32,10 +37,11 @@ int do_reload(int argc, char **argv)
 	bool ok;
 	int pid;
 
+	if (cli_wants_help(argc, argv, RELOAD_USAGE))
+		return 0;
 	if (argc != 1) {
-		fprintf(stderr, "usage: vendorban reload\n"
-			"  Loads the daemon's policy file again; exit 0 if it is now in force,\n"
-			"  1 if it was refused (the policy in force stays; the reasons are printed).\n");
+		vb_err("reload: unexpected argument '%s'", argv[1]);
+		fputs(RELOAD_USAGE, stderr);
 		return 2;
 	}
 	pid = vb_daemon_pid();
@@ -66,8 +72,7 @@ int do_reload(int argc, char **argv)
 	}
 	ok = json_object_object_get_ex(r, "ok", &v) && json_object_get_boolean(v);
 	if (cli_json) {
-		puts(json_object_to_json_string_ext(r, JSON_C_TO_STRING_PRETTY |
-						    JSON_C_TO_STRING_NOSLASHESCAPE));
+		cli_json_print(r);
 	} else {
 		if (json_object_object_get_ex(r, "messages", &v))
 			for (size_t i = 0; i < json_object_array_length(v); i++)

@@ -279,8 +279,7 @@ static void print_json(const struct vb_policy *p, const struct vb_scan_result *r
 								    res->n_malformed_list, "reason"));
 	json_object_object_add(o, "not_entered", skipped_json(res));
 	json_object_object_add(o, "not_entered_count", json_object_new_uint64(res->skips));
-	puts(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
-						   JSON_C_TO_STRING_NOSLASHESCAPE));
+	cli_json_print(o);
 	json_object_put(o);
 }
 

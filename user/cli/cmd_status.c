@@ -322,7 +322,7 @@ static void print_json(const struct status *s)
 {
 	struct json_object *o = status_object(s);
 
-	puts(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY));
+	cli_json_print(o);
 	json_object_put(o);
 }
 
@@ -386,16 +386,25 @@ static void print_text(const struct status *s)
 		       "in the ring buffer until it is restarted\n");
 }
 
+#define STATUS_USAGE \
+	"usage: vendorban [--json] status [--no-probe]\n" \
+	"  Is the kernel enforcing right now, with which policy: proven by a canary exec the\n" \
+	"  policy in force must refuse (--no-probe: by the kernel's state only).\n" \
+	"  exit: 0 enforcing, 1 not enforcing, 2 usage error or not root\n"
+
 int do_status(int argc, char **argv)
 {
 	struct status s = {};
 	bool probe = true;
 
+	if (cli_wants_help(argc, argv, STATUS_USAGE))
+		return 0;
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--no-probe")) {
 			probe = false;
 		} else {
-			fprintf(stderr, "usage: vendorban status [--json] [--no-probe]\n");
+			vb_err("status: unknown argument '%s'", argv[i]);
+			fputs(STATUS_USAGE, stderr);
 			return 2;
 		}
 	}

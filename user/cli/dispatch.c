@@ -5,22 +5,35 @@
 #include "cli/cli.h"
 #include "util/msg.h"
 
-bool cli_json;
-
 static void print_usage(FILE *f, const struct cli_cmd *cmds, const char *usage)
 {
 	if (usage) {
 		fputs(usage, f);
 		return;
 	}
-	fprintf(f, "usage: vendorban [--json] COMMAND [ARGS]\ncommands:\n");
+	fprintf(f, "usage: vendorban [--json | --pretty] COMMAND [ARGS]\n"
+		"       vendorban --version | --help\ncommands:\n");
 	for (const struct cli_cmd *c = cmds; c->name; c++)
 		fprintf(f, "  %-10s %s\n", c->name, c->help);
+	fprintf(f, "COMMAND --help says more; man vendorban(8) says everything.\n");
 }
 
 static bool is_help(const char *arg)
 {
 	return !strcmp(arg, "--help") || !strcmp(arg, "-h") || !strcmp(arg, "help");
+}
+
+bool cli_wants_help(int argc, char **argv, const char *usage)
+{
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--"))
+			break;
+		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+			fputs(usage, stdout);
+			return true;
+		}
+	}
+	return false;
 }
 
 int cli_dispatch(const struct cli_cmd *cmds, const char *what, const char *usage, int argc,

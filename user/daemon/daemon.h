@@ -57,6 +57,9 @@ struct daemon {
 	struct vb_watch watch;		/* the pins, the active slot, the links (daemon/watch.h) */
 	char watch_last[512];		/* the last finding, for VB_WATCH_REPORT */
 	struct vb_fan *fan;		/* content verdicts on the fmod_ret path, NULL if none */
+	__u64 watchdog_ms;		/* feed systemd's watchdog this often (0: not asked) */
+	__u64 watchdog_last_ms;
+	__u64 unhealthy_ms;		/* when the watch last found something unrestored */
 };
 
 static inline __u64 daemon_now_ms(void)
@@ -109,6 +112,11 @@ void daemon_record_stop(struct daemon *d, int sig, int sender);
 void daemon_on_own_event(void *arg, const struct vb_event *e);
 /* vb_watch_check's report (arg: the daemon): into the log, and for status in VB_WATCH_REPORT. */
 void daemon_on_tamper(void *arg, const char *what, bool restored);
+/* The daemon is enforcing (started fresh, or took over): the log says with what. */
+void daemon_record_start(struct daemon *d);
+/* A reload was tried: its outcome, the version in force after it, and the reasons (msgs). */
+void daemon_record_reload(struct daemon *d, bool ok, const struct vb_policy *tried,
+			  struct json_object *msgs);
 
 /* A record of the daemon's own (no kernel event behind it) into the log and its copies. 0, or
  * the log's -errno (the copies went out anyway). */

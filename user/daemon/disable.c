@@ -159,6 +159,29 @@ static int record_disable(struct vb_kernel *k, const char *log_path,
 	return err;
 }
 
+/* What a script reads: enforcing no more, and whether it was. */
+static void say_done(const struct vb_disable_opts *o, bool was, const struct vb_slot_info *info)
+{
+	struct json_object *j;
+
+	if (!o->json) {
+		if (was)
+			printf("vendorban is no longer enforcing: programs detached, policy maps "
+			       "released\n");
+		else
+			printf("vendorban was not enforcing (nothing pinned under %s)\n",
+			       VB_PIN_DIR);
+		return;
+	}
+	j = json_object_new_object();
+	json_object_object_add(j, "enforcing", json_object_new_boolean(false));
+	json_object_object_add(j, "was_enforcing", json_object_new_boolean(was));
+	if (was && info->version)
+		json_object_object_add(j, "policy_version", json_object_new_uint64(info->version));
+	puts(json_object_to_json_string_ext(j, o->json));
+	json_object_put(j);
+}
+
 int vb_disable(const struct vb_disable_opts *o)
 {
 	char signer[VB_SUBJECT_MAX] = "";
@@ -180,7 +203,7 @@ int vb_disable(const struct vb_disable_opts *o)
 		return 1;
 	}
 	if (access(VB_PIN_DIR, F_OK)) {
-		printf("vendorban was not enforcing (nothing pinned under %s)\n", VB_PIN_DIR);
+		say_done(o, false, &info);
 		return 0;
 	}
 	err = vb_guard_take_over(&k, VB_TAKEOVER_WAIT_MS);
@@ -190,8 +213,8 @@ int vb_disable(const struct vb_disable_opts *o)
 		return 1;
 	}
 	err = vb_guard_read(&k, &g);
+	vb_rules_active(&k, &info, &seq);
 	if (!err && memcmp(g.signer, none, sizeof(none))) {
-		vb_rules_active(&k, &info, &seq);
 		err = vb_guard_check_signer(&k, o->trust);
 		if (!err)
 			err = check_order(&k, o, info.version, &order, signer, sizeof(signer));
@@ -219,6 +242,6 @@ int vb_disable(const struct vb_disable_opts *o)
 		       "status)", strerror(-err));
 		return 1;
 	}
-	printf("vendorban is no longer enforcing: programs detached, policy maps released\n");
+	say_done(o, true, &info);
 	return 0;
 }

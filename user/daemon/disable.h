@@ -12,6 +12,7 @@ struct vb_disable_opts {
 	const struct vb_denylog_opts *log_opts;
 	const struct vb_trust *trust;	/* --trusted-signer, NULL if none */
 	const char *order;		/* a signed disable order (policy/order.h), or NULL */
+	int json;			/* the outcome as JSON, with these json-c flags; 0: text */
 };
 
 /* Take over the pinned programs (only the registered vendorband may, while no daemon lives);

@@ -7,6 +7,7 @@
 #include <sys/inotify.h>
 #include <sys/stat.h>
 #include "daemon/daemon.h"
+#include "daemon/notify.h"
 #include "daemon/runstate.h"
 #include "util/atomic.h"
 #include "util/hex.h"
@@ -178,17 +179,21 @@ void daemon_reload(struct daemon *d)
 	    daemon_record_floor(d, p)) {
 		vb_err("reload refused: the policy in force stays (version %llu)",
 		       (unsigned long long)d->policy->version);
-		vb_policy_free(p);
 	} else if (daemon_install(d, p)) {
 		vb_err("reload failed: the policy in force stays (version %llu)",
 		       (unsigned long long)d->policy->version);
-		vb_policy_free(p);
 	} else {
 		vb_info("policy version %llu in force", (unsigned long long)p->version);
 		ok = true;
 	}
 	vb_msg_sink(NULL, NULL);
+	daemon_record_reload(d, ok, p, msgs);
+	if (!ok)
+		vb_policy_free(p);
 	daemon_write_reload_report(d, ok, msgs);
+	daemon_notify_status("enforcing policy version %llu%s",
+			     (unsigned long long)d->policy->version,
+			     ok ? "" : " (the last reload was refused: vendorban reload says why)");
 	json_object_put(msgs);
 }
 

@@ -5,7 +5,9 @@
 #include <time.h>
 #include <unistd.h>
 #include "daemon/daemon.h"
+#include "daemon/notify.h"
 #include "daemon/runstate.h"
+#include "util/hex.h"
 #include "util/msg.h"
 
 /* A record goes to the log, then to the journal (or syslog) and audit with its place in the
@@ -173,6 +175,8 @@ void daemon_on_tamper(void *arg, const char *what, bool restored)
 	log_record(d, o, msg, NULL);
 	vb_err("%s", msg);
 	json_object_put(o);
+	if (!restored)
+		daemon_notify_unhealthy(d, daemon_now_ms());
 	d->watch.seen++;
 	d->watch.restored += restored;
 	snprintf(d->watch_last, sizeof(d->watch_last), "%s", msg);
@@ -210,4 +214,55 @@ int daemon_on_spooled(struct json_object *o, void *arg)
 struct json_object *daemon_new_record(struct daemon *d, const char *action)
 {
 	return daemon_record(d, action);
+}
+
+static void add_policy(struct json_object *o, const char *key, const struct vb_policy *p)
+{
+	struct json_object *j = json_object_new_object();
+	char digest[65];
+
+	vb_hex(p->digest, sizeof(p->digest), digest);
+	json_object_object_add(j, "version", json_object_new_uint64(p->version));
+	json_object_object_add(j, "sha256", json_object_new_string(digest));
+	json_object_object_add(o, key, j);
+}
+
+/* As auditd's DAEMON_START and CONFIG_CHANGE: what is enforced, from when, on the record. */
+void daemon_record_start(struct daemon *d)
+{
+	struct json_object *o = daemon_record(d, "start");
+	char msg[512];
+
+	json_object_object_add(o, "pid", json_object_new_int(getpid()));
+	json_object_object_add(o, "policy_file", json_object_new_string(d->policy_path));
+	add_policy(o, "policy", d->policy);
+	json_object_object_add(o, "kernel_path",
+			       json_object_new_string(vb_path_name(d->k.settings.path)));
+	json_object_object_add(o, "took_over", json_object_new_boolean(d->k.took_over));
+	json_object_object_add(o, "content_hashing",
+			       json_object_new_boolean(d->k.settings.can_hash));
+	snprintf(msg, sizeof(msg), "vendorband started: enforcing policy %s version %llu (%s "
+		 "path%s)", d->policy_path, (unsigned long long)d->policy->version,
+		 vb_path_name(d->k.settings.path), d->k.took_over ? ", taken over" : "");
+	log_record(d, o, msg, NULL);
+	json_object_put(o);
+}
+
+void daemon_record_reload(struct daemon *d, bool ok, const struct vb_policy *tried,
+			  struct json_object *msgs)
+{
+	struct json_object *o = daemon_record(d, "reload");
+	char msg[512];
+
+	json_object_object_add(o, "ok", json_object_new_boolean(ok));
+	json_object_object_add(o, "policy_file", json_object_new_string(d->policy_path));
+	if (tried)
+		add_policy(o, "tried", tried);
+	add_policy(o, "in_force", d->policy);
+	json_object_object_add(o, "messages", json_object_get(msgs));
+	snprintf(msg, sizeof(msg), ok ? "policy reloaded: version %llu in force" :
+		 "policy reload refused: version %llu stays in force",
+		 (unsigned long long)d->policy->version);
+	log_record(d, o, msg, NULL);
+	json_object_put(o);
 }

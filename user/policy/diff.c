@@ -598,25 +598,37 @@ fail:
 }
 
 /* A refused policy gets its diagnostics printed, as `policy check` would show them. */
-static int load_for_diff(const char *path, struct vb_policy **out, FILE *err)
+/* The diagnostics go to err; under JSON (json: its flags), the verdict is an {"error"} on out. */
+static int load_for_diff(const char *path, struct vb_policy **pol, int json, FILE *out,
+			 FILE *err)
 {
 	struct vb_diag diag = {};
+	char why[512] = "";
 	int ret;
 
-	ret = vb_policy_load(path, out, &diag);
+	ret = vb_policy_load(path, pol, &diag);
 	if (ret) {
 		vb_diag_print(&diag, path, err);
 		if (ret == -EINVAL)
-			fprintf(err, "%s: refused (%zu error%s)\n", path, diag.n_errors,
-				diag.n_errors == 1 ? "" : "s");
+			snprintf(why, sizeof(why), "%s: refused (%zu error%s)", path, diag.n_errors,
+				 diag.n_errors == 1 ? "" : "s");
 		else if (ret == -ENOMEM)
-			fprintf(err, "%s: out of memory\n", path);
+			snprintf(why, sizeof(why), "%s: out of memory", path);
+	}
+	if (why[0] && json) {
+		struct json_object *o = json_object_new_object();
+
+		json_object_object_add(o, "error", json_object_new_string(why));
+		fprintf(out, "%s\n", json_object_to_json_string_ext(o, json));
+		json_object_put(o);
+	} else if (why[0]) {
+		fprintf(err, "%s\n", why);
 	}
 	vb_diag_free(&diag);
 	return ret;
 }
 
-int vb_policy_diff_files(const char *old_path, const char *new_path, bool json, FILE *out,
+int vb_policy_diff_files(const char *old_path, const char *new_path, int json, FILE *out,
 			 FILE *err)
 {
 	struct vb_policy *old = NULL, *new = NULL;
@@ -625,7 +637,8 @@ int vb_policy_diff_files(const char *old_path, const char *new_path, bool json, 
 	int status = 2;
 
 	/* Both, even if the first is refused: staff fix both files at once. */
-	if (load_for_diff(old_path, &old, err) | load_for_diff(new_path, &new, err))
+	if (load_for_diff(old_path, &old, json, out, err) |
+	    load_for_diff(new_path, &new, json, out, err))
 		goto out;
 	if (vb_policy_diff(old, new, &d)) {
 		fprintf(err, "policy diff: out of memory\n");
@@ -637,8 +650,7 @@ int vb_policy_diff_files(const char *old_path, const char *new_path, bool json, 
 			fprintf(err, "policy diff: out of memory\n");
 			goto out;
 		}
-		fprintf(out, "%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
-								    JSON_C_TO_STRING_NOSLASHESCAPE));
+		fprintf(out, "%s\n", json_object_to_json_string_ext(o, json));
 		json_object_put(o);
 	} else if (vb_policy_diff_print(d, out)) {
 		fprintf(err, "policy diff: cannot write the output\n");

@@ -76,10 +76,11 @@ struct json_object *vb_policy_diff_json(const struct vb_policy_diff *d);
 
 /*
  * The whole `vendorban policy diff OLD NEW`: load both files, write the diff to out (JSON when
- * json), diagnostics of a refused policy to err. Returns the exit status: 0 no differences,
+ * json, json-c's flags: NOSLASHESCAPE at least; 0 for text), diagnostics of a refused policy to
+ * err (and under JSON its {"error"} to out). Returns the exit status: 0 no differences,
  * 1 differences, 2 error (a policy refused, or out of memory).
  */
-int vb_policy_diff_files(const char *old_path, const char *new_path, bool json, FILE *out,
+int vb_policy_diff_files(const char *old_path, const char *new_path, int json, FILE *out,
 			 FILE *err);
 
 #endif /* VB_POLICY_DIFF_H */
