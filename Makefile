@@ -218,8 +218,8 @@ DEB_DEPS = $(LIB_SRCS) $(MAINS) $(BPF_SRCS) $(wildcard bpf/*.h user/*/*.h docs/m
 deb: $(DEB)
 $(DEB): $(DEB_DEPS)
 	dpkg-buildpackage -b -us -uc --no-sign \
-		--buildinfo-option=-u$(BUILD) --buildinfo-option=-O$(BUILD)/vendorban_$(VERSION)_amd64.buildinfo \
-		--changes-option=-u$(BUILD) --changes-option=-O$(BUILD)/vendorban_$(VERSION)_amd64.changes
+		--buildinfo-option=-u$(BUILD) --buildinfo-file=$(BUILD)/vendorban_$(VERSION)_amd64.buildinfo \
+		--changes-option=-u$(BUILD) --changes-file=$(BUILD)/vendorban_$(VERSION)_amd64.changes
 	@echo "built $@"
 
 # For editors (clangd): the exact command that compiles each user-space file.

@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 #include <sys/wait.h>
 #include "hostutil.h"
@@ -76,4 +78,41 @@ int sh(const char *fmt, ...)
 	va_end(ap);
 	st = system(cmd);
 	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+int build_path(char *buf, size_t len, const char *rel)
+{
+	char exe[PATH_MAX], *slash;
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+
+	if (n < 0)
+		return -errno;
+	exe[n] = '\0';
+	/* $(BUILD)/tests/host/test_x -> $(BUILD) */
+	for (int i = 0; i < 3; i++) {
+		slash = strrchr(exe, '/');
+		if (!slash)
+			return -EINVAL;
+		*slash = '\0';
+	}
+	return (size_t)snprintf(buf, len, "%s/%s", exe, rel) < len ? 0 : -ENAMETOOLONG;
+}
+
+int run_capture(char **out, char **err, const char *fmt, ...)
+{
+	char cmd[4096], o[] = "/tmp/vb-run-out.XXXXXX", e[] = "/tmp/vb-run-err.XXXXXX";
+	int fo = mkstemp(o), fe = mkstemp(e), rc;
+	va_list ap;
+
+	close(fo);
+	close(fe);
+	va_start(ap, fmt);
+	vsnprintf(cmd, sizeof(cmd), fmt, ap);
+	va_end(ap);
+	rc = sh("(%s) >%s 2>%s", cmd, o, e);
+	*out = slurp(o);
+	*err = slurp(e);
+	unlink(o);
+	unlink(e);
+	return rc;
 }

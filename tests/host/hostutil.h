@@ -23,5 +23,10 @@ char *slurp(const char *path);
 int write_file(const char *path, const void *data, size_t len);
 /* Run a shell command made like printf; its exit status, -1 if it did not exit. */
 int sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* $(BUILD)/rel into buf, $(BUILD) being where this test binary was built. 0 or -errno. */
+int build_path(char *buf, size_t len, const char *rel);
+/* Run a shell command made like printf, as a user would: its stdout and stderr (free both),
+ * and its exit status. */
+int run_capture(char **out, char **err, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 #endif
