@@ -14,7 +14,8 @@ cp "$top/tests/vm/payload.sh" "$out/payload.sh"
 [ -z "${VB_VM_TESTS:-}" ] || echo "$VB_VM_TESTS" > "$out/only"
 cp "$b/tests/vm/test_module" "$b/tests/vm/test_log" "$b/tests/vm/test_hooks" \
 	"$b/tests/vm/test_integrity" "$b/tests/vm/test_tamper" "$b/tests/vm/test_install" \
-	"$b/tests/vm/test_running" "$b/tests/vm/test_attest" "$out/"
+	"$b/tests/vm/test_running" "$b/tests/vm/test_attest" \
+	"$b/tests/vm/test_service" "$out/"
 # The host key and certificate a compliance statement is signed with (test_attest).
 mkdir -p "$out/attest"
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 30 \

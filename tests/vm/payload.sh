@@ -28,6 +28,8 @@ run test_install || rc=1
 run test_module || rc=1
 # Starts its own daemons: banned programs and a module present before the daemon starts.
 run test_running || rc=1
+# Stops the daemon, disables, and starts its own under a notify socket.
+run test_service || rc=1
 # Last: it restarts the daemon on test.policy and attacks it.
 run test_tamper || rc=1
 # The compliance statement of the host as the tests leave it (daemon on test.policy).
