@@ -489,4 +489,41 @@ TEST_F(query, op_filter_names_the_valid_ops)
 	EXPECT_EQ(0, cli_run(do_log, false, pattern, self->out, err));
 }
 
+/* The daemon's own records (start, reload) read as what they say, not as a denial with no path;
+ * a denial still reads as one. */
+static char *text_row(const char *json)
+{
+	struct json_object *rec = json_tokener_parse(json);
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	vb_log_text_row(f, rec);
+	fclose(f);
+	json_object_put(rec);
+	return buf;
+}
+
+TEST(text_rows_of_daemon_records)
+{
+	char *row;
+
+	row = text_row("{\"seq\":3,\"prev\":\"ab\",\"time\":\"2026-12-06T05:18:24Z\","
+		       "\"host\":\"h\",\"action\":\"start\",\"pid\":222,"
+		       "\"policy_file\":\"/etc/p\",\"policy\":{\"version\":7,\"sha256\":\"e1\"},"
+		       "\"kernel_path\":\"lsm\",\"took_over\":false}");
+	EXPECT_STREQ("2026-12-06T05:18:24Z h start pid=222 policy_file=/etc/p policy=7 "
+		     "kernel_path=lsm took_over=false\n", row);
+	free(row);
+	row = text_row("{\"time\":\"T\",\"host\":\"h\",\"action\":\"reload\",\"ok\":false,"
+		       "\"in_force\":{\"version\":7},\"messages\":[\"x\"]}");
+	EXPECT_STREQ("T h reload ok=false in_force=7\n", row);
+	free(row);
+	row = text_row("{\"time\":\"T\",\"host\":\"h\",\"action\":\"deny\",\"operation\":\"exec\","
+		       "\"vendor\":\"acme\",\"rule\":\"r1\",\"path\":\"/opt/a\",\"uid\":0,"
+		       "\"pid\":5,\"comm\":\"sh\"}");
+	EXPECT_STREQ("T h deny exec acme/r1 /opt/a uid=0 pid=5 comm=sh\n", row);
+	free(row);
+}
+
 TEST_HARNESS_MAIN

@@ -400,6 +400,40 @@ void vb_log_text_value(FILE *out, const char *s)
 	}
 }
 
+/* A record of the daemon's own (start, reload, stop, disable, tamper): what it says, as
+ * key=value, nested objects (a policy) by their version. */
+static void text_daemon_record(FILE *out, struct json_object *rec)
+{
+	static const char *const skip[] = { "seq", "prev", "time", "host", "action", "messages" };
+
+	json_object_object_foreach(rec, k, v) {
+		struct json_object *ver;
+		size_t i;
+
+		for (i = 0; i < sizeof(skip) / sizeof(skip[0]) && strcmp(k, skip[i]); i++)
+			;
+		if (i < sizeof(skip) / sizeof(skip[0]) || !v)
+			continue;
+		if (json_object_is_type(v, json_type_object)) {
+			if (!json_object_object_get_ex(v, "version", &ver))
+				continue;
+			v = ver;
+		}
+		fprintf(out, " %s=", k);
+		vb_log_text_value(out, json_object_get_string(v));
+	}
+}
+
+static bool is_daemon_record(const char *a)
+{
+	static const char *const acts[] = { "start", "reload", "stop", "disable", "tamper" };
+
+	for (size_t i = 0; a && i < sizeof(acts) / sizeof(acts[0]); i++)
+		if (!strcmp(a, acts[i]))
+			return true;
+	return false;
+}
+
 void vb_log_text_row(FILE *out, struct json_object *rec)
 {
 	const char *a = vb_rec_str(rec, "action");
@@ -417,6 +451,8 @@ void vb_log_text_row(FILE *out, struct json_object *rec)
 		vb_log_text_value(out, vb_rec_str(rec, "reason"));
 		fputc(' ', out);
 		vb_log_text_value(out, vb_rec_str(rec, "file"));
+	} else if (is_daemon_record(a)) {
+		text_daemon_record(out, rec);
 	} else {
 		fputc(' ', out);
 		vb_log_text_value(out, vb_rec_str(rec, "operation"));
