@@ -7,6 +7,7 @@
 #include "log/logtime.h"
 #include "log/query.h"
 #include "log/reader.h"
+#include "util/msg.h"
 
 void vb_log_filter_init(struct vb_log_filter *f)
 {
@@ -297,7 +298,7 @@ int vb_log_scan(char *const *files, size_t n, const struct vb_log_filter *f,
 
 		err = vb_log_reader_open(&r, files[i], -1);
 		if (err) {
-			fprintf(stderr, "vendorban: error: %s: %s\n", files[i], strerror(-err));
+			vb_err("%s: %s", files[i], strerror(-err));
 			break;
 		}
 		while (!err && (rc = vb_log_reader_next(&r, &line, &len, &flags)) > 0) {
@@ -317,8 +318,8 @@ int vb_log_scan(char *const *files, size_t n, const struct vb_log_filter *f,
 			json_object_put(o);
 		}
 		if (!err && rc < 0) {
-			fprintf(stderr, "vendorban: error: %s: %s\n", files[i],
-				rc == -EIO ? vb_log_reader_error(&r) : strerror(-rc));
+			vb_err("%s: %s", files[i],
+			       rc == -EIO ? vb_log_reader_error(&r) : strerror(-rc));
 			err = rc;
 		}
 		vb_log_reader_close(&r);
