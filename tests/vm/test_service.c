@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/mount.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -48,14 +49,20 @@ static int next_msg(int fd, char *buf, size_t len, int ms)
 	return 0;
 }
 
-static int start_notifying(const char *policy, const char *extra_env)
+/* prefix: e.g. an unshare, as systemd's ProtectSystem= gives the daemon a namespace. */
+static int start_notifying_in(const char *prefix, const char *policy, const char *extra_env)
 {
 	char cmd[512];
 
 	unlink(PIDFILE);
-	snprintf(cmd, sizeof(cmd), "NOTIFY_SOCKET=" SOCK " %s /vb/vendorband --policy %s "
-		 "--scan none --no-syslog > " SVC_LOG " 2>&1 &", extra_env, policy);
+	snprintf(cmd, sizeof(cmd), "NOTIFY_SOCKET=" SOCK " %s %s /vb/vendorband --policy %s "
+		 "--scan none --no-syslog > " SVC_LOG " 2>&1 &", extra_env, prefix, policy);
 	return system(cmd);
+}
+
+static int start_notifying(const char *policy, const char *extra_env)
+{
+	return start_notifying_in("", policy, extra_env);
 }
 
 static bool action_is(struct json_object *rec, void *arg)
@@ -179,6 +186,64 @@ TEST_F(service, reloads_are_records)
 	       !strstr(msg, "the last reload was refused"))
 		;
 	EXPECT_NE(NULL, strstr(msg, "the last reload was refused"));
+}
+
+static bool hidden_record(struct json_object *rec, void *arg)
+{
+	struct json_object *v;
+
+	return action_is(rec, "tamper") && field(rec, "what") &&
+	       !strcmp(field(rec, "what"), "the pins were hidden by a mount") &&
+	       json_object_object_get_ex(rec, "restored", &v) && json_object_get_boolean(v);
+}
+
+static bool pins_on(dev_t dev)
+{
+	struct stat st;
+
+	for (int i = 0; i < 100; i++) {
+		if (!stat("/sys/fs/bpf/vendorban", &st) && st.st_dev == dev)
+			return true;
+		usleep(100000);
+	}
+	return false;
+}
+
+/* Under systemd the daemon has a mount namespace of its own (ProtectSystem=), a slave of the
+ * host's, as here. A mount laid over the pins in the host's namespace must come off there, or
+ * status and disable, run from a shell, no longer see what enforces. */
+TEST_F(service, a_mount_over_the_pins_comes_off_in_the_hosts_namespace)
+{
+	char msg[1024];
+	struct json_object *rec;
+	struct stat pins;
+	long from;
+
+	/* As systemd has it: mounts propagate from the host into a service's namespace. */
+	ASSERT_EQ(0, system("mount --make-rshared /sys"));
+	ASSERT_EQ(0, start_notifying_in("unshare -m --propagation slave", SVC_POLICY, ""));
+	do {
+		ASSERT_EQ(0, next_msg(self->fd, msg, sizeof(msg), 60000)) {
+			system("sed 's/^/# /' " SVC_LOG);
+		}
+	} while (!strstr(msg, "READY=1"));
+	ASSERT_EQ(0, stat("/sys/fs/bpf/vendorban", &pins));
+	from = log_size();
+
+	ASSERT_EQ(0, mount("none", "/sys/fs/bpf/vendorban", "tmpfs", 0, NULL));
+	EXPECT_TRUE(pins_on(pins.st_dev));
+	rec = find_record_where(hidden_record, NULL, from, 100);
+	EXPECT_NE(NULL, rec);
+	json_object_put(rec);
+
+	from = log_size();
+	ASSERT_EQ(0, mount("bpf", "/sys/fs/bpf", "bpf", 0, NULL));
+	EXPECT_TRUE(pins_on(pins.st_dev));
+	rec = find_record_where(hidden_record, NULL, from, 100);
+	EXPECT_NE(NULL, rec);
+	json_object_put(rec);
+	/* And what a shell sees is enforcement, proven. */
+	EXPECT_EQ(0, system("/vb/vendorban status > /tmp/service-status.out"));
 }
 
 TEST_HARNESS_MAIN

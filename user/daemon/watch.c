@@ -2,12 +2,14 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 #include <sys/inotify.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <bpf/bpf.h>
 #include "daemon/watch.h"
 #include "kernel/guard.h"
@@ -92,6 +94,44 @@ static bool pins_visible(const struct vb_watch *w)
 	return !stat(VB_PIN_DIR, &st) && st.st_dev == w->pin_dev && st.st_ino == w->pin_ino;
 }
 
+/*
+ * Under systemd's ProtectSystem= the daemon has a mount namespace of its own, a slave of the
+ * host's: a mount laid over the pins in the host's reaches it, but taking it off only here
+ * would leave it there, hiding the pins from status and disable. So it is taken off where it
+ * was laid, in PID 1's namespace, by a child (the daemon stays in its own; setns needs
+ * CAP_SYS_ADMIN and CAP_SYS_CHROOT, opening PID 1's namespace CAP_SYS_PTRACE), then here.
+ */
+static bool shadowed(const struct vb_watch *w, const char *path)
+{
+	struct stat st;
+
+	return !stat(path, &st) && st.st_dev != w->pin_dev;
+}
+
+/* Each side checks again first: once the host's mount is gone (and its removal propagated),
+ * path is the pins' own bpffs, which must stay. */
+static void umount_everywhere(const struct vb_watch *w, const char *path)
+{
+	struct stat self_ns, init_ns;
+	int fd, status;
+	pid_t pid;
+
+	if (!stat("/proc/self/ns/mnt", &self_ns) && !stat("/proc/1/ns/mnt", &init_ns) &&
+	    self_ns.st_ino != init_ns.st_ino) {
+		fd = open("/proc/1/ns/mnt", O_RDONLY | O_CLOEXEC);
+		pid = fd < 0 ? -1 : fork();
+		if (pid == 0)
+			_exit(setns(fd, CLONE_NEWNS) ||
+			      (shadowed(w, path) && umount2(path, MNT_DETACH)) ? 1 : 0);
+		if (fd >= 0)
+			close(fd);
+		if (pid > 0)
+			waitpid(pid, &status, 0);
+	}
+	if (shadowed(w, path))
+		umount2(path, MNT_DETACH);
+}
+
 /* Something mounted over the pins (or over the bpffs holding them) hides them from every
  * reader, status and the next daemon included, while the kernel goes on enforcing. The guard
  * cannot refuse a mount; the daemon takes it off again. */
@@ -103,9 +143,9 @@ static void unshadow(struct vb_watch *w, vb_watch_report_fn report, void *arg)
 		return;
 	for (int i = 0; i < VB_UNSHADOW_TRIES && !pins_visible(w); i++) {
 		if (!stat(VB_PIN_DIR, &st) && st.st_dev != w->pin_dev)
-			umount2(VB_PIN_DIR, MNT_DETACH);
+			umount_everywhere(w, VB_PIN_DIR);
 		else if (!stat("/sys/fs/bpf", &st) && st.st_dev != w->pin_dev)
-			umount2("/sys/fs/bpf", MNT_DETACH);
+			umount_everywhere(w, "/sys/fs/bpf");
 		else
 			break;
 	}
