@@ -179,6 +179,7 @@ PREFIX  ?= /usr/local
 UNITDIR ?= /etc/systemd/system
 DOCDIR  ?= $(PREFIX)/share/doc/vendorban
 install: all install-files
+	install -d -m 0750 $(DESTDIR)/var/log/vendorban
 
 install-files:
 	install -D -m 0755 $(BUILD)/vendorband $(DESTDIR)$(PREFIX)/sbin/vendorband
@@ -213,7 +214,8 @@ install-files:
 
 # The Debian package, built from debian/ by dpkg-buildpackage; the .deb and its .buildinfo and
 # .changes land in $(BUILD), not in the directory above the tree.
-DEB_DEPS = $(LIB_SRCS) $(MAINS) $(BPF_SRCS) $(wildcard bpf/*.h user/*/*.h docs/man/*.scd debian/*) \
+DEB_DEPS = $(LIB_SRCS) $(MAINS) $(BPF_SRCS) $(wildcard bpf/*.h user/*/*.h docs/man/*.scd) \
+	   debian/control debian/rules debian/changelog debian/copyright debian/source/format \
 	   dist/vendorband.service dist/vendorban.policy dist/bash-completion/vendorban Makefile
 deb: $(DEB)
 $(DEB): $(DEB_DEPS)

@@ -21,6 +21,7 @@
 #define SOCK		"/run/vb-notify.sock"
 #define SVC_POLICY	"/tmp/service.policy"
 #define SVC_LOG		"/tmp/vendorband-service.log"
+#define SVC_BANNED	"/opt/svc/agent"
 
 static int listen_notify(void)
 {
@@ -89,7 +90,12 @@ FIXTURE_SETUP(service)
 	if (daemon_pid())
 		ASSERT_EQ(0, stop_daemon_with(SIGTERM));
 	ASSERT_EQ(0, system("/vb/vendorban disable --yes > /dev/null"));
-	ASSERT_EQ(0, copy_file("/vb/test.policy", SVC_POLICY));
+	/* A path rule: enforced on both kernel paths (fmod_ret cannot hash content). */
+	mkdir("/opt", 0755);
+	mkdir("/opt/svc", 0755);
+	ASSERT_EQ(0, copy_file(BANNED, SVC_BANNED));
+	ASSERT_EQ(0, write_text(SVC_POLICY, "version 1\nvendor acme \"ACME Banned Corp\"\n"
+				"\tpath /opt/svc/\n"));
 }
 
 FIXTURE_TEARDOWN(service)
@@ -102,7 +108,7 @@ FIXTURE_TEARDOWN(service)
 
 TEST_F(service, ready_only_once_enforcing)
 {
-	char msg[1024], *argv[] = { BANNED, NULL }, *aargv[] = { ALLOWED, NULL };
+	char msg[1024], *argv[] = { SVC_BANNED, NULL }, *aargv[] = { ALLOWED, NULL };
 	struct json_object *rec;
 	long from = log_size();
 	struct probe p;
@@ -117,7 +123,7 @@ TEST_F(service, ready_only_once_enforcing)
 		TH_LOG("notify: %s", msg);
 	} while (!strstr(msg, "READY=1"));
 	/* At once, before anything else can happen: the banned program is refused. */
-	p = probe_execve(BANNED, argv, NULL);
+	p = probe_execve(SVC_BANNED, argv, NULL);
 	EXPECT_DENIED(p, "banned exec the moment READY=1 arrived");
 	EXPECT_RAN(probe_execve(ALLOWED, aargv, NULL), "allowed exec");
 	EXPECT_NE(NULL, strstr(msg, "STATUS=enforcing policy version "));
