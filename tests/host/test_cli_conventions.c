@@ -195,7 +195,7 @@ TEST_F(cli, errors_are_json_under_json)
 	o = json_tokener_parse(self->out);
 	ASSERT_NE(NULL, o) TH_LOG("%s", self->out);
 	ASSERT_TRUE(json_object_object_get_ex(o, "error", &e));
-	EXPECT_NE(NULL, strstr(json_object_get_string(e), "bad.policy: refused (1 errors)"));
+	EXPECT_NE(NULL, strstr(json_object_get_string(e), "bad.policy: refused (1 error)"));
 	json_object_put(o);
 	EXPECT_EQ(0, RUN("%s --json policy diff %s %s", self->vb, self->good, self->good));
 	EXPECT_EQ('{', self->out[0]);
