@@ -216,7 +216,8 @@ install-files:
 # .changes land in $(BUILD), not in the directory above the tree.
 DEB_DEPS = $(LIB_SRCS) $(MAINS) $(BPF_SRCS) $(wildcard bpf/*.h user/*/*.h docs/man/*.scd) \
 	   debian/control debian/rules debian/changelog debian/copyright debian/source/format \
-	   dist/vendorband.service dist/vendorban.policy dist/bash-completion/vendorban Makefile
+	   dist/vendorband.service dist/vendorban.policy dist/bash-completion/vendorban Makefile \
+	   dist/rpm/plugin.c
 deb: $(DEB)
 $(DEB): $(DEB_DEPS)
 	dpkg-buildpackage -b -us -uc --no-sign \
