@@ -60,8 +60,8 @@ static void changelog_version(char *buf, size_t len)
 
 TEST_F(cli, help_at_the_top_lists_every_command)
 {
-	static const char *const cmds[] = { "status", "policy", "scan", "identify", "reload",
-					    "log", "install-check", "disable" };
+	static const char *const cmds[] = { "status", "policy", "scan", "sweep", "identify",
+					    "reload", "log", "install-check", "disable" };
 
 	for (int h = 0; h < 2; h++) {
 		ASSERT_EQ(0, RUN("%s %s", self->vb, h ? "-h" : "--help"));
@@ -104,7 +104,7 @@ TEST_F(cli, every_command_help_exits_0_on_stdout)
 	static const char *const cmds[] = {
 		"status", "reload", "disable", "scan", "identify", "log", "log show",
 		"log verify", "log summary", "log report", "policy", "policy check",
-		"policy diff", "policy sign", "policy verify", "install-check",
+		"policy diff", "policy sign", "policy verify", "install-check", "sweep",
 	};
 
 	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
