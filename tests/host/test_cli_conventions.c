@@ -61,7 +61,7 @@ static void changelog_version(char *buf, size_t len)
 TEST_F(cli, help_at_the_top_lists_every_command)
 {
 	static const char *const cmds[] = { "status", "policy", "scan", "sweep", "identify",
-					    "reload", "log", "install-check", "disable" };
+					    "reload", "log", "install-check", "attest", "disable" };
 
 	for (int h = 0; h < 2; h++) {
 		ASSERT_EQ(0, RUN("%s %s", self->vb, h ? "-h" : "--help"));
@@ -104,7 +104,7 @@ TEST_F(cli, every_command_help_exits_0_on_stdout)
 	static const char *const cmds[] = {
 		"status", "reload", "disable", "scan", "identify", "log", "log show",
 		"log verify", "log summary", "log report", "policy", "policy check",
-		"policy diff", "policy sign", "policy verify", "install-check", "sweep",
+		"policy diff", "policy sign", "policy verify", "install-check", "sweep", "attest",
 	};
 
 	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {

@@ -166,7 +166,7 @@ TEST_F(pkg, vendorban_8_documents_every_command)
 		free(out);
 		free(e);
 	}
-	EXPECT_EQ(9, n);
+	EXPECT_EQ(10, n);
 	free(page);
 	free(err);
 }

@@ -276,8 +276,7 @@ static int attest_verify(int argc, char **argv)
 			json_object_object_add(j, "file", json_object_new_string(argv[optind]));
 			json_object_object_add(j, "intact", json_object_new_boolean(false));
 			json_object_object_add(j, "problem", json_object_new_string(why));
-			puts(json_object_to_json_string_ext(j, JSON_C_TO_STRING_PLAIN |
-							    JSON_C_TO_STRING_NOSLASHESCAPE));
+			cli_json_print(j);
 			json_object_put(j);
 		} else {
 			printf("%s: NOT VERIFIED: %s\n", argv[optind], why);
@@ -303,8 +302,7 @@ static int attest_verify(int argc, char **argv)
 		json_object_object_add(j, "problem", s.trusted ? NULL :
 				       json_object_new_string(s.untrusted_why));
 		json_object_object_add(j, "statement", o);
-		puts(json_object_to_json_string_ext(j, JSON_C_TO_STRING_PLAIN |
-						    JSON_C_TO_STRING_NOSLASHESCAPE));
+		cli_json_print(j);
 		json_object_put(j);
 	} else {
 		printf("%s: signature intact, signed by '%s' (certificate sha256 %s)\n",
@@ -467,8 +465,7 @@ static int attest_summary(int argc, char **argv)
 					       json_object_get(rows[i].o) : NULL);
 			json_object_array_add(a, j);
 		}
-		puts(json_object_to_json_string_ext(a, JSON_C_TO_STRING_PLAIN |
-						    JSON_C_TO_STRING_NOSLASHESCAPE));
+		cli_json_print(a);
 		json_object_put(a);
 	} else if (a.csv) {
 		summary_csv(stdout, rows, n);

@@ -296,8 +296,7 @@ int do_install_check(int argc, char **argv)
 		check_rpm_set(&c, &rpms, pkg);
 	}
 	if (c.out)
-		puts(json_object_to_json_string_ext(c.out, JSON_C_TO_STRING_PLAIN |
-							   JSON_C_TO_STRING_NOSLASHESCAPE));
+		cli_json_print(c.out);
 	if (c.refused && strcmp(c.via, "cli"))
 		vb_err("install-check: %u of %zu packages refused: the whole %s run stops here, "
 		       "before any package is unpacked or any of their scripts runs", c.refused,

@@ -214,8 +214,7 @@ int do_sweep(int argc, char **argv)
 	if (cli_json) {
 		struct json_object *j = vb_sweep_json(p, &s);
 
-		puts(json_object_to_json_string_ext(j, JSON_C_TO_STRING_PLAIN |
-						       JSON_C_TO_STRING_NOSLASHESCAPE));
+		cli_json_print(j);
 		json_object_put(j);
 	} else {
 		print_text(p, &s);
