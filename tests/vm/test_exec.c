@@ -182,6 +182,41 @@ TEST(unwatched_filesystem_recorded_then_watched)
 	EXPECT_RAN(probe_execve(allowed, NULL, NULL), "allowed twin, again");
 }
 
+/*
+ * The daemon in a mount namespace of its own, as the shipped unit runs it (PrivateTmp=,
+ * PrivateDevices=, ProtectSystem=): a filesystem mounted afterwards in PID 1's namespace (a
+ * host's /tmp, /dev/shm) is not in the daemon's mount list. It watches PID 1's mounts too, so
+ * the first exec from there is judged by content, on both paths.
+ */
+TEST(daemon_in_its_own_mount_namespace_judges_the_hosts_mounts)
+{
+	const char *dir = "/mnt/host-late", *banned = "/mnt/host-late/banned",
+		   *allowed = "/mnt/host-late/allowed";
+
+	ASSERT_EQ(0, stop_daemon_with(SIGTERM));
+	unlink(PIDFILE);
+	ASSERT_EQ(0, system("unshare -m --propagation private /bin/sh -c 'mount -t tmpfs "
+			    "private /tmp && exec /vb/vendorband --policy /vb/test.policy "
+			    "--scan /vb/scanned --no-syslog' > /run/vendorband-ns.log 2>&1 &"));
+	for (int i = 0; i < 600 && daemon_pid() <= 0; i++)
+		usleep(100000);
+	ASSERT_LT(0, daemon_pid()) TH_LOG("the daemon did not start in its own namespace");
+	mkdir("/mnt", 0755);
+	mkdir(dir, 0755);
+	ASSERT_EQ(0, mount("tmpfs", dir, "tmpfs", 0, NULL));
+	ASSERT_EQ(0, copy_file(BANNED, banned));
+	ASSERT_EQ(0, copy_file(ALLOWED, allowed));
+	/* The daemon learns of the mount from PID 1's mountinfo (POLLPRI), not from an exec. */
+	sleep(2);
+	EXPECT_DENIED(probe_execve(banned, NULL, NULL), "first exec from a mount only PID 1 sees");
+	EXPECT_RAN(probe_execve(allowed, NULL, NULL), "allowed twin");
+	umount2(dir, MNT_DETACH);
+	/* The tests after this one expect the payload's daemon, in PID 1's namespace. */
+	ASSERT_EQ(0, stop_daemon_with(SIGTERM));
+	ASSERT_EQ(0, start_daemon_with("--policy /vb/test.policy --scan /vb/scanned",
+				       "/tmp/vendorband.log"));
+}
+
 TEST(ldso_invocation_denied)
 {
 	char *const argv_b[] = { "ld.so", BANNED, NULL };

@@ -74,20 +74,20 @@ static void unescape(char *s)
 /* Mark every filesystem mounted in the daemon's mount namespace; a filesystem marked already
  * just keeps its mark. Filesystems mounted in other namespaces are not seen: the kernel
  * knows which are marked (daemon_will_judge() in bpf/vendorban.bpf.c). */
-static int mark_mounts(struct vb_fan *f)
+static int mark_from(struct vb_fan *f, int fd, const char *root)
 {
-	char *buf = malloc(MOUNTINFO_MAX), *line, *save = NULL;
+	char *buf = malloc(MOUNTINFO_MAX), *line, *save = NULL, path[PATH_MAX];
 	ssize_t n, got = 0;
 	int marked = 0;
 
 	if (!buf)
 		return -ENOMEM;
-	if (lseek(f->mountinfo_fd, 0, SEEK_SET) < 0) {
+	if (lseek(fd, 0, SEEK_SET) < 0) {
 		free(buf);
 		return -errno;
 	}
 	while (got < MOUNTINFO_MAX - 1 &&
-	       (n = read(f->mountinfo_fd, buf + got, MOUNTINFO_MAX - 1 - got)) > 0)
+	       (n = read(fd, buf + got, MOUNTINFO_MAX - 1 - got)) > 0)
 		got += n;
 	buf[got] = 0;
 	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
@@ -108,8 +108,10 @@ static int mark_mounts(struct vb_fan *f)
 		if (fs_unmarked(type))
 			continue;
 		unescape(fld[4]);
+		if ((size_t)snprintf(path, sizeof(path), "%s%s", root, fld[4]) >= sizeof(path))
+			continue;
 		if (!fanotify_mark(f->fd, FAN_MARK_ADD | FAN_MARK_FILESYSTEM, FAN_MARK_EVENTS,
-				   AT_FDCWD, fld[4]))
+				   AT_FDCWD, path))
 			marked++;
 		else if (errno != ENOENT && errno != EACCES)
 			vb_warn("fanotify: cannot watch %s (%s) for exec: %s; what runs from it is "
@@ -117,6 +119,32 @@ static int mark_mounts(struct vb_fan *f)
 	}
 	free(buf);
 	return marked;
+}
+
+/*
+ * Ours, and PID 1's where they differ: a unit's PrivateTmp= or PrivateDevices= gives the daemon
+ * a /tmp and /dev of its own, and a program run from the host's /tmp or /dev/shm would go
+ * unjudged. PID 1's are reached through /proc/1/root.
+ */
+static int mark_mounts(struct vb_fan *f)
+{
+	int marked = mark_from(f, f->mountinfo_fd, ""), more;
+
+	if (marked < 0 || f->init_mountinfo_fd < 0)
+		return marked;
+	more = mark_from(f, f->init_mountinfo_fd, "/proc/1/root");
+	return more < 0 ? more : marked + more;
+}
+
+/* PID 1's mountinfo, when its mount namespace is not ours; -1 when it is. */
+static int open_init_mountinfo(void)
+{
+	struct stat mine, init;
+
+	if (stat("/proc/self/ns/mnt", &mine) || stat("/proc/1/ns/mnt", &init) ||
+	    mine.st_ino == init.st_ino)
+		return -1;
+	return open("/proc/1/mountinfo", O_RDONLY | O_CLOEXEC);
 }
 
 static bool is_elf(int fd)
@@ -396,14 +424,15 @@ static void answer_events(struct vb_fan *f)
 static void *fan_thread(void *arg)
 {
 	struct vb_fan *f = arg;
-	struct pollfd p[3] = {
+	struct pollfd p[4] = {
 		{ .fd = f->fd, .events = POLLIN },
 		{ .fd = f->mountinfo_fd, .events = POLLPRI },
 		{ .fd = f->wake[0], .events = POLLIN },
+		{ .fd = f->init_mountinfo_fd, .events = POLLPRI },	/* -1: ignored */
 	};
 
 	for (;;) {
-		if (poll(p, 3, -1) < 0) {
+		if (poll(p, 4, -1) < 0) {
 			if (errno == EINTR)
 				continue;
 			vb_err("fanotify: poll: %s; content is no longer judged by the daemon",
@@ -412,7 +441,7 @@ static void *fan_thread(void *arg)
 		}
 		if (p[2].revents)
 			break;
-		if (p[1].revents & (POLLPRI | POLLERR))
+		if ((p[1].revents | p[3].revents) & (POLLPRI | POLLERR))
 			mark_mounts(f);
 		if (p[0].revents & POLLIN)
 			answer_events(f);
@@ -426,7 +455,7 @@ int vb_fan_start(struct vb_fan *f, struct vb_kernel *k)
 
 	memset(f, 0, sizeof(*f));
 	f->k = k;
-	f->rules_fd = f->mountinfo_fd = -1;
+	f->rules_fd = f->mountinfo_fd = f->init_mountinfo_fd = -1;
 	f->wake[0] = f->wake[1] = f->out[0] = f->out[1] = -1;
 	f->fd = fanotify_init(FAN_CLASS_CONTENT | FAN_CLOEXEC | FAN_NONBLOCK,
 			      O_RDONLY | O_LARGEFILE | O_CLOEXEC);
@@ -436,6 +465,7 @@ int vb_fan_start(struct vb_fan *f, struct vb_kernel *k)
 		return err;
 	}
 	f->mountinfo_fd = open("/proc/self/mountinfo", O_RDONLY | O_CLOEXEC);
+	f->init_mountinfo_fd = open_init_mountinfo();
 	if (f->mountinfo_fd < 0 || pipe2(f->wake, O_CLOEXEC) ||
 	    pipe2(f->out, O_CLOEXEC | O_NONBLOCK)) {
 		err = -errno;
@@ -496,9 +526,11 @@ void vb_fan_stop(struct vb_fan *f)
 	}
 	if (f->mountinfo_fd >= 0)
 		close(f->mountinfo_fd);
+	if (f->init_mountinfo_fd >= 0)
+		close(f->init_mountinfo_fd);
 	if (f->rules_fd >= 0)
 		close(f->rules_fd);
 	if (f->fd >= 0)
 		close(f->fd);
-	f->fd = f->mountinfo_fd = f->rules_fd = -1;
+	f->fd = f->mountinfo_fd = f->init_mountinfo_fd = f->rules_fd = -1;
 }

@@ -23,6 +23,7 @@ struct vb_fan_cached {
 struct vb_fan {
 	int fd;			/* the fanotify group; -1 while none runs */
 	int mountinfo_fd;	/* /proc/self/mountinfo: POLLPRI when a mount comes or goes */
+	int init_mountinfo_fd;	/* PID 1's, when its mount namespace is not ours; else -1 */
 	int wake[2];		/* the main thread asks the thread to stop */
 	int out[2];		/* denials for the log: one struct vb_event per write */
 	pthread_t thread;
