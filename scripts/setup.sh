@@ -13,7 +13,7 @@ KERNEL_PKGS="linux-image-amd64/bookworm linux-image-amd64/bookworm-backports"
 BUILD_PKGS="clang llvm make gcc pkg-config libbpf-dev bpftool libelf-dev zlib1g-dev
 	libssl-dev libjson-c-dev linux-source-6.1 xz-utils libclang-rt-14-dev openssl
 	liblzma-dev libzstd-dev libaudit-dev libsystemd-dev librpm-dev libdpkg-dev libarchive-dev pahole
-	libkmod-dev scdoc debhelper dpkg-dev fakeroot"
+	libkmod-dev scdoc debhelper dpkg-dev fakeroot build-essential"
 VM_PKGS="qemu-system-x86 busybox-static cpio kmod file"
 # Fixtures are made at test time with the real tools: signed modules (sign-file from
 # linux-kbuild-6.1), IMA signatures (evmctl), Authenticode files (osslsigncode), rpm databases
