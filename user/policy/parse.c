@@ -17,22 +17,6 @@
 
 static const char known_identities[] = "sha256, path, signer, cert, package, module, mode";
 
-int grow_array(void **arr, size_t *cap, size_t n, size_t size)
-{
-	size_t new_cap;
-	void *p;
-
-	if (n < *cap)
-		return 0;
-	new_cap = *cap ? *cap * 2 : 16;
-	p = reallocarray(*arr, new_cap, size);
-	if (!p)
-		return -ENOMEM;
-	*arr = p;
-	*cap = new_cap;
-	return 0;
-}
-
 /* A serial in decimal digits that fits in 64 bits; false for anything else. */
 static bool serial_value(const struct token *t, uint64_t *out)
 {
@@ -217,8 +201,8 @@ static bool open_vendor(struct parser *ps, unsigned int line, unsigned int col)
 	struct vendor_state *vs;
 	struct vb_vendor *v;
 
-	if (grow_array((void **)&pol->vendors, &ps->cap_vendors, pol->n_vendors, sizeof(*v)) ||
-	    grow_array((void **)&ps->vstate, &ps->cap_vstate, pol->n_vendors, sizeof(*vs))) {
+	if (vb_grow_array((void **)&pol->vendors, &ps->cap_vendors, pol->n_vendors, sizeof(*v)) ||
+	    vb_grow_array((void **)&ps->vstate, &ps->cap_vstate, pol->n_vendors, sizeof(*vs))) {
 		ps->oom = true;
 		return false;
 	}

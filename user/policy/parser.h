@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "policy/policy.h"
+#include "util/grow.h"
 
 /* Parse time only: "inherit". Resolved before a policy is handed out. */
 #define VB_MODE_UNSET		0xff
@@ -119,8 +120,6 @@ int mode_value(const struct token *t);		/* VB_MODE_ENFORCE, VB_MODE_AUDIT, or -1
 /* parse.c */
 /* Every line of buf[0..len) into ps->pol, every problem into ps->diag. */
 void parse_text(struct parser *ps, const char *buf, size_t len);
-/* Room in *arr (of *cap elements of size bytes) for element n; 0 or -ENOMEM. */
-int grow_array(void **arr, size_t *cap, size_t n, size_t size);
 
 /*
  * rule.c: the handler of every rule keyword (kw, a kind's name: "sha256", "path", ...), and each

@@ -201,7 +201,7 @@ static struct vb_rule *new_rule(struct parser *ps, enum vb_rule_kind kind, unsig
 	struct vb_policy *pol = ps->pol;
 	struct vb_rule *r;
 
-	if (grow_array((void **)&pol->rules, &ps->cap_rules, pol->n_rules, sizeof(*r))) {
+	if (vb_grow_array((void **)&pol->rules, &ps->cap_rules, pol->n_rules, sizeof(*r))) {
 		ps->oom = true;
 		return NULL;
 	}

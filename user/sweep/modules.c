@@ -7,6 +7,7 @@
 #include <unistd.h>
 #include <libkmod.h>
 #include "identify/match.h"
+#include "util/grow.h"
 #include "sweep/modules.h"
 #include "util/hex.h"
 #include "vendorban.h"
@@ -98,15 +99,8 @@ static int judge_file(struct vb_judge *j, struct vb_modules *out, const char *pa
 
 static int add_finding(struct vb_modules *out, struct vb_module_finding *f)
 {
-	if (out->n == out->cap) {
-		size_t cap = out->cap ? out->cap * 2 : 8;
-		struct vb_module_finding *n = realloc(out->f, cap * sizeof(*n));
-
-		if (!n)
-			return -ENOMEM;
-		out->f = n;
-		out->cap = cap;
-	}
+	if (vb_grow_array((void **)&out->f, &out->cap, out->n, sizeof(*out->f)))
+		return -ENOMEM;
 	out->f[out->n++] = *f;
 	return 0;
 }

@@ -12,6 +12,7 @@
 #include <unistd.h>
 #include <sys/syscall.h>
 #include "log/event.h"
+#include "util/grow.h"
 #include "sweep/procs.h"
 #include "util/hex.h"
 #include "vendorban.h"
@@ -202,15 +203,8 @@ static int judge_mappings(struct proc_ctx *c)
 
 static int add_finding(struct vb_procs *out, struct vb_proc_finding *f)
 {
-	if (out->n == out->cap) {
-		size_t cap = out->cap ? out->cap * 2 : 16;
-		struct vb_proc_finding *n = realloc(out->f, cap * sizeof(*n));
-
-		if (!n)
-			return -ENOMEM;
-		out->f = n;
-		out->cap = cap;
-	}
+	if (vb_grow_array((void **)&out->f, &out->cap, out->n, sizeof(*out->f)))
+		return -ENOMEM;
 	out->f[out->n++] = *f;
 	return 0;
 }
