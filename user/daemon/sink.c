@@ -89,7 +89,7 @@ void daemon_on_own_event(void *arg, const struct vb_event *e)
 }
 
 /* A record of the daemon's own, not of an event: time, host and action. */
-static struct json_object *daemon_record(struct daemon *d, const char *action)
+struct json_object *daemon_new_record(struct daemon *d, const char *action)
 {
 	struct json_object *o = json_object_new_object();
 	struct timespec ts;
@@ -112,7 +112,7 @@ void daemon_report_drops(struct daemon *d)
 
 	if (vb_stat_read(&d->k, VB_STAT_DROPPED, &dropped) || dropped <= d->dropped_seen)
 		return;
-	o = daemon_record(d, "gap");
+	o = daemon_new_record(d, "gap");
 	json_object_object_add(o, "lost", json_object_new_int64(dropped - d->dropped_seen));
 	json_object_object_add(o, "reason", json_object_new_string("kernel ring buffer full"));
 	snprintf(msg, sizeof(msg), "%llu denial records lost: kernel ring buffer full",
@@ -145,7 +145,7 @@ static void proc_comm(int pid, char *buf, size_t len)
  * kernel goes on refusing, but nothing is logged or watched until a daemon runs again. */
 void daemon_record_stop(struct daemon *d, int sig, int sender)
 {
-	struct json_object *o = daemon_record(d, "stop");
+	struct json_object *o = daemon_new_record(d, "stop");
 	char comm[64] = "", msg[256];
 
 	if (sender > 0)
@@ -164,7 +164,7 @@ void daemon_record_stop(struct daemon *d, int sig, int sender)
 void daemon_on_tamper(void *arg, const char *what, bool restored)
 {
 	struct daemon *d = arg;
-	struct json_object *o = daemon_record(d, "tamper");
+	struct json_object *o = daemon_new_record(d, "tamper");
 	char msg[512];
 	int err;
 
@@ -211,11 +211,6 @@ int daemon_on_spooled(struct json_object *o, void *arg)
 	return 0;
 }
 
-struct json_object *daemon_new_record(struct daemon *d, const char *action)
-{
-	return daemon_record(d, action);
-}
-
 static void add_policy(struct json_object *o, const char *key, const struct vb_policy *p)
 {
 	struct json_object *j = json_object_new_object();
@@ -230,7 +225,7 @@ static void add_policy(struct json_object *o, const char *key, const struct vb_p
 /* As auditd's DAEMON_START and CONFIG_CHANGE: what is enforced, from when, on the record. */
 void daemon_record_start(struct daemon *d)
 {
-	struct json_object *o = daemon_record(d, "start");
+	struct json_object *o = daemon_new_record(d, "start");
 	char msg[512];
 
 	json_object_object_add(o, "pid", json_object_new_int(getpid()));
@@ -251,7 +246,7 @@ void daemon_record_start(struct daemon *d)
 void daemon_record_reload(struct daemon *d, bool ok, const struct vb_policy *tried,
 			  struct json_object *msgs)
 {
-	struct json_object *o = daemon_record(d, "reload");
+	struct json_object *o = daemon_new_record(d, "reload");
 	char msg[512];
 
 	json_object_object_add(o, "ok", json_object_new_boolean(ok));
