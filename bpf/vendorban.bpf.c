@@ -25,7 +25,11 @@ char LICENSE[] SEC("license") = "GPL";
 #define FMODE_WRITE	0x2
 #define __FMODE_EXEC	0x20	/* open_exec() opens with this in f_flags */
 #define HASH_ALGO_SHA256 4
+#define FS_OPEN_PERM	0x00010000	/* fsnotify: a listener judges opens (fanotify) */
 #define FS_OPEN_EXEC_PERM 0x00040000	/* fsnotify: a listener judges exec opens (fanotify) */
+#define SB_NOUSER	(1UL << 31)	/* a kernel-internal filesystem (memfds' tmpfs, pipes) */
+#define S_IFMT		00170000
+#define S_IFREG		0100000
 
 /* Policy rule sets come in two slots; the daemon fills the idle one, then flips
  * policy_state.seq, whose low bit names the active slot. A hook reads seq once, so it sees one
@@ -128,6 +132,20 @@ struct {
 	__type(key, struct vb_inode_key);
 	__type(value, struct vb_content_ver);
 } unjudged_seen SEC(".maps");
+
+/* Files opened, on the fmod_ret path while the daemon judges content, where fanotify did not
+ * ask it (a filesystem or memfd it did not watch yet): their open was never judged, so an
+ * executable mapping of one is refused even once the filesystem is watched. Key: the struct
+ * file; value: its inode, so a file struct reused for another file does not inherit it. */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, VB_MAX_UNOBSERVED);
+	__type(key, __u64);
+	__type(value, __u64);
+} unobserved_files SEC(".maps");
+
+/* Nonzero once a file was put in unobserved_files: until then no open pays for a delete. */
+__u64 unobserved_ever;
 
 /* What guard.bpf.h protects, and who may change it; here so judge() can ask whether a daemon
  * lives to judge content. */
@@ -447,18 +465,48 @@ daemon_verdict(struct inode *inode, struct inode *real, __u64 seq, const struct 
 	return dv;
 }
 
-/* Will a daemon judge this exec by its content? Only one that says it does (guard.
- * content_tgid) and still lives (the guard clears daemon_tgid when it is freed), and only
- * on a filesystem it watches: fanotify asks no one about a filesystem with no exec
- * permission mark (one mounted in a namespace the daemon has not marked yet). */
-static __always_inline bool daemon_will_judge(const struct vb_settings *cfg, struct inode *inode)
+/* Does a daemon judge content through fanotify? Only one that says it does (guard.
+ * content_tgid) and still lives (the guard clears daemon_tgid when it is freed). A stopped
+ * daemon still does: fanotify holds the opens it is asked about until it answers. */
+static __always_inline bool daemon_judges(void)
 {
 	__u32 zero = 0;
 	struct vb_guard *g = bpf_map_lookup_elem(&guard, &zero);
 
-	if (!g || !g->daemon_tgid || g->daemon_tgid != g->content_tgid)
-		return false;
-	return BPF_CORE_READ(inode, i_sb, s_fsnotify_mask) & FS_OPEN_EXEC_PERM;
+	return g && g->daemon_tgid && g->daemon_tgid == g->content_tgid;
+}
+
+/* Will fanotify ask about this inode's opens (mask: FS_OPEN_EXEC_PERM or FS_OPEN_PERM)? Only
+ * if a permission mark covers its filesystem, or the inode itself (a memfd: fanotify cannot
+ * mark the kernel's internal tmpfs, only each memfd on it). */
+static __always_inline bool fan_watched(struct inode *inode, __u32 mask)
+{
+	return (BPF_CORE_READ(inode, i_sb, s_fsnotify_mask) |
+		BPF_CORE_READ(inode, i_fsnotify_mask)) & mask;
+}
+
+/* An open fanotify did not ask the judging daemon about is remembered (unobserved_files); one
+ * it will ask about forgets what an earlier struct file at the same address left. */
+static __always_inline void note_open(struct file *file)
+{
+	struct inode *inode = BPF_CORE_READ(file, f_inode);
+	__u64 key = (__u64)file, ino = (__u64)inode;
+
+	if ((BPF_CORE_READ(inode, i_mode) & S_IFMT) != S_IFREG || !daemon_judges())
+		return;
+	if (!fan_watched(inode, FS_OPEN_PERM)) {
+		bpf_map_update_elem(&unobserved_files, &key, &ino, BPF_ANY);
+		unobserved_ever = 1;
+	} else if (unobserved_ever) {
+		bpf_map_delete_elem(&unobserved_files, &key);
+	}
+}
+
+static __always_inline bool file_unobserved(struct file *file)
+{
+	__u64 key = (__u64)file, *ino = bpf_map_lookup_elem(&unobserved_files, &key);
+
+	return ino && *ino == (__u64)BPF_CORE_READ(file, f_inode);
 }
 
 /* Report this unjudged exec? Once per file version (the LRU may forget, and report again). */
@@ -665,16 +713,30 @@ static __always_inline int judge(struct file *file, __u8 op, bool can_hash, bool
 			stat_inc(VB_STAT_PATH_ERR);
 		}
 	}
-	/* The kernel cannot hash here, and no daemon will: refused under option unjudged-exec
-	 * deny; else it runs, and the daemon is told, to hash it later and watch its
-	 * filesystem from now on. */
-	if (v.match == VB_MATCH_NONE && !verified && !can_hash && op == VB_OP_EXEC && si &&
-	    !daemon_will_judge(cfg, inode) && !daemon_exe(inode)) {
-		if (si->deny_unjudged_exec) {
+	/* No content verdict, and the kernel cannot hash here. */
+	if (v.match == VB_MATCH_NONE && !verified && !can_hash && si && !daemon_exe(inode) &&
+	    (op == VB_OP_EXEC || op == VB_OP_MMAP)) {
+		if (daemon_judges()) {
+			/* The daemon judges, but fanotify will not ask it: an exec from a
+			 * filesystem (or memfd) it does not watch yet, or the mapping of a file
+			 * opened there. Refused (EACCES), never run unjudged; the record tells
+			 * the daemon to watch it. Files never opened (a memfd mapped through the
+			 * descriptor memfd_create gave) are anonymous memory, as on the lsm
+			 * path's limits. */
+			if (si->n_hash_rules && (op == VB_OP_EXEC ?
+			    !fan_watched(inode, FS_OPEN_EXEC_PERM) : file_unobserved(file))) {
+				v.match = VB_MATCH_UNVERIFIED;
+				v.rule.mode = VB_MODE_ENFORCE;
+				v.rule.rule_idx = VB_RULE_NONE;
+			}
+		} else if (op == VB_OP_EXEC && si->deny_unjudged_exec) {
+			/* No daemon judges: refused under option unjudged-exec deny; */
 			v.match = VB_MATCH_UNVERIFIED;
 			v.rule.mode = VB_MODE_ENFORCE;
 			v.rule.rule_idx = VB_RULE_NONE;
-		} else if (unjudged_first(real, &ver)) {
+		} else if (op == VB_OP_EXEC && unjudged_first(real, &ver)) {
+			/* else it runs, and the next daemon hashes it and watches its
+			 * filesystem. */
 			v.flags |= VB_EV_F_UNJUDGED;
 			v.rule.rule_idx = VB_RULE_NONE;
 		}
@@ -978,6 +1040,7 @@ VB_HOOK(file_open, "lsm/file_open", "fmod_ret/security_file_open", struct file *
 	invalidate_file_write(file);
 	if (ret || lsm)
 		return ret;
+	note_open(file);
 	if (!(BPF_CORE_READ(file, f_flags) & __FMODE_EXEC))
 		return 0;
 	return judge(file, VB_OP_EXEC, false, true, 0, NULL);
@@ -1008,6 +1071,79 @@ VB_HOOK(file_mprotect, "lsm/file_mprotect", "fmod_ret/security_file_mprotect",
 	if (ret)
 		return ret;
 	return judge_mprotect(vma, prot, false);
+}
+
+/* ---- fmod_ret path: what the daemon's fanotify must watch before anything runs from it -- */
+
+/* Not a denial: a filesystem or memfd made while a daemon judges content, for it to watch
+ * (user/daemon/content.c). Until it does, judge() refuses an exec from it with EACCES. */
+static __always_inline void emit_watch(struct inode *inode, __u32 what)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct vb_event *e;
+
+	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+	if (!e) {
+		stat_inc(VB_STAT_DROPPED);
+		return;
+	}
+	e->ktime_ns = bpf_ktime_get_boot_ns();
+	e->policy_seq = 0;
+	e->ret = 0;
+	e->match = 0;
+	e->mode = 0;
+	e->flags = 0;
+	__builtin_memset(e->sha256, 0, sizeof(e->sha256));
+	__builtin_memset(&e->module, 0, sizeof(e->module));
+	e->pcomm[0] = 0;
+	e->path[0] = 0;
+	e->pid = bpf_get_current_pid_tgid() >> 32;
+	e->tid = (__u32)bpf_get_current_pid_tgid();
+	e->ppid = BPF_CORE_READ(task, real_parent, tgid);
+	e->uid = (__u32)bpf_get_current_uid_gid();
+	e->dev = BPF_CORE_READ(inode, i_sb, s_dev);
+	e->ino = BPF_CORE_READ(inode, i_ino);
+	e->rule_idx = what;
+	e->op = VB_OP_WATCH;
+	bpf_get_current_comm(e->comm, sizeof(e->comm));
+	bpf_ringbuf_submit(e, 0);
+}
+
+/* A superblock made for a mount (mount(2), fsconfig): in a namespace of a user's own, the
+ * daemon would not otherwise see it. One already watched (a second mount of the same device)
+ * and the kernel's internal ones (no mount of a user can show them) need nothing. */
+SEC("fexit/vfs_get_tree")
+int BPF_PROG(vb_fr_watch_tree, struct fs_context *fc, int ret)
+{
+	struct inode *root;
+
+	if (ret || !daemon_judges())
+		return 0;
+	root = BPF_CORE_READ(fc, root, d_inode);
+	if (!root || (BPF_CORE_READ(root, i_sb, s_flags) & SB_NOUSER) ||
+	    fan_watched(root, FS_OPEN_EXEC_PERM))
+		return 0;
+	emit_watch(root, VB_WATCH_FS);
+	return 0;
+}
+
+/* A memfd lives on the kernel's internal tmpfs, which fanotify marks only file by file. */
+SEC("fexit/__x64_sys_memfd_create")
+int BPF_PROG(vb_fr_watch_memfd, struct pt_regs *regs, long ret)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct file **fds, *file;
+	unsigned int max;
+
+	if (ret < 0 || !daemon_judges())
+		return 0;
+	fds = BPF_CORE_READ(task, files, fdt, fd);
+	max = BPF_CORE_READ(task, files, fdt, max_fds);
+	if ((unsigned long)ret >= max || bpf_probe_read_kernel(&file, sizeof(file), fds + ret) ||
+	    !file)
+		return 0;
+	emit_watch(BPF_CORE_READ(file, f_inode), (__u32)ret);
+	return 0;
 }
 
 /* The cache invalidations below decide nothing: they hand on the verdict they were given (an

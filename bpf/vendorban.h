@@ -25,6 +25,8 @@
 #define VB_MAX_VETTED_MODULES	65536	/* compressed modules the daemon read and found clean */
 #define VB_MAX_CONTENT_VERDICTS	65536	/* files the daemon hashed on the fmod_ret path (LRU) */
 #define VB_MAX_UNJUDGED		8192	/* unjudged execs reported once per file version (LRU) */
+#define VB_MAX_UNOBSERVED	16384	/* files opened where fanotify did not ask (LRU) */
+#define VB_WATCH_FS		0xffffffffu /* vb_event.rule_idx of a VB_OP_WATCH: a filesystem */
 #define VB_PATHID_DEPTH		64	/* dentry ancestors a hook walks looking for one */
 #define VB_RACY_NS		2000000000LL /* see content_cacheable() in bpf/fileid.bpf.h */
 #define VB_GUARD_MAX_LINKS	32	/* links the guard refuses fds to (one per program) */
@@ -43,6 +45,9 @@ enum vb_op {
 	VB_OP_MPROTECT = 3,	/* mprotect adding PROT_EXEC to a file mapping */
 	VB_OP_MODULE = 4,	/* finit_module(2) / init_module(2): a kernel module */
 	VB_OP_TAMPER = 5,	/* an attempt on vendorban itself (bpf/guard.bpf.h), refused */
+	VB_OP_WATCH = 6,	/* fmod_ret path, never a denial: a new filesystem (rule_idx
+				 * VB_WATCH_FS, dev) or memfd (rule_idx: its fd in pid) for the
+				 * daemon's fanotify to watch before anything runs from it */
 	VB_OP_SELFTEST = 15,	/* the daemon's canary exec; never a real denial */
 };
 

@@ -359,8 +359,10 @@ int main(int argc, char **argv)
 			vb_err("reading events failed: %s", strerror(-err));
 			break;
 		}
-		if (d.fan)
+		if (d.fan) {
 			vb_fan_drain(d.fan, daemon_on_own_event, &d);
+			daemon_watch_pending(&d);
+		}
 		/* Idle ticks too: a pending gap record goes in as soon as the disk takes it. */
 		vb_spool_drain(VB_SPOOL_DIR, daemon_on_spooled, &d);
 		vb_denylog_flush(&d.log);

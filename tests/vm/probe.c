@@ -11,6 +11,7 @@
 #include <sys/wait.h>
 #include <openssl/evp.h>
 #include "probe.h"
+#include "vmutil.h"
 
 const char *probe_str(const struct probe *p, char *buf, int len)
 {
@@ -112,7 +113,7 @@ struct probe probe_execveat(int dirfd, const char *name, int flags)
 	return in_child(do_execveat, &a);
 }
 
-static int read_all(const char *path, char **buf, size_t *len)
+int read_all(const char *path, char **buf, size_t *len)
 {
 	struct stat st;
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -133,7 +134,7 @@ struct probe probe_memfd_exec(const char *src)
 	struct probe r = { .outcome = PROBE_NOT_ATTEMPTED };
 	char proc[64], *buf = NULL;
 	size_t len;
-	int fd, ro;
+	int fd, ro, info;
 
 	if ((r.err = -read_all(src, &buf, &len)))
 		return r;
@@ -144,6 +145,17 @@ struct probe probe_memfd_exec(const char *src)
 		return r;
 	}
 	free(buf);
+	/* Where the daemon judges content, the memfd is watched once it heard of it. */
+	info = fan_info_open();
+	if (!wait_watched(info, fd)) {
+		r.err = ETIMEDOUT;
+		close(fd);
+		if (info >= 0)
+			close(info);
+		return r;
+	}
+	if (info >= 0)
+		close(info);
 	/* exec refuses a file open for writing (ETXTBSY): run a read-only descriptor. */
 	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
 	ro = open(proc, O_RDONLY | O_CLOEXEC);

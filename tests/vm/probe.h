@@ -38,4 +38,7 @@ int sha256_file_hex(const char *path, char out[65]);
 
 #define DENIED_EPERM(p)	((p).outcome == PROBE_REFUSED && (p).err == EPERM)
 
+/* The whole file, malloc'd: 0 or -errno. */
+int read_all(const char *path, char **buf, size_t *len);
+
 #endif

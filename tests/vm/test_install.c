@@ -66,13 +66,6 @@ static int log_verify(void)
 	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
 
-static long log_size(void)
-{
-	struct stat st;
-
-	return stat(LOG, &st) ? 0 : st.st_size;
-}
-
 FIXTURE(install) {
 	int dummy;
 };

@@ -85,13 +85,6 @@ static int mkdir_p(const char *path)
 	return mkdir(path, 0755) && errno != EEXIST ? -1 : 0;
 }
 
-static long log_size(void)
-{
-	struct stat st;
-
-	return stat(LOG, &st) ? 0 : st.st_size;
-}
-
 static int private_mounts(void)
 {
 	if (unshare(CLONE_NEWNS))
@@ -147,6 +140,7 @@ static void expect_record(struct __test_metadata *_metadata, struct probe p, lon
 /* Shared with the child that runs the steps: the harness's EXPECTs live in this process. */
 struct steps {
 	pid_t pid;		/* the child: the parent of every probe, as records show it */
+	int fan_info;		/* fan_info_open(), opened by the parent as root */
 	int err;		/* errno of the set-up step that failed, 0 if none */
 	char failed[96];	/* which one */
 	int n;
@@ -156,6 +150,17 @@ struct steps {
 		long from;	/* the log's size before this probe */
 	} s[MAX_STEPS];
 };
+
+/* wait_watched() for a path: its filesystem, once the daemon heard of it. */
+static bool watched(int info, const char *path)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	bool ok = fd >= 0 && wait_watched(info, fd);
+
+	if (fd >= 0)
+		close(fd);
+	return ok;
+}
 
 static struct steps *steps_new(void)
 {
@@ -363,6 +368,8 @@ static int overlay_rewrite(struct steps *st, const void *arg)
 	snprintf(opts, sizeof(opts), "lowerdir=%s,upperdir=%s,workdir=%s", sub[0], sub[1], sub[2]);
 	if (mount("overlay", sub[3], "overlay", 0, opts))
 		return setup_failed(st, "mount -t overlay");
+	if (!watched(st->fan_info, sub[3]))
+		return setup_failed(st, "the daemon watching the new overlay (fanotify)");
 	step_exec(st, "allowed program through the overlay", seen);
 	step_exec(st, "again, with its verdict cached", seen);
 	/* Straight into the layer: the overlay's own inode sees no open, no write. */
@@ -379,7 +386,10 @@ static void overlay_case(struct __test_metadata *_metadata, const struct ovl_cas
 
 	ASSERT_NE(NULL, st);
 	NEED_MODULE("overlay");
+	st->fan_info = fan_info_open();
 	run_steps(st, overlay_rewrite, c);
+	if (st->fan_info >= 0)
+		close(st->fan_info);
 	expect_steps(_metadata, st, "RRDR");
 	if (st->n == 4)
 		expect_record(_metadata, st->s[2].p, st->s[2].from, st->pid, "exec", c->name,
@@ -391,7 +401,6 @@ TEST_F_TIMEOUT(integrity, overlay_lower_rewritten_by_nobody_in_userns, TIMEOUT)
 {
 	const struct ovl_case c = { "ovl-nobody-lower", true, false };
 
-	NEED_DAEMON_SEES_OVERLAY();
 	overlay_case(_metadata, &c);
 }
 
@@ -399,7 +408,6 @@ TEST_F_TIMEOUT(integrity, overlay_upper_rewritten_by_nobody_in_userns, TIMEOUT)
 {
 	const struct ovl_case c = { "ovl-nobody-upper", true, true };
 
-	NEED_DAEMON_SEES_OVERLAY();
 	overlay_case(_metadata, &c);
 }
 
@@ -407,7 +415,6 @@ TEST_F_TIMEOUT(integrity, overlay_lower_rewritten_by_root, TIMEOUT)
 {
 	const struct ovl_case c = { "ovl-root-lower", false, false };
 
-	NEED_DAEMON_SEES_OVERLAY();
 	overlay_case(_metadata, &c);
 }
 
@@ -415,7 +422,6 @@ TEST_F_TIMEOUT(integrity, overlay_upper_rewritten_by_root, TIMEOUT)
 {
 	const struct ovl_case c = { "ovl-root-upper", false, true };
 
-	NEED_DAEMON_SEES_OVERLAY();
 	overlay_case(_metadata, &c);
 }
 
@@ -429,7 +435,7 @@ static int memfd_with(const char *name, const char *src)
 {
 	char *buf;
 	size_t len;
-	int fd;
+	int fd, info;
 
 	if (slurp(src, &buf, &len))
 		return -1;
@@ -439,6 +445,14 @@ static int memfd_with(const char *name, const char *src)
 		fd = -1;
 	}
 	free(buf);
+	/* Where the daemon judges content: once it watches the memfd. */
+	info = fan_info_open();
+	if (fd >= 0 && !wait_watched(info, fd)) {
+		close(fd);
+		fd = -1;
+	}
+	if (info >= 0)
+		close(info);
 	return fd;
 }
 
@@ -461,8 +475,6 @@ TEST_F_TIMEOUT(integrity, memfd_rewritten_through_its_fd_exec, TIMEOUT)
 	struct probe p;
 	long from;
 	int fd, twin;
-
-	NEED_MEMFD_JUDGED();
 
 	fd = memfd_with("vb-integrity-exec", ALLOWED);
 	twin = memfd_with("vb-integrity-exec-twin", ALLOWED);
@@ -488,8 +500,6 @@ TEST_F_TIMEOUT(integrity, memfd_rewritten_through_its_fd_mmap_exec, TIMEOUT)
 	struct probe p;
 	long from;
 	int fd, twin, fresh;
-
-	NEED_MEMFD_JUDGED();
 
 	/* The hook sees a memfd at all: a fresh one with the banned library's bytes. */
 	fresh = memfd_with("vb-integrity-fresh", BANNED_LIB);
@@ -1084,7 +1094,7 @@ static void loop_fs_case(struct __test_metadata *_metadata, const struct fs_case
 	char image[128], mnt[128], prog[160], twin[160], dev[32], got[65], want[65];
 	struct probe p;
 	long from;
-	int loop, err;
+	int loop, err, info;
 
 	NEED_MODULE("loop");
 	NEED_MODULE(c->fstype);
@@ -1101,6 +1111,10 @@ static void loop_fs_case(struct __test_metadata *_metadata, const struct fs_case
 	if (err)
 		TH_LOG("mount -t %s -o %s %s: %s", c->fstype, c->data ?: "", dev, strerror(err));
 	ASSERT_EQ(0, err);
+	info = fan_info_open();
+	EXPECT_TRUE(watched(info, mnt)) TH_LOG("the daemon never watched %s (fanotify)", mnt);
+	if (info >= 0)
+		close(info);
 	log_mount_options(_metadata, mnt);
 	ASSERT_EQ(0, copy_file(ALLOWED, prog));
 	ASSERT_EQ(0, copy_file(ALLOWED, twin));
@@ -1124,6 +1138,13 @@ static void loop_fs_case(struct __test_metadata *_metadata, const struct fs_case
 				      "rewritten to the banned bytes");
 	EXPECT_RAN(probe_execve(twin, NULL, NULL), "twin, rewritten with the allowed bytes");
 	expect_record(_metadata, p, from, getpid(), "exec", "/prog", 0);
+	/* A library there: ld.so's executable mapping of it, judged by its content too. */
+	snprintf(prog, sizeof(prog), "%s/lib.so", mnt);
+	snprintf(twin, sizeof(twin), "%s/twin.so", mnt);
+	ASSERT_EQ(0, copy_file(BANNED_LIB, prog));
+	ASSERT_EQ(0, copy_file(ALLOWED_LIB, twin));
+	EXPECT_DENIED(probe_mmap_exec(prog), "the banned library mapped executable");
+	EXPECT_RAN(probe_mmap_exec(twin), "the allowed library mapped executable");
 	umount2(mnt, MNT_DETACH);
 	ioctl(loop, LOOP_CLR_FD);
 	close(loop);
@@ -1133,7 +1154,6 @@ TEST_F_TIMEOUT(integrity, loop_ext4_iversion_rewrite, TIMEOUT)
 {
 	const struct fs_case c = { "ext4", VB "fs/ext4.img", "ext4-iversion", MS_I_VERSION, NULL };
 
-	NEED_DAEMON_SEES_MOUNT();
 	loop_fs_case(_metadata, &c);
 }
 
@@ -1141,7 +1161,6 @@ TEST_F_TIMEOUT(integrity, loop_ext4_noiversion_rewrite, TIMEOUT)
 {
 	const struct fs_case c = { "ext4", VB "fs/ext4.img", "ext4-noiversion", 0, NULL };
 
-	NEED_DAEMON_SEES_MOUNT();
 	loop_fs_case(_metadata, &c);
 }
 
@@ -1153,7 +1172,6 @@ TEST_F_TIMEOUT(integrity, loop_ext4_image_rewritten_beneath, TIMEOUT)
 	const struct fs_case c = { "ext4", VB "fs/ext4.img", "ext4-beneath", MS_I_VERSION, NULL,
 				   true };
 
-	NEED_DAEMON_SEES_MOUNT();
 	loop_fs_case(_metadata, &c);
 }
 
@@ -1161,7 +1179,6 @@ TEST_F_TIMEOUT(integrity, loop_btrfs_rewrite, TIMEOUT)
 {
 	const struct fs_case c = { "btrfs", VB "fs/btrfs.img", "btrfs", 0, NULL };
 
-	NEED_DAEMON_SEES_MOUNT();
 	loop_fs_case(_metadata, &c);
 }
 

@@ -271,13 +271,6 @@ static const char *module_field(struct json_object *rec, const char *k)
 	return json_object_object_get_ex(rec, "module", &m) && m ? field(m, k) : NULL;
 }
 
-static long log_size(void)
-{
-	struct stat st;
-
-	return stat(LOG, &st) ? 0 : st.st_size;
-}
-
 TEST(banned_program_started_before_daemon_reported)
 {
 	struct json_object *rec = proc_record(pids[A_BANNED], "running", 600);

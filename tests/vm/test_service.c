@@ -71,13 +71,6 @@ static bool action_is(struct json_object *rec, void *arg)
 	return !strcmp(field(rec, "action") ? field(rec, "action") : "", arg);
 }
 
-static long log_size(void)
-{
-	struct stat st;
-
-	return stat(LOG, &st) ? 0 : st.st_size;
-}
-
 FIXTURE(service) {
 	int fd;
 };

@@ -1,10 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
 #include <bpf/bpf.h>
@@ -234,4 +239,115 @@ int start_daemon_with(const char *args, const char *log)
 	for (int i = 0; i < 600 && !daemon_pid(); i++)
 		usleep(100000);
 	return daemon_pid() ? 0 : -1;
+}
+
+int fan_info_open(void)
+{
+	char dir[64], link[PATH_MAX], target[64], path[PATH_MAX + 64];
+	struct dirent *de;
+	int pid = daemon_pid(), fd = -1;
+	ssize_t n;
+	DIR *d;
+
+	if (lsm_path() || pid <= 0)
+		return -1;
+	snprintf(dir, sizeof(dir), "/proc/%d/fd", pid);
+	d = opendir(dir);
+	if (!d)
+		return -1;
+	while (fd < 0 && (de = readdir(d))) {
+		snprintf(link, sizeof(link), "%s/%s", dir, de->d_name);
+		n = readlink(link, target, sizeof(target) - 1);
+		if (n <= 0)
+			continue;
+		target[n] = 0;
+		if (strcmp(target, "anon_inode:[fanotify]"))
+			continue;
+		snprintf(path, sizeof(path), "/proc/%d/fdinfo/%s", pid, de->d_name);
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+	}
+	closedir(d);
+	return fd;
+}
+
+/* The device of the filesystem fd is on, as the kernel names the superblock (btrfs gives each
+ * subvolume a st_dev of its own): its mount's line in mountinfo, where there is one (a memfd's
+ * internal mount has none, and its st_dev is the superblock's). */
+static dev_t sb_dev(int fd, dev_t st_dev)
+{
+	char path[64], line[4096];
+	unsigned int maj, min;
+	int mnt_id = -1, id;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", fd);
+	f = fopen(path, "re");
+	if (!f)
+		return st_dev;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "mnt_id: %d", &mnt_id) == 1)
+			break;
+	fclose(f);
+	f = fopen("/proc/self/mountinfo", "re");
+	if (!f)
+		return st_dev;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%d %*d %u:%u", &id, &maj, &min) == 3 && id == mnt_id) {
+			st_dev = makedev(maj, min);
+			break;
+		}
+	}
+	fclose(f);
+	return st_dev;
+}
+
+/* Does one of the marks fdinfo lists cover st: its filesystem (sdev, no ino) or itself? */
+static bool fan_covers(int info, const struct stat *st, dev_t dev)
+{
+	unsigned int kdev = (major(dev) << 20) | minor(dev), sdev;
+	char buf[65536], *line, *save = NULL;
+	ssize_t n, got = 0;
+
+	if (lseek(info, 0, SEEK_SET) < 0)
+		return false;
+	while (got < (ssize_t)sizeof(buf) - 1 &&
+	       (n = read(info, buf + got, sizeof(buf) - 1 - got)) > 0)
+		got += n;
+	buf[got] = 0;
+	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char *ino = strstr(line, " ino:"), *dev = strstr(line, "sdev:");
+
+		if (strncmp(line, "fanotify ", 9) || !dev || sscanf(dev, "sdev:%x", &sdev) != 1 ||
+		    sdev != kdev)
+			continue;
+		if (!ino || strtoull(ino + 5, NULL, 16) == (unsigned long long)st->st_ino)
+			return true;
+	}
+	return false;
+}
+
+bool wait_watched(int info, int fd)
+{
+	struct stat st;
+
+	if (info < 0)
+		return lsm_path() || daemon_pid() <= 0;
+	dev_t dev;
+
+	if (fstat(fd, &st))
+		return false;
+	dev = sb_dev(fd, st.st_dev);
+	for (int i = 0; i < 1000; i++) {
+		if (fan_covers(info, &st, dev))
+			return true;
+		usleep(10000);
+	}
+	return false;
+}
+
+long log_size(void)
+{
+	struct stat st;
+
+	return stat(LOG, &st) ? 0 : st.st_size;
 }

@@ -31,40 +31,16 @@ bool lsm_path(void);
 			     "fmod_ret path cannot do (security_* functions are not sleepable)"); \
 	} while (0)
 
-/* On the fmod_ret path content is hashed by the daemon, which fanotify asks only about the
- * filesystems it marked: one mounted in a mount namespace of the test's own is unseen (with
- * option unjudged-exec deny the kernel refuses such an exec with EACCES, not by content). */
-#define NEED_DAEMON_SEES_MOUNT()					\
-	do {								\
-		if (!lsm_path())					\
-			SKIP(return, "on the fmod_ret path the daemon judges content through " \
-			     "fanotify, which is not asked about a filesystem mounted in " \
-			     "another mount namespace after the daemon marked its own"); \
-	} while (0)
-
-/* An overlayfs file's backing file: since 6.8 its f_path is the real one, and fanotify asks
- * about it on the layer's (marked) filesystem; before, it carries the overlay's path, and the
- * overlay mounted in the test's namespace is not marked. */
+/* The daemon's fanotify group, seen through its fdinfo (a "fanotify ..." line per mark): opened
+ * as root, readable after giving root up (a user namespace's nobody). -1 on the lsm path, where
+ * no daemon needs to watch anything, or where no daemon runs. */
+int fan_info_open(void);
+/* On the fmod_ret path the daemon judges content through fanotify, which asks only about what
+ * it watches: a filesystem mounted since, or a memfd, is watched once the daemon heard of it
+ * from the kernel; until then an exec from it is refused with EACCES. Wait (up to 10 s) until
+ * the file fd refers to is watched, its filesystem or itself. True at once where info is -1. */
+bool wait_watched(int info, int fd);
 bool kernel_at_least(int major, int minor);
-#define NEED_DAEMON_SEES_OVERLAY()					\
-	do {								\
-		if (!lsm_path() && !kernel_at_least(6, 8))		\
-			SKIP(return, "on the fmod_ret path before 6.8 fanotify reports an " \
-			     "overlay's backing file under the overlay's path, and an overlay " \
-			     "mounted in another mount namespace is not marked: not judged by " \
-			     "content"); \
-	} while (0)
-
-/* fanotify cannot mark the kernel's internal tmpfs that every memfd lives on (SB_NOUSER): on
- * the fmod_ret path no one hashes a memfd. What the kernel does instead is a policy choice
- * (option unjudged-exec), tested by test_exec's unjudged_exec_option. */
-#define NEED_MEMFD_JUDGED()						\
-	do {								\
-		if (!lsm_path())					\
-			SKIP(return, "on the fmod_ret path a memfd's content is not judged: " \
-			     "fanotify cannot watch the kernel's internal tmpfs memfds live " \
-			     "on (SB_NOUSER), and the kernel cannot hash there"); \
-	} while (0)
 
 #define EXPECT_OUTCOME(want, p, what)					\
 	do {								\
@@ -80,6 +56,8 @@ bool kernel_at_least(int major, int minor);
 #define EXPECT_RAN(p, what)	do { struct probe _q = (p); \
 	EXPECT_OUTCOME(_q.outcome == PROBE_RAN, _q, what); } while (0)
 
+/* The denial log's size now: where the records of what follows begin. */
+long log_size(void);
 /* The record the daemon wrote for (path, operation, action) of a child of this process. */
 struct json_object *find_record(const char *path, const char *op, const char *action, int secs);
 /* The last record from byte `from` of the log on that match() accepts, polled for up to

@@ -13,6 +13,7 @@
 #include <openssl/evp.h>
 #include "daemon/daemon.h"
 #include "daemon/selftest.h"
+#include "kernel/facts.h"
 #include "kernel/guard.h"
 #include "util/msg.h"
 
@@ -175,4 +176,86 @@ void daemon_judge_later(struct daemon *d, const struct vb_event *e)
 	rec.flags = (e->flags & ~VB_EV_F_DENIED) | VB_EV_F_HAS_SHA256 | VB_EV_F_DAEMON;
 	vb_err("%s ran unjudged (pid %u) and a sha256 rule names it", via, e->pid);
 	daemon_on_own_event(d, &rec);
+}
+
+#define VB_WATCH_PENDING	64	/* filesystems made but not yet found mounted */
+#define VB_WATCH_PENDING_MS	10000	/* looked for this long, then left to the first exec */
+
+static struct {
+	__u32 pid, ppid, dev;
+	__u64 until_ms;
+} pending[VB_WATCH_PENDING];
+
+static int watch_dev(struct daemon *d, __u32 pid, __u32 ppid, __u32 dev)
+{
+	int err = vb_fan_watch_dev(d->fan, pid, dev);
+
+	return err ? vb_fan_watch_dev(d->fan, ppid, dev) : 0;
+}
+
+void daemon_watch_pending(struct daemon *d)
+{
+	__u64 now = daemon_now_ms();
+
+	for (size_t i = 0; i < VB_WATCH_PENDING; i++) {
+		if (!pending[i].dev)
+			continue;
+		if (!d->fan || now > pending[i].until_ms ||
+		    !watch_dev(d, pending[i].pid, pending[i].ppid, pending[i].dev))
+			pending[i].dev = 0;
+	}
+}
+
+/*
+ * The kernel made a filesystem or memfd while this daemon judges content (VB_OP_WATCH), or
+ * refused an exec from one fanotify did not ask about (match "unverified"): watch it, so what
+ * runs from it is judged by content from now on. Until then the kernel refuses such an exec
+ * with EACCES rather than let it run unjudged.
+ */
+void daemon_watch(struct daemon *d, const struct vb_event *e)
+{
+	char via[VB_EV_PATH_MAX + 64];
+	struct stat st;
+	int fd, err;
+
+	if (!d->fan)
+		return;
+	if (e->op == VB_OP_WATCH && e->rule_idx != VB_WATCH_FS) {
+		/* A memfd, by the descriptor memfd_create gave: still that file? */
+		snprintf(via, sizeof(via), "/proc/%u/fd/%u", e->pid, e->rule_idx);
+		if (stat(via, &st) || (__u64)st.st_ino != e->ino || vb_kdev(st.st_dev) != e->dev)
+			return;
+		err = vb_fan_mark_inode(d->fan, via);
+		if (err)
+			vb_warn("fanotify: cannot watch memfd %s of pid %u: %s; it is refused as a "
+				"program while the daemon runs", via, e->pid, strerror(-err));
+		return;
+	}
+	if (e->op == VB_OP_WATCH) {
+		/* The kernel tells as it makes the filesystem, before mount(2) attaches it: a
+		 * moment later it is there, in the maker's namespace (or its parent's, once the
+		 * maker is gone). One made by fsmount(2) stays detached until move_mount(2). */
+		for (int i = 0; i < 10; i++) {
+			if (!watch_dev(d, e->pid, e->ppid, e->dev))
+				return;
+			usleep(1000);
+		}
+		for (size_t i = 0; i < VB_WATCH_PENDING; i++) {
+			if (!pending[i].dev || i == VB_WATCH_PENDING - 1) {
+				pending[i].pid = e->pid;
+				pending[i].ppid = e->ppid;
+				pending[i].dev = e->dev;
+				pending[i].until_ms = daemon_now_ms() + VB_WATCH_PENDING_MS;
+				break;
+			}
+		}
+		return;
+	}
+	fd = open_as_seen(e, via, sizeof(via));
+	if (fd < 0)
+		return;
+	close(fd);
+	if (vb_fan_mark(d->fan, via) == 0)
+		vb_info("content rules: watching the filesystem of %s (pid %u ran it before it "
+			"was watched: refused)", via, e->pid);
 }

@@ -144,6 +144,10 @@ void daemon_stop_judging_content(struct daemon *d);
 /* An exec the kernel let run unjudged (VB_EV_F_UNJUDGED): hash the file now and record it if
  * a sha256 rule names it, and watch its filesystem from now on. */
 void daemon_judge_later(struct daemon *d, const struct vb_event *e);
+/* Have fanotify watch the filesystem or memfd an event names (content.c). */
+void daemon_watch(struct daemon *d, const struct vb_event *e);
+/* Look again for the filesystems made but not mounted yet when the kernel told. */
+void daemon_watch_pending(struct daemon *d);
 
 /* rescan.c */
 /* Scan for the policy in force and flip once if the results changed. 1 if it flipped, 0 if

@@ -12,6 +12,7 @@
  * Every verdict goes to the kernel, so both layers agree and the kernel keeps it (verdict_cache,
  * with its integrity checks) while no daemon runs.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -71,10 +72,10 @@ static void unescape(char *s)
 	*o = 0;
 }
 
-/* Mark every filesystem mounted in the daemon's mount namespace; a filesystem marked already
- * just keeps its mark. Filesystems mounted in other namespaces are not seen: the kernel
- * knows which are marked (daemon_will_judge() in bpf/vendorban.bpf.c). */
-static int mark_from(struct vb_fan *f, int fd, const char *root)
+/* Mark the filesystems mounted in the namespace whose mountinfo fd reads, reached through
+ * root: every one (only_dev 0), or the one with that device (a kernel dev_t, as in the
+ * kernel's events); one marked already just keeps its mark. The number marked, or -errno. */
+static int mark_from(struct vb_fan *f, int fd, const char *root, __u32 only_dev)
 {
 	char *buf = malloc(MOUNTINFO_MAX), *line, *save = NULL, path[PATH_MAX];
 	ssize_t n, got = 0;
@@ -92,6 +93,7 @@ static int mark_from(struct vb_fan *f, int fd, const char *root)
 	buf[got] = 0;
 	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
 		char *fld[5], *sep, *type, *s = line;
+		unsigned int maj, min;
 		int i;
 
 		for (i = 0; i < 5 && s; i++) {
@@ -102,6 +104,9 @@ static int mark_from(struct vb_fan *f, int fd, const char *root)
 		}
 		sep = s ? strstr(s, "- ") : NULL;
 		if (i < 5 || !sep)
+			continue;
+		if (only_dev && (sscanf(fld[2], "%u:%u", &maj, &min) != 2 ||
+				 vb_kdev(makedev(maj, min)) != only_dev))
 			continue;
 		type = sep + 2;
 		*strchrnul(type, ' ') = 0;
@@ -115,28 +120,77 @@ static int mark_from(struct vb_fan *f, int fd, const char *root)
 			marked++;
 		else if (errno != ENOENT && errno != EACCES)
 			vb_warn("fanotify: cannot watch %s (%s) for exec: %s; what runs from it is "
-				"not judged by content", fld[4], type, strerror(errno));
+				"refused while the daemon runs", fld[4], type, strerror(errno));
+		if (only_dev)
+			break;
 	}
 	free(buf);
 	return marked;
 }
 
+static int mark_pid(struct vb_fan *f, pid_t pid, __u32 only_dev)
+{
+	char path[64], root[64];
+	int fd, n;
+
+	snprintf(path, sizeof(path), "/proc/%d/mountinfo", pid);
+	snprintf(root, sizeof(root), "/proc/%d/root", pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = mark_from(f, fd, root, only_dev);
+	close(fd);
+	return n;
+}
+
 /*
- * Ours, and PID 1's where they differ: a unit's PrivateTmp= or PrivateDevices= gives the daemon
- * a /tmp and /dev of its own, and a program run from the host's /tmp or /dev/shm would go
- * unjudged. PID 1's are reached through /proc/1/root.
+ * Every mount namespace's, one process of each: ours, PID 1's (a unit's PrivateTmp= gives the
+ * daemon a /tmp of its own, and a program run from the host's /tmp would go unjudged), and
+ * those of containers and of users' own namespaces made before the daemon started. Made
+ * later, a filesystem is reported by the kernel (VB_OP_WATCH) and marked by vb_fan_watch_dev().
  */
 static int mark_mounts(struct vb_fan *f)
 {
-	int marked = mark_from(f, f->mountinfo_fd, ""), more;
+	int marked = mark_from(f, f->mountinfo_fd, "", 0), more;
+	ino_t seen[256];
+	size_t n_seen = 0;
+	struct dirent *de;
+	struct stat st;
+	DIR *d;
 
-	if (marked < 0 || f->init_mountinfo_fd < 0)
+	if (marked < 0)
 		return marked;
-	more = mark_from(f, f->init_mountinfo_fd, "/proc/1/root");
-	return more < 0 ? more : marked + more;
+	if (!stat("/proc/self/ns/mnt", &st))
+		seen[n_seen++] = st.st_ino;
+	d = opendir("/proc");
+	if (!d)
+		return marked;
+	while ((de = readdir(d))) {
+		char ns[64];
+		size_t i;
+		int pid = atoi(de->d_name);
+
+		if (pid <= 0)
+			continue;
+		snprintf(ns, sizeof(ns), "/proc/%d/ns/mnt", pid);
+		if (stat(ns, &st))
+			continue;
+		for (i = 0; i < n_seen && seen[i] != st.st_ino; i++)
+			;
+		if (i < n_seen)
+			continue;
+		if (n_seen < sizeof(seen) / sizeof(seen[0]))
+			seen[n_seen++] = st.st_ino;
+		more = mark_pid(f, pid, 0);
+		if (more > 0)
+			marked += more;
+	}
+	closedir(d);
+	return marked;
 }
 
-/* PID 1's mountinfo, when its mount namespace is not ours; -1 when it is. */
+/* PID 1's mountinfo, when its mount namespace is not ours (its mounts come and go after
+ * start: POLLPRI on this fd); -1 when it is. */
 static int open_init_mountinfo(void)
 {
 	struct stat mine, init;
@@ -215,6 +269,45 @@ static bool same_version(const struct vb_content_verdict *a, const struct vb_con
 }
 
 /*
+ * The device the kernel names the file's superblock by (its hooks key content_verdicts by
+ * i_sb->s_dev). stat's is the same but on btrfs, which gives each subvolume a device of its
+ * own: there, the mount's line in mountinfo says, the mount found by its id in the daemon's
+ * namespace or else the caller's.
+ */
+static __u32 sb_dev(int fd, int pid, const struct statx *sx)
+{
+	__u32 dev = vb_kdev(makedev(sx->stx_dev_major, sx->stx_dev_minor));
+	char path[64], line[1024];
+	unsigned int maj, min;
+	struct statfs sf;
+	__u64 id;
+
+	if (fstatfs(fd, &sf) || (unsigned long)sf.f_type != BTRFS_SUPER_MAGIC ||
+	    !(sx->stx_mask & STATX_MNT_ID))
+		return dev;
+	for (int i = 0; i < 2; i++) {
+		FILE *f;
+
+		if (i)
+			snprintf(path, sizeof(path), "/proc/%d/mountinfo", pid);
+		else
+			snprintf(path, sizeof(path), "/proc/self/mountinfo");
+		f = fopen(path, "re");
+		if (!f)
+			continue;
+		while (fgets(line, sizeof(line), f)) {
+			if (sscanf(line, "%llu %*u %u:%u", (unsigned long long *)&id, &maj,
+				   &min) == 3 && id == sx->stx_mnt_id) {
+				fclose(f);
+				return vb_kdev(makedev(maj, min));
+			}
+		}
+		fclose(f);
+	}
+	return dev;
+}
+
+/*
  * May this version be trusted to be what a later open reads? The rules of content_cacheable()
  * in bpf/fileid.bpf.h, as far as user space sees them: a local filesystem that changes only
  * through this kernel, not on a loop or nbd device, a file with a name, and no change within
@@ -278,7 +371,7 @@ static void fill_record(struct vb_event *e, const struct fanotify_event_metadata
 	e->ktime_ns = (__u64)ts.tv_sec * 1000000000 + ts.tv_nsec;
 	e->policy_seq = v->seq;
 	e->ino = sx->stx_ino;
-	e->dev = vb_kdev(makedev(sx->stx_dev_major, sx->stx_dev_minor));
+	e->dev = sb_dev(md->fd, md->pid, sx);
 	e->pid = md->pid;
 	e->tid = md->pid;
 	proc_field(md->pid, "status", "PPid:", buf, sizeof(buf));
@@ -311,7 +404,7 @@ static void push_record(struct vb_fan *f, const struct vb_event *e)
 
 /* The verdict on this version of the file, from the daemon's cache or by hashing it. 0, 1 if
  * it is a canary (refuse, record nothing), or -errno. */
-static int verdict_of(struct vb_fan *f, int fd, const struct statx *sx, __u64 seq,
+static int verdict_of(struct vb_fan *f, int fd, int pid, const struct statx *sx, __u64 seq,
 		      struct vb_content_verdict *v, struct vb_dev_ino *id)
 {
 	struct vb_fan_cached *c;
@@ -319,7 +412,7 @@ static int verdict_of(struct vb_fan *f, int fd, const struct statx *sx, __u64 se
 	__u32 one;
 	int rfd, err;
 
-	id->dev = vb_kdev(makedev(sx->stx_dev_major, sx->stx_dev_minor));
+	id->dev = sb_dev(fd, pid, sx);
 	id->ino = sx->stx_ino;
 	memset(v, 0, sizeof(*v));
 	v->seq = seq;
@@ -364,14 +457,15 @@ static __u32 judge_open(struct vb_fan *f, const struct fanotify_event_metadata *
 	__u64 seq;
 	int err;
 
-	if (statx(md->fd, "", AT_EMPTY_PATH, STATX_BASIC_STATS, &sx) || !S_ISREG(sx.stx_mode))
+	if (statx(md->fd, "", AT_EMPTY_PATH, STATX_BASIC_STATS | STATX_MNT_ID, &sx) ||
+	    !S_ISREG(sx.stx_mode))
 		return FAN_ALLOW;
 	/* ld.so maps only ELF files: reading anything else is none of ours. */
 	if (!exec && !is_elf(md->fd))
 		return FAN_ALLOW;
 	__atomic_add_fetch(&f->judged, 1, __ATOMIC_RELAXED);
 	seq = __atomic_load_n(&f->k->state->seq, __ATOMIC_ACQUIRE);
-	err = verdict_of(f, md->fd, &sx, seq, &v, &id);
+	err = verdict_of(f, md->fd, md->pid, &sx, seq, &v, &id);
 	if (err == 1)
 		return exec ? FAN_DENY : FAN_ALLOW;
 	if (err) {
@@ -441,8 +535,10 @@ static void *fan_thread(void *arg)
 		}
 		if (p[2].revents)
 			break;
-		if ((p[1].revents | p[3].revents) & (POLLPRI | POLLERR))
-			mark_mounts(f);
+		if (p[1].revents & (POLLPRI | POLLERR))
+			mark_from(f, f->mountinfo_fd, "", 0);
+		if (p[3].revents & (POLLPRI | POLLERR))
+			mark_from(f, f->init_mountinfo_fd, "/proc/1/root", 0);
 		if (p[0].revents & POLLIN)
 			answer_events(f);
 	}
@@ -499,6 +595,20 @@ int vb_fan_mark(struct vb_fan *f, const char *path)
 			  path))
 		return -errno;
 	return 0;
+}
+
+int vb_fan_mark_inode(struct vb_fan *f, const char *path)
+{
+	if (fanotify_mark(f->fd, FAN_MARK_ADD, FAN_MARK_EVENTS, AT_FDCWD, path))
+		return -errno;
+	return 0;
+}
+
+int vb_fan_watch_dev(struct vb_fan *f, pid_t pid, __u32 dev)
+{
+	int n = mark_pid(f, pid, dev);
+
+	return n < 0 ? n : n ? 0 : -ENOENT;
 }
 
 void vb_fan_drain(struct vb_fan *f, void (*fn)(void *arg, const struct vb_event *e), void *arg)

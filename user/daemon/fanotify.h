@@ -9,6 +9,7 @@
 #define VB_DAEMON_FANOTIFY_H
 
 #include <pthread.h>
+#include <sys/types.h>
 #include <stdbool.h>
 #include "kernel/attach.h"
 
@@ -44,6 +45,11 @@ int vb_fan_start(struct vb_fan *f, struct vb_kernel *k);
 /* Watch the filesystem that holds path too (one in another mount namespace, reached through
  * /proc/PID/root). 0 or -errno. */
 int vb_fan_mark(struct vb_fan *f, const char *path);
+/* Watch one file (a memfd, whose filesystem fanotify cannot mark) through path. 0 or -errno. */
+int vb_fan_mark_inode(struct vb_fan *f, const char *path);
+/* Watch the filesystem of device dev (a kernel dev_t) as mounted in pid's mount namespace:
+ * 0, -ENOENT where pid has no such mount (yet), or another -errno. */
+int vb_fan_watch_dev(struct vb_fan *f, pid_t pid, __u32 dev);
 /* The records of the denials the thread decided since the last call, each handed to fn. */
 void vb_fan_drain(struct vb_fan *f, void (*fn)(void *arg, const struct vb_event *e), void *arg);
 /* Stop answering. The kernel lets every event still pending through as fanotify does when

@@ -43,6 +43,12 @@ int daemon_on_event(void *ctx, void *data, size_t len)
 
 	if (len < sizeof(*e))
 		return 0;
+	if (e->op == VB_OP_WATCH) {
+		daemon_watch(d, e);
+		return 0;
+	}
+	if (e->match == VB_MATCH_UNVERIFIED && e->op == VB_OP_EXEC && d->fan)
+		daemon_watch(d, e);
 	if (e->op == VB_OP_SELFTEST) {
 		d->selftest_events++;
 		return 0;
