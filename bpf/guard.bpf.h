@@ -61,7 +61,7 @@ static __always_inline bool guard_map_ours(const void *map)
 	       map == (void *)&path_idents || map == (void *)&pathid_pending ||
 	       map == (void *)&vetted_modules || map == (void *)&flood || map == (void *)&guard ||
 	       map == (void *)&content_verdicts || map == (void *)&unjudged_seen ||
-	       map == (void *)&unobserved_files ||
+	       map == (void *)&unobserved_files || map == (void *)&unobserved_sbs ||
 	       map == (void *)&guard_mark;
 }
 

@@ -136,15 +136,26 @@ struct {
 /* Files opened, on the fmod_ret path while the daemon judges content, where fanotify did not
  * ask it (a filesystem or memfd it did not watch yet): their open was never judged, so an
  * executable mapping of one is refused even once the filesystem is watched. Key: the struct
- * file; value: its inode, so a file struct reused for another file does not inherit it. */
+ * file, forgotten when it is freed; value: its inode, so a reused struct never inherits it.
+ * Not an LRU: an attacker's opens must not push one out. When it is full, the file's whole
+ * filesystem is remembered instead (unobserved_sbs): refused rather than forgotten. */
 struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, VB_MAX_UNOBSERVED);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__type(key, __u64);
 	__type(value, __u64);
 } unobserved_files SEC(".maps");
 
-/* Nonzero once a file was put in unobserved_files: until then no open pays for a delete. */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 1024);
+	__type(key, __u64);		/* struct super_block * */
+	__type(value, __u32);
+} unobserved_sbs SEC(".maps");
+
+/* Nonzero once a file was put in unobserved_files: until then no open or free pays for a
+ * delete. */
 __u64 unobserved_ever;
 
 /* What guard.bpf.h protects, and who may change it; here so judge() can ask whether a daemon
@@ -490,13 +501,17 @@ static __always_inline bool fan_watched(struct inode *inode, __u32 mask)
 static __always_inline void note_open(struct file *file)
 {
 	struct inode *inode = BPF_CORE_READ(file, f_inode);
-	__u64 key = (__u64)file, ino = (__u64)inode;
+	__u64 key = (__u64)file, ino = (__u64)inode, sb;
+	__u32 one = 1;
 
 	if ((BPF_CORE_READ(inode, i_mode) & S_IFMT) != S_IFREG || !daemon_judges())
 		return;
 	if (!fan_watched(inode, FS_OPEN_PERM)) {
-		bpf_map_update_elem(&unobserved_files, &key, &ino, BPF_ANY);
 		unobserved_ever = 1;
+		if (bpf_map_update_elem(&unobserved_files, &key, &ino, BPF_ANY)) {
+			sb = (__u64)BPF_CORE_READ(inode, i_sb);
+			bpf_map_update_elem(&unobserved_sbs, &sb, &one, BPF_ANY);
+		}
 	} else if (unobserved_ever) {
 		bpf_map_delete_elem(&unobserved_files, &key);
 	}
@@ -504,9 +519,15 @@ static __always_inline void note_open(struct file *file)
 
 static __always_inline bool file_unobserved(struct file *file)
 {
-	__u64 key = (__u64)file, *ino = bpf_map_lookup_elem(&unobserved_files, &key);
+	struct inode *inode = BPF_CORE_READ(file, f_inode);
+	__u64 key = (__u64)file, *ino = bpf_map_lookup_elem(&unobserved_files, &key), sb;
 
-	return ino && *ino == (__u64)BPF_CORE_READ(file, f_inode);
+	if (ino && *ino == (__u64)inode)
+		return true;
+	if (!unobserved_ever)
+		return false;
+	sb = (__u64)BPF_CORE_READ(inode, i_sb);
+	return bpf_map_lookup_elem(&unobserved_sbs, &sb);
 }
 
 /* Report this unjudged exec? Once per file version (the LRU may forget, and report again). */
@@ -1075,6 +1096,17 @@ VB_HOOK(file_mprotect, "lsm/file_mprotect", "fmod_ret/security_file_mprotect",
 
 /* ---- fmod_ret path: what the daemon's fanotify must watch before anything runs from it -- */
 
+/* A struct file freed: whatever unobserved_files said of it is about no file any more. */
+SEC("fentry/security_file_free")
+int BPF_PROG(vb_fr_file_free, struct file *file)
+{
+	__u64 key = (__u64)file;
+
+	if (unobserved_ever)
+		bpf_map_delete_elem(&unobserved_files, &key);
+	return 0;
+}
+
 /* Not a denial: a filesystem or memfd made while a daemon judges content, for it to watch
  * (user/daemon/content.c). Until it does, judge() refuses an exec from it with EACCES. */
 static __always_inline void emit_watch(struct inode *inode, __u32 what)
@@ -1082,11 +1114,13 @@ static __always_inline void emit_watch(struct inode *inode, __u32 what)
 	struct task_struct *task = bpf_get_current_task_btf();
 	struct vb_event *e;
 
-	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
-	if (!e) {
-		stat_inc(VB_STAT_DROPPED);
+	/* Half the ring buffer stays for denials: a flood of memfds must not push their records
+	 * out. An unsent one is simply not watched, so an exec from it is refused: no loss. */
+	if (bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) > VB_RINGBUF_SIZE / 2)
 		return;
-	}
+	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+	if (!e)
+		return;
 	e->ktime_ns = bpf_ktime_get_boot_ns();
 	e->policy_seq = 0;
 	e->ret = 0;

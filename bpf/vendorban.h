@@ -25,7 +25,7 @@
 #define VB_MAX_VETTED_MODULES	65536	/* compressed modules the daemon read and found clean */
 #define VB_MAX_CONTENT_VERDICTS	65536	/* files the daemon hashed on the fmod_ret path (LRU) */
 #define VB_MAX_UNJUDGED		8192	/* unjudged execs reported once per file version (LRU) */
-#define VB_MAX_UNOBSERVED	16384	/* files opened where fanotify did not ask (LRU) */
+#define VB_MAX_UNOBSERVED	65536	/* files open where fanotify did not ask */
 #define VB_WATCH_FS		0xffffffffu /* vb_event.rule_idx of a VB_OP_WATCH: a filesystem */
 #define VB_PATHID_DEPTH		64	/* dentry ancestors a hook walks looking for one */
 #define VB_RACY_NS		2000000000LL /* see content_cacheable() in bpf/fileid.bpf.h */

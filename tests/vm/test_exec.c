@@ -18,6 +18,7 @@
 #include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <grp.h>
 #include <sys/stat.h>
@@ -25,6 +26,7 @@
 #include <bpf/bpf.h>
 #include <json-c/json.h>
 #include "kselftest_harness.h"
+#include "vendorban.h"
 #include "probe.h"
 #include "vmutil.h"
 
@@ -195,54 +197,114 @@ TEST(new_filesystem_refused_until_watched_then_judged)
 		close(info);
 }
 
-/* A library opened on a new filesystem before the daemon could watch it: a tmpfs made with
+/*
+ * A library opened on a new filesystem before the daemon could watch it: a tmpfs made with
  * fsmount(2) is mounted nowhere (no mountinfo lists it) until move_mount(2). That open was
- * never judged, so its executable mapping is refused, even once the filesystem is mounted
- * and watched; a fresh open then is judged by content. */
-TEST(library_opened_before_watch_not_mapped)
+ * never judged, so its executable mapping is refused, even once the filesystem is mounted and
+ * watched; a fresh open then is judged by content. (On the lsm path the kernel hashes at the
+ * mapping: refused by content throughout.)
+ */
+struct early {
+	int info, fsfd, mfd, fd;
+};
+
+static void early_open(struct __test_metadata *_metadata, struct early *e, const char *dir)
 {
-	const char *lib = "/tmp/ns-early/lib.so", *twin = "/tmp/ns-early/twin.so";
 	char *buf;
 	size_t len;
-	void *p;
-	int info, fsfd, mfd, fd, dir;
 
-	if (lsm_path())
-		SKIP(return, "the lsm path hashes in the kernel: nothing to watch");
-	info = fan_info_open();
-	ASSERT_LE(0, info);
+	e->info = fan_info_open();
+	ASSERT_TRUE(lsm_path() || e->info >= 0);
 	ASSERT_EQ(0, read_all(BANNED_LIB, &buf, &len));
 	ASSERT_EQ(0, unshare(CLONE_NEWNS));
 	ASSERT_EQ(0, mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL));
-	mkdir("/tmp/ns-early", 0755);
-	fsfd = syscall(SYS_fsopen, "tmpfs", 0);
-	ASSERT_LE(0, fsfd);
-	ASSERT_EQ(0, syscall(SYS_fsconfig, fsfd, 6 /* FSCONFIG_CMD_CREATE */, NULL, NULL, 0));
-	mfd = syscall(SYS_fsmount, fsfd, 0, 0);
-	ASSERT_LE(0, mfd);
-	fd = openat(mfd, "lib.so", O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0755);
-	ASSERT_LE(0, fd);
-	ASSERT_EQ((ssize_t)len, write(fd, buf, len));
+	mkdir(dir, 0755);
+	e->fsfd = syscall(SYS_fsopen, "tmpfs", 0);
+	ASSERT_LE(0, e->fsfd);
+	ASSERT_EQ(0, syscall(SYS_fsconfig, e->fsfd, 6 /* FSCONFIG_CMD_CREATE */, NULL, NULL, 0));
+	e->mfd = syscall(SYS_fsmount, e->fsfd, 0, 0);
+	ASSERT_LE(0, e->mfd);
+	e->fd = openat(e->mfd, "lib.so", O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0755);
+	ASSERT_LE(0, e->fd);
+	ASSERT_EQ((ssize_t)len, write(e->fd, buf, len));
 	free(buf);
-	p = mmap(NULL, 4096, PROT_READ | PROT_EXEC, MAP_PRIVATE, fd, 0);
-	EXPECT_EQ(MAP_FAILED, p) TH_LOG("mapped from a filesystem no one watches");
-	EXPECT_EQ(EACCES, errno);
-	ASSERT_EQ(0, syscall(SYS_move_mount, mfd, "", AT_FDCWD, "/tmp/ns-early",
+}
+
+/* The early descriptor's executable mapping: refused, with early's errno. */
+static void expect_early_refused(struct __test_metadata *_metadata, int fd, const char *when)
+{
+	void *p = mmap(NULL, 4096, PROT_READ | PROT_EXEC, MAP_PRIVATE, fd, 0);
+	int err = p == MAP_FAILED ? errno : 0;
+
+	if (p != MAP_FAILED)
+		munmap(p, 4096);
+	EXPECT_EQ(lsm_path() ? EPERM : EACCES, err) TH_LOG("%s: mapped executable", when);
+}
+
+static void early_attach(struct __test_metadata *_metadata, struct early *e, const char *dir)
+{
+	int d;
+
+	ASSERT_EQ(0, syscall(SYS_move_mount, e->mfd, "", AT_FDCWD, dir,
 			     0x4 /* MOVE_MOUNT_F_EMPTY_PATH */));
-	dir = open("/tmp/ns-early", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	ASSERT_LE(0, dir);
-	ASSERT_TRUE(wait_watched(info, dir)) TH_LOG("the daemon never watched the moved mount");
-	close(dir);
-	p = mmap(NULL, 4096, PROT_READ | PROT_EXEC, MAP_PRIVATE, fd, 0);
-	EXPECT_EQ(MAP_FAILED, p) TH_LOG("the open before the watch was mapped executable");
-	EXPECT_EQ(EACCES, errno);
-	close(fd);
-	close(mfd);
-	close(fsfd);
-	ASSERT_EQ(0, copy_file(ALLOWED_LIB, twin));
-	EXPECT_DENIED(probe_mmap_exec(lib), "the banned library, opened again");
-	EXPECT_RAN(probe_mmap_exec(twin), "the allowed twin");
-	close(info);
+	d = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	ASSERT_LE(0, d);
+	ASSERT_TRUE(wait_watched(e->info, d)) TH_LOG("the daemon never watched the moved mount");
+	close(d);
+}
+
+static void early_close(struct early *e)
+{
+	close(e->fd);
+	close(e->mfd);
+	close(e->fsfd);
+	if (e->info >= 0)
+		close(e->info);
+}
+
+TEST(library_opened_before_watch_not_mapped)
+{
+	const char *dir = "/tmp/ns-early";
+	struct early e;
+
+	early_open(_metadata, &e, dir);
+	expect_early_refused(_metadata, e.fd, "from a filesystem no one watches");
+	early_attach(_metadata, &e, dir);
+	expect_early_refused(_metadata, e.fd, "opened before the watch");
+	ASSERT_EQ(0, copy_file(ALLOWED_LIB, "/tmp/ns-early/twin.so"));
+	EXPECT_DENIED(probe_mmap_exec("/tmp/ns-early/lib.so"), "the banned library, opened again");
+	EXPECT_RAN(probe_mmap_exec("/tmp/ns-early/twin.so"), "the allowed twin");
+	early_close(&e);
+}
+
+/* More unjudged opens, all held, than the kernel keeps apart: the first must not be pushed
+ * out by them. The kernel then remembers the whole filesystem as unjudged instead: its files
+ * map executable only with a content verdict (a banned one is refused by it). */
+#define N_MORE	(VB_MAX_UNOBSERVED + 1000)
+
+TEST(flood_of_unjudged_opens_does_not_forget_the_first)
+{
+	const char *dir = "/tmp/ns-flood";
+	struct early e;
+	int n, *more;
+
+	early_open(_metadata, &e, dir);
+	ASSERT_EQ(0, setrlimit(RLIMIT_NOFILE, &(struct rlimit){ N_MORE + 64, N_MORE + 64 }));
+	more = calloc(N_MORE, sizeof(*more));
+	ASSERT_NE(NULL, more);
+	for (n = 0; n < N_MORE; n++) {
+		more[n] = openat(e.mfd, "lib.so", O_RDONLY | O_CLOEXEC);
+		if (more[n] < 0)
+			break;
+	}
+	EXPECT_EQ(N_MORE, n) TH_LOG("open %d: %s", n, strerror(errno));
+	while (n > 0)
+		close(more[--n]);
+	free(more);
+	early_attach(_metadata, &e, dir);
+	expect_early_refused(_metadata, e.fd, "opened before the watch, then a flood of opens");
+	EXPECT_DENIED(probe_mmap_exec("/tmp/ns-flood/lib.so"), "the banned library, opened again");
+	early_close(&e);
 }
 
 /* As an attacker races it: uid 65534 in a user namespace of its own, a new tmpfs, the banned

@@ -44,6 +44,7 @@ struct rule {
 struct seen {
 	struct vb_event first, last;
 	int n;
+	int unjudged;		/* execs reported for a daemon to hash later */
 };
 
 static int on_event(void *ctx, void *data, size_t len)
@@ -53,8 +54,10 @@ static int on_event(void *ctx, void *data, size_t len)
 
 	/* Not a verdict: on fmod_ret, with no daemon to judge content, the kernel reports every
 	 * never-seen exec for a daemon to hash later (VB_EV_F_UNJUDGED). */
-	if (len >= sizeof(*e) && (e->flags & VB_EV_F_UNJUDGED))
+	if (len >= sizeof(*e) && (e->flags & VB_EV_F_UNJUDGED)) {
+		s->unjudged++;
 		return 0;
+	}
 	if (len >= sizeof(s->last)) {
 		memcpy(&s->last, data, sizeof(s->last));
 		if (!s->n)
@@ -205,6 +208,7 @@ FIXTURE_TEARDOWN(hooks)
 static struct seen *drain(struct __test_metadata *_metadata, FIXTURE_DATA(hooks) *self)
 {
 	self->seen.n = 0;
+	self->seen.unjudged = 0;
 	EXPECT_LE(0, ring_buffer__consume(self->rb));
 	return &self->seen;
 }
@@ -299,18 +303,33 @@ TEST_F_TIMEOUT(hooks, a_new_policy_replaces_the_old_one_whole, LOAD_TIMEOUT)
 }
 
 /* Only the BPF LSM path hashes content in the kernel (bprm_check and mmap_file are sleepable
- * there); a copy anywhere, under any name, is the same content. */
+ * there); a copy anywhere, under any name, is the same content. On the fmod_ret path the
+ * object alone, with no daemon to judge content, lets a never-seen file run and reports it,
+ * once per file version, for the next daemon to hash (test_exec's unjudged tests cover the
+ * option that refuses instead). */
 TEST_F_TIMEOUT(hooks, hash_rule_denies_every_copy, LOAD_TIMEOUT)
 {
 	const struct rule r = { .sha256_of = BANNED, .mode = VB_MODE_ENFORCE };
 	char hex[65], got[65];
 	struct seen *s;
 
-	if (self->path != VB_PATH_LSM)
-		SKIP(return, "content-hash rules need the in-kernel hash, which the fmod_ret path "
-			     "cannot do (security_* functions are not sleepable)");
 	ASSERT_EQ(0, copy_file(BANNED, HOOKS_DIR "innocent-name"));
 	enforce(_metadata, self, &r);
+	if (self->path != VB_PATH_LSM) {
+		EXPECT_RAN(probe_execve(BANNED, NULL, NULL), "no daemon: runs unjudged");
+		EXPECT_RAN(probe_execve(HOOKS_DIR "innocent-name", NULL, NULL), "its copy too");
+		s = drain(_metadata, self);
+		EXPECT_EQ(0, s->n);
+		/* Each file reported: the two copies (and their interpreter, if dynamic). */
+		EXPECT_LE(2, s->unjudged);
+		EXPECT_RAN(probe_execve(BANNED, NULL, NULL), "again");
+		EXPECT_RAN(probe_execve(HOOKS_DIR "innocent-name", NULL, NULL), "its copy, again");
+		s = drain(_metadata, self);
+		EXPECT_EQ(0, s->unjudged);	/* once per file version, not per exec */
+		EXPECT_EQ(0, stat_sum(self->skel, VB_STAT_DENIED));
+		EXPECT_EQ(0, stat_sum(self->skel, VB_STAT_HASHED));
+		return;
+	}
 
 	EXPECT_DENIED(probe_execve(BANNED, NULL, NULL), "banned by content");
 	EXPECT_DENIED(probe_execve(HOOKS_DIR "innocent-name", NULL, NULL), "a copy, renamed");

@@ -597,9 +597,17 @@ int vb_fan_mark(struct vb_fan *f, const char *path)
 	return 0;
 }
 
+#ifndef FAN_MARK_EVICTABLE
+#define FAN_MARK_EVICTABLE	0x00000200
+#endif
+
 int vb_fan_mark_inode(struct vb_fan *f, const char *path)
 {
-	if (fanotify_mark(f->fd, FAN_MARK_ADD, FAN_MARK_EVENTS, AT_FDCWD, path))
+	/* Evictable: the mark must not keep a memfd alive once nothing else does (an inode mark
+	 * otherwise pins it, and a user could fill memory with closed memfds). Evicted, the file
+	 * is gone: nothing can run it any more. */
+	if (fanotify_mark(f->fd, FAN_MARK_ADD | FAN_MARK_EVICTABLE, FAN_MARK_EVENTS, AT_FDCWD,
+			  path))
 		return -errno;
 	return 0;
 }
