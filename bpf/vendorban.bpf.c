@@ -1067,6 +1067,45 @@ VB_HOOK(file_open, "lsm/file_open", "fmod_ret/security_file_open", struct file *
 	return judge(file, VB_OP_EXEC, false, true, 0, NULL);
 }
 
+/*
+ * fmod_ret: exec judged its program at security_file_open (and the daemon, through fanotify,
+ * just after), but exec holds writers off only later (deny_write_access), so the bytes could
+ * change in between. By bprm_check they cannot: the content must still show the version the
+ * open was judged at (the task's memo), or the exec is refused (EACCES), never run on bytes
+ * no one judged. (On the lsm path the hash is taken here, after the freeze.)
+ */
+SEC("fmod_ret/security_bprm_check")
+int BPF_PROG(vb_fr_bprm_check, struct linux_binprm *bprm, int ret)
+{
+	struct file *file = bprm->file;
+	struct vb_content_ver now;
+	struct vb_settings *cfg;
+	struct vb_scratch *s;
+	struct inode *real;
+	__u32 zero = 0;
+
+	if (ret)
+		return ret;
+	cfg = bpf_map_lookup_elem(&settings, &zero);
+	s = bpf_task_storage_get(&scratch, bpf_get_current_task_btf(), 0, 0);
+	if (!cfg || !cfg->enabled || !s || s->memo.file != (__u64)file)
+		return 0;
+	real = BPF_CORE_READ(real_file(file), f_inode);
+	content_version(real, &now);
+	if (s->memo.inode == (__u64)real && content_same(&s->memo.ver, &now))
+		return 0;
+	struct verdict v = {
+		.op = VB_OP_EXEC,
+		.match = VB_MATCH_UNVERIFIED,
+		.rule = { .rule_idx = VB_RULE_NONE, .mode = VB_MODE_ENFORCE },
+	};
+
+	s->memo.file = 0;
+	stat_inc(VB_STAT_DENIED);
+	emit(file, BPF_CORE_READ(file, f_inode), &v, NULL, s->memo.seq, -EACCES, NULL, NULL);
+	return -EACCES;
+}
+
 /* The hook has reqprot before prot, the function does not: two argument lists, one body. */
 SEC("lsm.s/mmap_file")
 int BPF_PROG(vb_lsm_mmap_file, struct file *file, unsigned long reqprot, unsigned long prot,
