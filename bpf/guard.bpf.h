@@ -59,7 +59,7 @@ static __always_inline bool guard_map_ours(const void *map)
 	       map == (void *)&stats || map == (void *)&events || map == (void *)&scratch ||
 	       map == (void *)&modscratch || map == (void *)&file_verdicts ||
 	       map == (void *)&path_idents || map == (void *)&pathid_pending ||
-	       map == (void *)&vetted_modules || map == (void *)&flood || map == (void *)&guard ||
+	       map == (void *)&vetted_modules || map == (void *)&vetted_files || map == (void *)&flood || map == (void *)&guard ||
 	       map == (void *)&content_verdicts || map == (void *)&unjudged_seen ||
 	       map == (void *)&unobserved_files || map == (void *)&unobserved_sbs ||
 	       map == (void *)&guard_mark;

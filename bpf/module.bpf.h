@@ -57,6 +57,14 @@ struct {
 } vetted_modules SEC(".maps");
 
 struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, VB_MAX_VETTED_MODULES);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, struct vb_dev_ino);
+	__type(value, struct vb_vetted_file);
+} vetted_files SEC(".maps");
+
+struct {
 	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
 	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__type(key, int);

@@ -849,6 +849,26 @@ static __always_inline bool module_compressed(const char *buf, __u64 size)
  * A module's bytes, from finit_module (file set) or init_module (file NULL): judged by its
  * name and by the signer its appended signature names, against the active policy slot.
  */
+/* fmod_ret: the kernel cannot hash the compressed file, but it can tell it is the very file,
+ * unchanged, that the daemon read and vetted for this policy (vetted_files). */
+static __always_inline bool vetted_as_is(struct file *file, __u64 seq)
+{
+	struct inode *inode = BPF_CORE_READ(file, f_inode);
+	struct vb_dev_ino di = {
+		.dev = BPF_CORE_READ(inode, i_sb, s_dev),
+		.ino = BPF_CORE_READ(inode, i_ino),
+	};
+	struct vb_vetted_file *vf = bpf_map_lookup_elem(&vetted_files, &di);
+	struct vb_content_ver ver;
+
+	if (!vf || vf->seq[seq & 1] != seq)
+		return false;
+	content_version(inode, &ver);
+	return vf->size == ver.size && vf->ctime_sec == ver.ctime_sec &&
+	       vf->ctime_nsec == ver.ctime_nsec && vf->mtime_sec == ver.mtime_sec &&
+	       vf->mtime_nsec == ver.mtime_nsec;
+}
+
 static __always_inline int judge_module_buf(struct file *file, const char *buf, __u64 size,
 					    __u8 load)
 {
@@ -927,7 +947,7 @@ static __always_inline int judge_module_buf(struct file *file, const char *buf, 
 	 * the kernel reads in full, so normal loading does not come this way. */
 	if (!v.match && compressed && file &&
 	    (si->n_signer_keys || si->n_module_names || si->deny_unsigned_modules) &&
-	    ms->vetted_file != (__u64)file) {
+	    ms->vetted_file != (__u64)file && !vetted_as_is(file, seq)) {
 		v.match = VB_MATCH_COMPRESSED;
 		v.rule.mode = VB_MODE_ENFORCE;
 		v.rule.rule_idx = VB_RULE_NONE;

@@ -187,6 +187,16 @@ struct vb_vetted_val {
 	__u64 seq[2];
 };
 
+/* Value of vetted_files (key: the compressed module file's (dev, ino)): the same verdict, for
+ * the fmod_ret path, where the kernel cannot hash the file. It holds only while the file shows
+ * the version the daemon read. */
+struct vb_vetted_file {
+	__u64 seq[2];
+	__u64 size;
+	__s64 ctime_sec, mtime_sec;
+	__u32 ctime_nsec, mtime_nsec;
+};
+
 /* What the daemon asks the kernel to learn of one of its open fds. */
 enum vb_fd_kind {
 	VB_FD_PATH_RULE = 0,	/* a path rule's directory or file -> path_idents */
@@ -392,6 +402,7 @@ VB_SHARED_SIZE(vb_policy_state, 8);
 VB_SHARED_SIZE(vb_slot_info, 80);
 VB_SHARED_SIZE(vb_pathid_val, 32);
 VB_SHARED_SIZE(vb_vetted_val, 16);
+VB_SHARED_SIZE(vb_vetted_file, 48);
 VB_SHARED_SIZE(vb_pathid_pending, 24);
 VB_SHARED_SIZE(vb_dev_ino, 16);
 VB_SHARED_SIZE(vb_guard, 24 + sizeof(struct vb_dev_ino) + 16 + 4 * VB_GUARD_MAX_LINKS +

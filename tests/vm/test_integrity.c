@@ -1221,15 +1221,17 @@ TEST_F_TIMEOUT(integrity, banned_module_recompressed_refused, TIMEOUT)
 			     "(no /sys/module/compression: MODULE_INIT_COMPRESSED_FILE gives "
 			     "EOPNOTSUPP)");
 	/* The allowed module, compressed, in the tree the daemon scanned: vetted, it loads
-	 * whole where the kernel hashes the file it reads (the lsm path); the fmod_ret path
-	 * cannot know it is the vetted file, and refuses every compressed module whole. */
+	 * whole, known as the vetted file by its hash where the kernel hashes what it reads
+	 * (the lsm path), by its identity and version on fmod_ret. */
+	ASSERT_EQ(0, load_module(allowed_xz, MODULE_INIT_COMPRESSED_FILE));
+	ASSERT_EQ(0, syscall(SYS_delete_module, "vb_allowed_drv", O_NONBLOCK));
+	/* Touched since the scan: the same bytes, so the same hash (lsm), but not the version
+	 * fmod_ret knows it by: refused there until a rescan reads it again. */
+	ASSERT_EQ(0, utimensat(AT_FDCWD, allowed_xz, NULL, 0));
 	err = load_module(allowed_xz, MODULE_INIT_COMPRESSED_FILE);
-	if (lsm_path()) {
-		ASSERT_EQ(0, err);
-		ASSERT_EQ(0, syscall(SYS_delete_module, "vb_allowed_drv", O_NONBLOCK));
-	} else {
-		EXPECT_EQ(EPERM, err);
-	}
+	if (!err)
+		syscall(SYS_delete_module, "vb_allowed_drv", O_NONBLOCK);
+	EXPECT_EQ(lsm_path() ? 0 : EPERM, err);
 	/* The file the daemon scanned is known by its dev/ino and hash. */
 	EXPECT_EQ(EPERM, load_module(scanned, MODULE_INIT_COMPRESSED_FILE));
 	from = log_size();

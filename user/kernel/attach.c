@@ -38,6 +38,7 @@ static const char *const map_names[VB_MAP_MAX] = {
 	[VB_MAP_VETTED_MODULES] = "vetted_modules",
 	[VB_MAP_FLOOD] = "flood",
 	[VB_MAP_CONTENT_VERDICTS] = "content_verdicts",
+	[VB_MAP_VETTED_FILES] = "vetted_files",
 };
 
 const char *vb_map_name(enum vb_map_id id)

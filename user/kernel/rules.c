@@ -5,6 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
+#include "kernel/facts.h"
 #include "kernel/rules.h"
 #include "util/hex.h"
 #include "util/fnv.h"
@@ -293,6 +294,11 @@ static bool vetted_stale(const void *val, __u64 seq)
 	return halves_stale(((const struct vb_vetted_val *)val)->seq, seq);
 }
 
+static bool vetted_file_stale(const void *val, __u64 seq)
+{
+	return halves_stale(((const struct vb_vetted_file *)val)->seq, seq);
+}
+
 /* Run the iterator over this process's files: each fd in pathid_pending becomes what its kind
  * says (a path rule's entry in path_idents, an inode the guard protects). */
 static int run_fd_iter(struct vb_kernel *k)
@@ -411,6 +417,27 @@ out:
 	return err;
 }
 
+/* The same, by identity and version, for the fmod_ret path, where the kernel cannot hash. */
+static int fill_vetted_file(struct vb_kernel *k, const struct vb_vetted_module *m, __u64 seq)
+{
+	int fd = k->map_fd[VB_MAP_VETTED_FILES];
+	struct vb_dev_ino id = { .dev = vb_kdev(m->dev), .ino = m->ino };
+	struct vb_vetted_file v = {};
+
+	bpf_map_lookup_elem(fd, &id, &v);
+	v.seq[seq & 1] = seq;
+	v.size = m->size;
+	v.ctime_sec = m->ctime.tv_sec;
+	v.ctime_nsec = m->ctime.tv_nsec;
+	v.mtime_sec = m->mtime.tv_sec;
+	v.mtime_nsec = m->mtime.tv_nsec;
+	if (bpf_map_update_elem(fd, &id, &v, BPF_ANY)) {
+		vb_err("cannot hand the kernel a vetted module file: %s", strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
 /* Compressed modules the scan read and found clean: the kernel lets them load whole. */
 static int fill_vetted(struct vb_kernel *k, const struct vb_derived *d, __u64 seq)
 {
@@ -430,6 +457,8 @@ static int fill_vetted(struct vb_kernel *k, const struct vb_derived *d, __u64 se
 			vb_err("cannot hand the kernel a vetted module's hash: %s", strerror(-err));
 			return err;
 		}
+		if (fill_vetted_file(k, m, seq))
+			return -errno;
 	}
 	return 0;
 }
@@ -507,6 +536,8 @@ int vb_rules_install(struct vb_kernel *k, const struct vb_policy *p, const struc
 		    sizeof(struct vb_pathid_val), pathid_stale, next);
 	prune_stale(k->map_fd[VB_MAP_VETTED_MODULES], VB_SHA256_LEN,
 		    sizeof(struct vb_vetted_val), vetted_stale, next);
+	prune_stale(k->map_fd[VB_MAP_VETTED_FILES], sizeof(struct vb_dev_ino),
+		    sizeof(struct vb_vetted_file), vetted_file_stale, next);
 	/* The new policy's directories are held now; the old one's may go. */
 	vb_pathids_close(&k->pathids);
 	k->pathids = ids;
