@@ -846,6 +846,14 @@ TEST(kill9_leaves_enforcement_on_and_restart_takes_over)
 	ASSERT_EQ(0, copy_file(lsm_path() ? BANNED : ALLOWED, victim));
 	EXPECT_DENIED(probe_execve(victim, NULL, NULL), "with the daemon killed");
 	EXPECT_RAN(probe_execve(ALLOWED, NULL, NULL), "allowed, daemon killed");
+	/* A never-seen copy of the banned file: the lsm path hashes it; on fmod_ret no one can
+	 * while the daemon is down, and by default (no option unjudged-exec deny) it runs, to be
+	 * hashed and put on record by the next daemon. */
+	ASSERT_EQ(0, copy_file(BANNED, "/tmp/dead-copy"));
+	if (lsm_path())
+		EXPECT_DENIED(probe_execve("/tmp/dead-copy", NULL, NULL), "never seen, daemon dead");
+	else
+		EXPECT_RAN(probe_execve("/tmp/dead-copy", NULL, NULL), "never seen, daemon dead");
 	/* The kernel refuses, but nothing logs or watches: status does not call that enforcing. */
 	o = status_json(&rc);
 	ASSERT_NE(NULL, o);
@@ -869,6 +877,12 @@ TEST(kill9_leaves_enforcement_on_and_restart_takes_over)
 	EXPECT_NE(NULL, rec);
 	json_object_put(rec);
 	EXPECT_DENIED(probe_execve(victim, NULL, NULL), "after restart");
+	rec = find_record("/tmp/dead-copy", "exec", lsm_path() ? "deny" : "would-deny", 15);
+	ASSERT_NE(NULL, rec);
+	EXPECT_STREQ("sha256", field(rec, "match") ?: "");
+	EXPECT_STREQ(lsm_path() ? "(none)" : "true", field(rec, "ran_unjudged") ?: "(none)");
+	json_object_put(rec);
+	EXPECT_DENIED(probe_execve("/tmp/dead-copy", NULL, NULL), "judged now");
 }
 
 /* After the takeover test: the operator's deliberate off switch, and status telling the truth. */
