@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/wait.h>
+#include <openssl/evp.h>
 #include "hostutil.h"
 
 int cli_run(int (*cmd)(int, char **), bool json, char **argv, const char *out_file,
@@ -115,4 +116,23 @@ int run_capture(char **out, char **err, const char *fmt, ...)
 	unlink(o);
 	unlink(e);
 	return rc;
+}
+
+int sha256_file_hex(const char *path, char hex[65])
+{
+	unsigned char buf[65536], md[32];
+	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0 || !ctx || !EVP_DigestInit_ex(ctx, EVP_sha256(), NULL))
+		return -1;
+	while ((n = read(fd, buf, sizeof(buf))) > 0)
+		EVP_DigestUpdate(ctx, buf, n);
+	EVP_DigestFinal_ex(ctx, md, NULL);
+	EVP_MD_CTX_free(ctx);
+	close(fd);
+	for (int i = 0; i < 32; i++)
+		sprintf(hex + 2 * i, "%02x", md[i]);
+	return 0;
 }

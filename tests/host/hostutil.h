@@ -29,4 +29,7 @@ int build_path(char *buf, size_t len, const char *rel);
  * and its exit status. */
 int run_capture(char **out, char **err, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
+/* The SHA-256 of the file at path, as 64 lower-case hex digits: 0 or -1. */
+int sha256_file_hex(const char *path, char hex[65]);
+
 #endif

@@ -18,7 +18,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include <json-c/json.h>
-#include <openssl/evp.h>
 #include "kselftest_harness.h"
 #include "hostutil.h"
 #include "identify/identify.h"
@@ -58,25 +57,6 @@ static int copy_with_trailer(const char *from, const char *to, const char *trail
 		return -EIO;
 	close(in);
 	return close(out);
-}
-
-static int sha256_file(const char *path, char hex[65])
-{
-	unsigned char buf[65536], md[32];
-	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	ssize_t n;
-
-	if (fd < 0 || !ctx || !EVP_DigestInit_ex(ctx, EVP_sha256(), NULL))
-		return -1;
-	while ((n = read(fd, buf, sizeof(buf))) > 0)
-		EVP_DigestUpdate(ctx, buf, n);
-	EVP_DigestFinal_ex(ctx, md, NULL);
-	EVP_MD_CTX_free(ctx);
-	close(fd);
-	for (int i = 0; i < 32; i++)
-		sprintf(hex + 2 * i, "%02x", md[i]);
-	return 0;
 }
 
 /* Start path with args (NULL-terminated after path), LD_PRELOAD preload if not NULL. */
@@ -141,8 +121,8 @@ FIXTURE_SETUP(sweep)
 	ASSERT_EQ(0, copy_with_trailer(SLEEP, self->allowed, "vb-sweep ALLOWED"));
 	ASSERT_EQ(0, copy_with_trailer(PRELOAD_FROM, self->lib, "vb-sweep BANNED LIB"));
 	ASSERT_EQ(0, copy_with_trailer(BASH, self->forker, "vb-sweep FORKER"));
-	ASSERT_EQ(0, sha256_file(self->agent, hash));
-	ASSERT_EQ(0, sha256_file(self->lib, libhash));
+	ASSERT_EQ(0, sha256_file_hex(self->agent, hash));
+	ASSERT_EQ(0, sha256_file_hex(self->lib, libhash));
 	snprintf(text, sizeof(text),
 		 "version 1\n"
 		 "vendor acme \"Acme Corp\"\n"
@@ -403,7 +383,7 @@ TEST_F(sweep, kill_catches_forks_and_spares_allowed)
 	pid_t forker, allowed;
 	size_t killed = 0;
 
-	ASSERT_EQ(0, sha256_file(self->forker, hash));
+	ASSERT_EQ(0, sha256_file_hex(self->forker, hash));
 	snprintf(text, sizeof(text), "version 1\noption running kill\nvendor acme \"Acme\"\n"
 		 "\tsha256 %s id=forker\n", hash);
 	ASSERT_EQ(0, write_file(self->policy, text, strlen(text)));

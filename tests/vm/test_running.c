@@ -25,7 +25,6 @@
 #include <sys/syscall.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
-#include <openssl/evp.h>
 #include "kselftest_harness.h"
 #include "vmutil.h"
 
@@ -85,25 +84,6 @@ static int copy_with_trailer(const char *from, const char *to, const char *trail
 		return -1;
 	close(in);
 	return close(out);
-}
-
-static int sha256_hex(const char *path, char hex[65])
-{
-	unsigned char buf[65536], md[32];
-	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	ssize_t n;
-
-	if (fd < 0 || !ctx || !EVP_DigestInit_ex(ctx, EVP_sha256(), NULL))
-		return -1;
-	while ((n = read(fd, buf, sizeof(buf))) > 0)
-		EVP_DigestUpdate(ctx, buf, n);
-	EVP_DigestFinal_ex(ctx, md, NULL);
-	EVP_MD_CTX_free(ctx);
-	close(fd);
-	for (int i = 0; i < 32; i++)
-		sprintf(hex + 2 * i, "%02x", md[i]);
-	return 0;
 }
 
 static pid_t spawn(const char *path, const char *mode, const char *comm, const char *preload)
@@ -207,7 +187,7 @@ static int write_ban_policy(int version, bool kill_them)
 {
 	char banned[65], lib[65], text[2048];
 
-	if (sha256_hex(AGENT, banned) || sha256_hex(BANNED_SO, lib))
+	if (sha256_file_hex(AGENT, banned) || sha256_file_hex(BANNED_SO, lib))
 		return -1;
 	snprintf(text, sizeof(text),
 		 "version %d\n"
