@@ -362,6 +362,7 @@ int main(int argc, char **argv)
 		if (d.fan) {
 			vb_fan_drain(d.fan, daemon_on_own_event, &d);
 			daemon_watch_pending(&d);
+			vb_fan_report(d.fan);
 		}
 		/* Idle ticks too: a pending gap record goes in as soon as the disk takes it. */
 		vb_spool_drain(VB_SPOOL_DIR, daemon_on_spooled, &d);

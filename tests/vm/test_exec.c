@@ -156,6 +156,13 @@ TEST(memfd_exec_denied)
  * daemon's fanotify watches it; from then on the daemon judges it by content. Never does a
  * banned copy run.
  */
+static unsigned long long status_u64(struct json_object *o, const char *key)
+{
+	struct json_object *v;
+
+	return o && json_object_object_get_ex(o, key, &v) ? json_object_get_uint64(v) : 0;
+}
+
 static bool sha256_deny_of(struct json_object *rec, void *path)
 {
 	return record_is(rec, "exec", "deny") && !strcmp(field(rec, "path") ?: "", path) &&
@@ -165,9 +172,9 @@ static bool sha256_deny_of(struct json_object *rec, void *path)
 TEST(new_filesystem_refused_until_watched_then_judged)
 {
 	const char *banned = "/tmp/ns-tmpfs/banned", *allowed = "/tmp/ns-tmpfs/allowed";
-	struct json_object *rec;
+	struct json_object *rec, *o, *fan = NULL;
 	struct probe p;
-	int info, dir;
+	int info, dir, rc;
 	long from;
 
 	info = fan_info_open();
@@ -195,6 +202,25 @@ TEST(new_filesystem_refused_until_watched_then_judged)
 	EXPECT_RAN(probe_execve(allowed, NULL, NULL), "allowed twin, again");
 	if (info >= 0)
 		close(info);
+	/* status says what the daemon watches and judges (null on the lsm path: nothing). */
+	o = status_json(&rc);
+	ASSERT_NE(NULL, o);
+	ASSERT_TRUE(json_object_object_get_ex(o, "daemon_content", &fan));
+	if (lsm_path()) {
+		EXPECT_EQ(NULL, fan);
+	} else {
+		for (int i = 0; i < 50 && status_u64(fan, "denied") < 1; i++) {
+			json_object_put(o);	/* written on the daemon's next turn */
+			usleep(100000);
+			o = status_json(&rc);
+			ASSERT_NE(NULL, o);
+			json_object_object_get_ex(o, "daemon_content", &fan);
+		}
+		EXPECT_LE(1ULL, status_u64(fan, "filesystems_since"));
+		EXPECT_LE(1ULL, status_u64(fan, "hashed"));
+		EXPECT_LE(1ULL, status_u64(fan, "denied"));
+	}
+	json_object_put(o);
 }
 
 /*

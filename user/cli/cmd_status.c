@@ -31,6 +31,7 @@ struct status {
 	__u64 seq, stats[VB_STAT_MAX];
 	int daemon_pid;
 	__u64 watch_seen, watch_restored;	/* what the daemon's watch found and undid */
+	struct json_object *fan;		/* VB_FAN_REPORT of the live daemon, or NULL */
 	char watch_last[512];
 };
 
@@ -107,6 +108,16 @@ static __u64 json_u64(struct json_object *o, const char *key)
 	struct json_object *v;
 
 	return json_object_object_get_ex(o, key, &v) ? json_object_get_uint64(v) : 0;
+}
+
+/* The daemon's fanotify counters, if the running daemon wrote them (not a dead one's). */
+static void read_fan(struct status *s)
+{
+	s->fan = read_json(VB_FAN_REPORT);
+	if (s->fan && (int)json_u64(s->fan, "pid") != vb_daemon_pid()) {
+		json_object_put(s->fan);
+		s->fan = NULL;
+	}
 }
 
 static const char *json_str(struct json_object *o, const char *key)
@@ -223,6 +234,7 @@ static void gather(struct status *s, bool probe)
 	s->lsm_active = vb_bpf_lsm_active(s->lsm, sizeof(s->lsm));
 	s->daemon_pid = vb_daemon_pid();
 	read_watch(s);
+	read_fan(s);
 	err = vb_kernel_open_pinned_ro(&k);
 	if (err) {
 		snprintf(s->reason, sizeof(s->reason), err == -ENOENT ?
@@ -309,6 +321,8 @@ static struct json_object *status_object(const struct status *s)
 	json_object_object_add(o, "counters", c);
 	json_object_object_add(o, "self_protection", json_object_new_boolean(s->armed));
 	json_object_object_add(o, "tampering_seen", json_object_new_uint64(s->watch_seen));
+	/* The daemon's half of content judging (fmod_ret path): null where it does none. */
+	json_object_object_add(o, "daemon_content", s->fan ? json_object_get(s->fan) : NULL);
 	json_object_object_add(o, "tampering_restored",
 			       json_object_new_uint64(s->watch_restored));
 	json_object_object_add(o, "tampering_last", s->watch_seen ?
@@ -330,8 +344,12 @@ struct json_object *vb_status_json(bool probe)
 {
 	struct status s = {};
 
+	struct json_object *o;
+
 	gather(&s, probe);
-	return status_object(&s);
+	o = status_object(&s);
+	json_object_put(s.fan);
+	return o;
 }
 
 static void print_text(const struct status *s)
@@ -373,6 +391,19 @@ static void print_text(const struct status *s)
 	       (unsigned long long)s->stats[VB_STAT_HASHED],
 	       (unsigned long long)s->stats[VB_STAT_CACHE_HIT],
 	       (unsigned long long)s->stats[VB_STAT_HASH_ERR]);
+	if (s->fan)
+		printf("daemon content:   %llu opens judged, %llu files hashed, %llu denied, %llu "
+		       "errors; watching %llu filesystems (%llu since start) and %llu memfds, "
+		       "%llu could not be watched\n",
+		       (unsigned long long)json_u64(s->fan, "judged"),
+		       (unsigned long long)json_u64(s->fan, "hashed"),
+		       (unsigned long long)json_u64(s->fan, "denied"),
+		       (unsigned long long)json_u64(s->fan, "errors"),
+		       (unsigned long long)(json_u64(s->fan, "filesystems_at_start") +
+					    json_u64(s->fan, "filesystems_since")),
+		       (unsigned long long)json_u64(s->fan, "filesystems_since"),
+		       (unsigned long long)json_u64(s->fan, "memfds"),
+		       (unsigned long long)json_u64(s->fan, "watch_failed"));
 	printf("self-protection:  %s (attempts refused: %llu)\n", s->armed ? "armed" :
 	       "NOT ARMED", (unsigned long long)s->stats[VB_STAT_TAMPER]);
 	if (s->watch_seen)
@@ -417,5 +448,6 @@ int do_status(int argc, char **argv)
 		print_json(&s);
 	else
 		print_text(&s);
+	json_object_put(s.fan);
 	return s.enforcing ? 0 : 1;
 }

@@ -29,7 +29,9 @@
 #include <sys/sysmacros.h>
 #include <bpf/bpf.h>
 #include <openssl/evp.h>
+#include <json-c/json.h>
 #include "daemon/fanotify.h"
+#include "daemon/runstate.h"
 #include "kernel/facts.h"
 #include "util/msg.h"
 
@@ -118,7 +120,8 @@ static int mark_from(struct vb_fan *f, int fd, const char *root, __u32 only_dev)
 		if (!fanotify_mark(f->fd, FAN_MARK_ADD | FAN_MARK_FILESYSTEM, FAN_MARK_EVENTS,
 				   AT_FDCWD, path))
 			marked++;
-		else if (errno != ENOENT && errno != EACCES)
+		else if (errno != ENOENT && errno != EACCES &&
+			 __atomic_add_fetch(&f->mark_failed, 1, __ATOMIC_RELAXED))
 			vb_warn("fanotify: cannot watch %s (%s) for exec: %s; what runs from it is "
 				"refused while the daemon runs", fld[4], type, strerror(errno));
 		if (only_dev)
@@ -569,6 +572,7 @@ int vb_fan_start(struct vb_fan *f, struct vb_kernel *k)
 		goto fail;
 	}
 	marked = mark_mounts(f);
+	f->fs_start = marked > 0 ? marked : 0;
 	if (marked <= 0) {
 		err = marked < 0 ? marked : -ENOENT;
 		vb_err("fanotify: no filesystem could be watched: %s", strerror(-err));
@@ -607,8 +611,11 @@ int vb_fan_mark_inode(struct vb_fan *f, const char *path)
 	 * otherwise pins it, and a user could fill memory with closed memfds). Evicted, the file
 	 * is gone: nothing can run it any more. */
 	if (fanotify_mark(f->fd, FAN_MARK_ADD | FAN_MARK_EVICTABLE, FAN_MARK_EVENTS, AT_FDCWD,
-			  path))
+			  path)) {
+		__atomic_add_fetch(&f->mark_failed, 1, __ATOMIC_RELAXED);
 		return -errno;
+	}
+	__atomic_add_fetch(&f->memfds, 1, __ATOMIC_RELAXED);
 	return 0;
 }
 
@@ -616,7 +623,34 @@ int vb_fan_watch_dev(struct vb_fan *f, pid_t pid, __u32 dev)
 {
 	int n = mark_pid(f, pid, dev);
 
+	if (n > 0)
+		__atomic_add_fetch(&f->fs_later, 1, __ATOMIC_RELAXED);
 	return n < 0 ? n : n ? 0 : -ENOENT;
+}
+
+void vb_fan_report(struct vb_fan *f)
+{
+	__u64 now[] = { f->judged, f->hashed, f->denied, f->errors, f->lost, f->fs_start,
+			f->fs_later, f->memfds, f->mark_failed };
+	static const char *const names[] = { "judged", "hashed", "denied", "errors", "lost",
+					     "filesystems_at_start", "filesystems_since",
+					     "memfds", "watch_failed" };
+	static __u64 last[sizeof(now) / sizeof(now[0])];
+	static bool written;
+	struct json_object *o;
+
+	if (written && !memcmp(now, last, sizeof(now)))
+		return;
+	o = json_object_new_object();
+	if (!o)
+		return;
+	for (size_t i = 0; i < sizeof(now) / sizeof(now[0]); i++)
+		json_object_object_add(o, names[i], json_object_new_uint64(now[i]));
+	json_object_object_add(o, "pid", json_object_new_int(getpid()));
+	if (!vb_daemon_write_run_json(VB_FAN_REPORT, o)) {	/* takes o */
+		memcpy(last, now, sizeof(now));
+		written = true;
+	}
 }
 
 void vb_fan_drain(struct vb_fan *f, void (*fn)(void *arg, const struct vb_event *e), void *arg)

@@ -37,6 +37,9 @@ struct vb_fan {
 	unsigned char buf[VB_FAN_HASH_BUF];
 	/* Counted by the thread, read by the main thread. */
 	__u64 judged, hashed, denied, lost, errors;
+	/* Counted by whoever marks (vb_fan_watch_dev, vb_fan_mark_inode): what was watched
+	 * since start beyond the filesystems marked then, and what could not be. */
+	__u64 fs_start, fs_later, memfds, mark_failed;
 };
 
 /* Open a fanotify group, mark every filesystem mounted where the daemon runs, the memfd one
@@ -52,6 +55,8 @@ int vb_fan_mark_inode(struct vb_fan *f, const char *path);
 int vb_fan_watch_dev(struct vb_fan *f, pid_t pid, __u32 dev);
 /* The records of the denials the thread decided since the last call, each handed to fn. */
 void vb_fan_drain(struct vb_fan *f, void (*fn)(void *arg, const struct vb_event *e), void *arg);
+/* Write the counters to VB_FAN_REPORT when they moved since the last call. */
+void vb_fan_report(struct vb_fan *f);
 /* Stop answering. The kernel lets every event still pending through as fanotify does when
  * its group closes; the kernel's own verdicts stand. */
 void vb_fan_stop(struct vb_fan *f);

@@ -16,6 +16,11 @@ struct json_object;
  * {"pid", "seq", "version", "sha256", "log"}. */
 #define VB_INSTALLED	VB_RUN_DIR "/installed.json"
 
+/* The fmod_ret path's content judging in the daemon (fanotify), for status: {"judged",
+ * "hashed", "denied", "errors", "lost", "filesystems_at_start", "filesystems_since", "memfds",
+ * "watch_failed", "pid"}. */
+#define VB_FAN_REPORT	VB_RUN_DIR "/content.json"
+
 /* The running daemon's pid, or 0 if none is running. */
 int vb_daemon_pid(void);
 /* Say that this process is the running daemon (atomically: the CLI never reads half). 0 or
