@@ -4,6 +4,8 @@
 # and runs tests/bench/payload.sh in one boot of the test VM per kernel.
 #
 #   VB_BENCH_KERNELS  kernels, one boot each (default "6.1 6.12")
+#   VB_BENCH_PATHS    vendorban's kernel paths, a boot each per kernel (default "lsm fmod_ret":
+#                     fmod_ret boots with Ubuntu's lsm= list, without bpf)
 #   BENCH_CLOCK       icount (default) or wall: see tests/bench/clock.sh
 #   VB_BENCH_ROUNDS   rounds of none / A / none / B / none (default 3)
 #   VB_BENCH_N_SAME   execs of one file per cached figure and slot (default 300)
@@ -76,14 +78,18 @@ EOT
 
 rc=0
 for k in $bench_kernels; do
-	echo "== exec benchmark, kernel $k, clock $bench_clock"
-	log=build/bench/exec-$k.log
-	if bash tests/vm/run.sh "$k" "$out" > "$log" 2>&1; then
-		sed -n '/^exec benchmark:/,$p' "$log" | grep -v '^VB-EXIT'
-	else
-		tail -40 "$log"
-		echo "bench: the exec benchmark failed on $k (whole console: $log)" >&2
-		rc=1
-	fi
+	for p in ${VB_BENCH_PATHS:-lsm fmod_ret}; do
+		extra=
+		[ "$p" = fmod_ret ] && extra="lsm=landlock,lockdown,yama,integrity,apparmor"
+		echo "== exec benchmark, kernel $k, $p path, clock $bench_clock"
+		log=build/bench/exec-$k-$p.log
+		if bash tests/vm/run.sh "$k" "$out" "$extra" > "$log" 2>&1; then
+			sed -n '/^exec benchmark:/,$p' "$log" | grep -v '^VB-EXIT'
+		else
+			tail -40 "$log"
+			echo "bench: the exec benchmark failed on $k, $p (whole console: $log)" >&2
+			rc=1
+		fi
+	done
 done
 exit $rc

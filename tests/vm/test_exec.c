@@ -209,7 +209,7 @@ TEST(new_filesystem_refused_until_watched_then_judged)
 	if (lsm_path()) {
 		EXPECT_EQ(NULL, fan);
 	} else {
-		for (int i = 0; i < 50 && status_u64(fan, "denied") < 1; i++) {
+		for (int i = 0; i < 50 && status_u64(fan, "refused") < 1; i++) {
 			json_object_put(o);	/* written on the daemon's next turn */
 			usleep(100000);
 			o = status_json(&rc);
@@ -217,8 +217,8 @@ TEST(new_filesystem_refused_until_watched_then_judged)
 			json_object_object_get_ex(o, "daemon_content", &fan);
 		}
 		EXPECT_LE(1ULL, status_u64(fan, "filesystems_since"));
-		EXPECT_LE(1ULL, status_u64(fan, "hashed"));
-		EXPECT_LE(1ULL, status_u64(fan, "denied"));
+		EXPECT_LE(1ULL, status_u64(fan, "files_hashed"));
+		EXPECT_LE(1ULL, status_u64(fan, "refused"));
 	}
 	json_object_put(o);
 }

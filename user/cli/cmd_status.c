@@ -395,10 +395,10 @@ static void print_text(const struct status *s)
 		printf("daemon content:   %llu opens judged, %llu files hashed, %llu denied, %llu "
 		       "errors; watching %llu filesystems (%llu since start) and %llu memfds, "
 		       "%llu could not be watched\n",
-		       (unsigned long long)json_u64(s->fan, "judged"),
-		       (unsigned long long)json_u64(s->fan, "hashed"),
-		       (unsigned long long)json_u64(s->fan, "denied"),
-		       (unsigned long long)json_u64(s->fan, "errors"),
+		       (unsigned long long)json_u64(s->fan, "opens_judged"),
+		       (unsigned long long)json_u64(s->fan, "files_hashed"),
+		       (unsigned long long)json_u64(s->fan, "refused"),
+		       (unsigned long long)json_u64(s->fan, "read_errors"),
 		       (unsigned long long)(json_u64(s->fan, "filesystems_at_start") +
 					    json_u64(s->fan, "filesystems_since")),
 		       (unsigned long long)json_u64(s->fan, "filesystems_since"),

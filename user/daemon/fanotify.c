@@ -632,7 +632,9 @@ void vb_fan_report(struct vb_fan *f)
 {
 	__u64 now[] = { f->judged, f->hashed, f->denied, f->errors, f->lost, f->fs_start,
 			f->fs_later, f->memfds, f->mark_failed };
-	static const char *const names[] = { "judged", "hashed", "denied", "errors", "lost",
+	/* Names of their own: status's JSON has "hashed" and "denied" for the kernel's. */
+	static const char *const names[] = { "opens_judged", "files_hashed", "refused",
+					     "read_errors", "records_lost",
 					     "filesystems_at_start", "filesystems_since",
 					     "memfds", "watch_failed" };
 	static __u64 last[sizeof(now) / sizeof(now[0])];

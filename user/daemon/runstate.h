@@ -16,9 +16,9 @@ struct json_object;
  * {"pid", "seq", "version", "sha256", "log"}. */
 #define VB_INSTALLED	VB_RUN_DIR "/installed.json"
 
-/* The fmod_ret path's content judging in the daemon (fanotify), for status: {"judged",
- * "hashed", "denied", "errors", "lost", "filesystems_at_start", "filesystems_since", "memfds",
- * "watch_failed", "pid"}. */
+/* The fmod_ret path's content judging in the daemon (fanotify), for status: {"opens_judged",
+ * "files_hashed", "refused", "read_errors", "records_lost", "filesystems_at_start",
+ * "filesystems_since", "memfds", "watch_failed", "pid"}. */
 #define VB_FAN_REPORT	VB_RUN_DIR "/content.json"
 
 /* The running daemon's pid, or 0 if none is running. */
