@@ -446,14 +446,14 @@ TEST_F(policy, nul_byte)
 TEST_F(policy, too_large)
 {
 	size_t len = VB_POLICY_MAX_SIZE + 1ul;
-	/* Untouched anonymous pages: 64 MiB of address space, not of memory. */
+	/* Untouched anonymous pages: 128 MiB of address space, not of memory. */
 	char *big = mmap(NULL, len, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 
 	ASSERT_NE(MAP_FAILED, big);
 	ASSERT_EQ(-EINVAL, parse_len(self, big, len));
 	munmap(big, len);
 	ASSERT_EQ((size_t)1, self->d.n);
-	EXPECT_STREQ("t.policy: error: policy is larger than the limit of 67108864 bytes",
+	EXPECT_STREQ("t.policy: error: policy is larger than the limit of 134217728 bytes",
 		     self->d.msgs[0]);
 }
 
@@ -583,7 +583,7 @@ TEST_F(load, too_large)
 	close(fd);
 	ASSERT_EQ(-EINVAL, vb_policy_load(self->file, &self->p, &self->d));
 	ASSERT_EQ((size_t)1, self->d.n);
-	snprintf(msg, sizeof(msg), "%s: error: policy is larger than the limit of 67108864 bytes",
+	snprintf(msg, sizeof(msg), "%s: error: policy is larger than the limit of 134217728 bytes",
 		 self->file);
 	EXPECT_STREQ(msg, self->d.msgs[0]);
 }

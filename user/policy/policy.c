@@ -26,8 +26,10 @@
 #include "policy/parser.h"
 #include "util/readfile.h"
 
-static const char too_large_msg[] = "policy is larger than the limit of 67108864 bytes";
-_Static_assert(VB_POLICY_MAX_SIZE == 67108864, "too_large_msg states the limit");
+static const char too_large_msg[] = "policy is larger than the limit of 134217728 bytes";
+_Static_assert(VB_POLICY_MAX_SIZE == 134217728, "too_large_msg states the limit");
+_Static_assert(VB_MAX_HASH_RULES * 72ull < VB_POLICY_MAX_SIZE,
+	       "a policy as large as the kernel's hash rule map fits in the text limit");
 
 /* Every vendor and rule gets a concrete mode, so nobody downstream deals with inheritance. */
 static void resolve_modes(struct vb_policy *pol)

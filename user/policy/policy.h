@@ -8,7 +8,9 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#define VB_POLICY_MAX_SIZE	(64u << 20)	/* bytes of policy text */
+/* Bytes of policy text: room for the VB_MAX_HASH_RULES sha256 rules the kernel's map holds, at
+ * 72 bytes a line ("\tsha256 " + 64 hex digits + newline), with their vendors and comments. */
+#define VB_POLICY_MAX_SIZE	(128u << 20)
 #define VB_POLICY_MAX_LINE	4096
 #define VB_ID_MAX		64		/* vendor and rule ids, NUL included */
 #define VB_NAME_MAX		256		/* vendor display names, NUL included */
