@@ -33,6 +33,8 @@ static void sha_hex(const char *s, char out[65])
 		sprintf(out + 2 * i, "%02x", md[i]);
 }
 
+/* Files as programs are: with an exec bit, so the scan reads them whatever they hold
+ * (test_scan_exec.c has the files without one). */
 static int put(const char *dir, const char *rel, const char *text)
 {
 	char path[4096], *slash;
@@ -48,6 +50,10 @@ static int put(const char *dir, const char *rel, const char *text)
 	if (!f)
 		return -errno;
 	fputs(text, f);
+	if (fchmod(fileno(f), 0755)) {
+		fclose(f);
+		return -errno;
+	}
 	return fclose(f) ? -errno : 0;
 }
 

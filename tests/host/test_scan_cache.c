@@ -31,9 +31,13 @@ int do_scan(int argc, char **argv);
 #define PLAIN		"plain text, no evidence\n"
 #define BANNED_TEXT	"banned by content\n"
 
+/* Files as programs are: with an exec bit, so the scan reads them whatever they hold
+ * (test_scan_exec.c has the files without one). */
 static int put(const char *path, const char *text)
 {
-	return write_file(path, text, strlen(text));
+	int err = write_file(path, text, strlen(text));
+
+	return err ?: chmod(path, 0755) ? -errno : 0;
 }
 
 static int put_in(const char *dir, const char *rel, const char *text)
@@ -343,7 +347,8 @@ TEST_F(cache, package_owners_are_looked_up_on_every_scan)
 	snprintf(root, sizeof(root), "%s/pkg/root", self->dir);
 	ASSERT_EQ(0, sh("cd %s && mkdir -p opt/banned/bin usr/bin && "
 			"printf 'agent\n' > opt/banned/bin/agent && "
-			"printf 'tool\n' > usr/bin/allowed-tool && cp %s/banned.ko usr/bin/",
+			"printf 'tool\n' > usr/bin/allowed-tool && cp %s/banned.ko usr/bin/ && "
+			"chmod +x opt/banned/bin/agent usr/bin/allowed-tool",
 			root, self->idir));
 	usleep(VB_SCAN_CACHE_RACY_NS / 1000 + 100000);
 	ASSERT_EQ(0, write_policy(self, "\tpackage name \"banned-*\" id=by-package\n"));

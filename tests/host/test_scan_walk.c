@@ -39,8 +39,9 @@ FIXTURE_SETUP(walk)
 	snprintf(text, sizeof(text), "version 1\nvendor acme \"Acme Corp\"\n\tpath %s/t/\n"
 		 "\tmodule name acme_mod\n", self->dir);
 	ASSERT_EQ(0, write_file(self->policy, text, strlen(text)));
-	ASSERT_EQ(0, sh("mkdir -p %s/t/opt %s/t/proc && echo top > %s/t/top", self->dir,
-			self->dir, self->dir));
+	/* Programs, with an exec bit: the scan reads them whatever they hold. */
+	ASSERT_EQ(0, sh("mkdir -p %s/t/opt %s/t/proc && echo top > %s/t/top && chmod +x %s/t/top",
+			self->dir, self->dir, self->dir, self->dir));
 }
 
 FIXTURE_TEARDOWN(walk)
@@ -101,7 +102,7 @@ static int mount_tree(const char *dir)
 	snprintf(path, sizeof(path), "%s/t/proc", dir);
 	if (mount("proc", path, "proc", 0, NULL))
 		return -errno;
-	return sh("echo agent > %s/t/opt/agent", dir) ? -EIO : 0;
+	return sh("echo agent > %s/t/opt/agent && chmod +x %s/t/opt/agent", dir, dir) ? -EIO : 0;
 }
 
 TEST_F(walk, crosses_mounts_but_not_pseudo_filesystems)

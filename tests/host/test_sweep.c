@@ -474,8 +474,11 @@ TEST_F(sweep, daemon_scan_names_hash_and_path_matches)
 	struct said said = {};
 
 	snprintf(files, sizeof(files), "%s/files", self->dir);
-	ASSERT_EQ(0, sh("cp %s %s/files/renamed && echo x > %s/files/tool && "
-			"echo y > %s/clean/other", self->agent, self->dir, self->dir, self->dir));
+	/* tool: a program (an exec bit) the path rule names; the daemon's scan reads only what
+	 * can execute. */
+	ASSERT_EQ(0, sh("cp %s %s/files/renamed && echo x > %s/files/tool && chmod +x %s/files/tool"
+			" && echo y > %s/clean/other", self->agent, self->dir, self->dir, self->dir,
+			self->dir));
 	ASSERT_EQ(0, vb_policy_load(self->policy, &p, &diag));
 	ASSERT_EQ(0, vb_scan(p, NULL, paths, 1, NULL, NULL, &res));
 	vb_msg_sink(on_msg, &said);

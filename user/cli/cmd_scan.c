@@ -21,7 +21,7 @@
 #define SCAN_DEFAULT_POLICY	"/etc/vendorban/vendorban.policy"
 #define SCAN_USAGE \
 	"usage: vendorban [--json] scan [--policy FILE] [--root DIR] [--summary]\n" \
-	"                 [--one-file-system] [--cache FILE | --no-cache] PATH...\n" \
+	"                 [--one-file-system] [--all-files] [--cache FILE | --no-cache] PATH...\n" \
 	"  list the regular files below each PATH that the policy would deny or audit, with the\n" \
 	"  evidence that matched: content hash, path, signer, certificate, package, module name\n" \
 	"  --policy FILE  the policy to apply (default " SCAN_DEFAULT_POLICY ")\n" \
@@ -29,6 +29,9 @@
 	"  --summary      only the per-vendor summary (unread files are still listed)\n" \
 	"  --one-file-system  do not cross mount points (pseudo filesystems such as proc\n" \
 	"                 and sysfs are never entered); what was not entered is listed\n" \
+	"  --all-files    hash every regular file; by default only files that can run or load\n" \
+	"                 are: an exec bit, or ELF, PE, a #! script or a compressed (module)\n" \
+	"                 file; the others are counted as skipped\n" \
 	"  --cache FILE   skip reading files unchanged since a scan recorded them in FILE\n" \
 	"                 (default " VB_SCAN_CACHE_DEFAULT ")\n" \
 	"  --no-cache     read every file\n" \
@@ -142,6 +145,10 @@ static void print_text(const struct vb_policy *p, const struct vb_scan_result *r
 		       (unsigned long long)((res->bytes_hashed + 500000) / 1000000));
 	printf("; %zu file%s match%s the policy\n", res->n_matches, plural(res->n_matches),
 	       res->n_matches == 1 ? "es" : "");
+	if (res->cannot_exec)
+		printf("%llu file%s skipped: cannot execute (no exec bit; not ELF, PE, a #! script "
+		       "or compressed; --all-files reads them)\n",
+		       (unsigned long long)res->cannot_exec, plural(res->cannot_exec));
 	if (!vb_scan_complete(res))
 		printf("incomplete: %llu file%s could not be read, %llu could not be parsed\n",
 		       (unsigned long long)res->unreadable, plural(res->unreadable),
@@ -218,7 +225,7 @@ static const struct vb_rule *deciding_rule(const struct vb_scan_match *m)
 }
 
 static void print_json(const struct vb_policy *p, const struct vb_scan_result *res,
-		       const size_t *order, bool summary_only, const char *cache)
+		       const size_t *order, bool summary_only, const char *cache, bool all_files)
 {
 	struct json_object *o = json_object_new_object();
 	struct json_object *ms = json_object_new_array(), *sum = json_object_new_array();
@@ -270,6 +277,9 @@ static void print_json(const struct vb_policy *p, const struct vb_scan_result *r
 	json_object_object_add(o, "bytes_total", json_object_new_uint64(res->bytes_total));
 	json_object_object_add(o, "cache", cache ? json_object_new_string(cache) : NULL);
 	json_object_object_add(o, "cache_hits", json_object_new_uint64(res->cache_hits));
+	json_object_object_add(o, "all_files", json_object_new_boolean(all_files));
+	json_object_object_add(o, "skipped_cannot_execute",
+			       json_object_new_uint64(res->cannot_exec));
 	json_object_object_add(o, "unreadable", json_object_new_uint64(res->unreadable));
 	json_object_object_add(o, "malformed", json_object_new_uint64(res->malformed));
 	json_object_object_add(o, "complete", json_object_new_boolean(vb_scan_complete(res)));
@@ -294,6 +304,7 @@ int do_scan(int argc, char **argv)
 		{ "cache", required_argument, NULL, 'c' },
 		{ "no-cache", no_argument, NULL, 'n' },
 		{ "one-file-system", no_argument, NULL, 'x' },
+		{ "all-files", no_argument, NULL, 'a' },
 		{ "help", no_argument, NULL, 'h' },
 		{},
 	};
@@ -328,6 +339,9 @@ int do_scan(int argc, char **argv)
 			break;
 		case 'x':
 			o.one_file_system = true;
+			break;
+		case 'a':
+			o.all_files = true;
 			break;
 		case 'h':
 			fputs(SCAN_USAGE, stdout);
@@ -367,7 +381,7 @@ int do_scan(int argc, char **argv)
 	}
 	vendor_order(p, order);
 	if (cli_json)
-		print_json(p, &res, order, summary, o.cache);
+		print_json(p, &res, order, summary, o.cache, o.all_files);
 	else
 		print_text(p, &res, order, summary);
 	if (!vb_scan_complete(&res))

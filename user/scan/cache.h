@@ -21,7 +21,8 @@
 
 #define VB_SCAN_CACHE_DEFAULT	"/var/cache/vendorban/scan.cache"
 /* Bump when a reader or the matcher changes what it finds in the same bytes. */
-#define VB_SCAN_CACHE_VERSION	1
+#define VB_SCAN_CACHE_VERSION	2	/* 2: EXEC_MAGIC and NOT_READ; a version 1 entry
+					 * does not say whether its file can execute */
 #define VB_SCAN_CACHE_MAX	(16u << 20)	/* records: larger counts are a corrupt header */
 #define VB_SCAN_CACHE_BLOB_MAX	(1u << 30)	/* bytes of strings */
 #define VB_SCAN_CACHE_STR_MAX	2048		/* bytes of one record's strings */
@@ -37,6 +38,10 @@
 enum {
 	VB_SCAN_CACHE_MALFORMED = 0x1,	/* a reader refused its input: error says why */
 	VB_SCAN_CACHE_MATCHED = 0x2,	/* content evidence matched rule_id under content_key */
+	VB_SCAN_CACHE_EXEC_MAGIC = 0x4,	/* starts like something that runs or loads
+					 * (scan/canexec.h): read even without an exec bit */
+	VB_SCAN_CACHE_NOT_READ = 0x8,	/* no exec bit, no such magic: skipped unread, sha256
+					 * is not the file's; a scan of all files reads it */
 };
 
 /* What a scan needs to know about a file without reading it. */

@@ -16,6 +16,7 @@
 #include "util/msg.h"
 #include "scan/scan.h"
 #include "scan/cache.h"
+#include "scan/canexec.h"
 #include "scan/fstype.h"
 #include "vendorban.h"
 #include "identify/identify.h"
@@ -50,6 +51,7 @@ struct scan_ctx {
 	vb_scan_progress_fn progress;
 	void *arg;
 	bool one_fs;
+	bool all_files;				/* read files that cannot execute too */
 	dev_t *level_dev;			/* the device of each directory above */
 	size_t n_level_dev;
 	int err;				/* -ENOMEM stops the walk */
@@ -136,45 +138,24 @@ static int note_unreadable(struct scan_ctx *c, const char *shown, int err)
 			   strerror(err));
 }
 
-/* 0, the digest and the file's stat from before it was read (what the cache may key on), or
- * -errno. Streams: never holds more than VB_SCAN_BUF of the file. */
-static int hash_file(struct scan_ctx *c, const char *fpath, uint8_t out[32], struct stat *stp)
+/* 0 and the digest of the file open at fd, or -errno. Streams: never holds more than
+ * VB_SCAN_BUF of the file. */
+static int hash_fd(struct scan_ctx *c, int fd, uint8_t out[32])
 {
-	struct stat st;
 	ssize_t n;
-	int fd, err = 0;
 
-	fd = open(fpath, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
-	if (fd < 0)
-		return -errno;
-	if (fstat(fd, &st)) {
-		err = -errno;
-		goto out;
-	}
-	if (!S_ISREG(st.st_mode)) {	/* replaced since nftw looked */
-		err = -EINVAL;
-		goto out;
-	}
-	if (!EVP_DigestInit_ex(c->md, EVP_sha256(), NULL)) {
-		err = -ENOMEM;
-		goto out;
-	}
+	if (!EVP_DigestInit_ex(c->md, EVP_sha256(), NULL))
+		return -ENOMEM;
 	while ((n = read(fd, c->buf, VB_SCAN_BUF)) != 0) {
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
-			err = -errno;
-			goto out;
+			return -errno;
 		}
 		EVP_DigestUpdate(c->md, c->buf, n);
 		c->res->bytes_hashed += n;
 	}
-	if (!EVP_DigestFinal_ex(c->md, out, NULL))
-		err = -ENOMEM;
-	*stp = st;
-out:
-	close(fd);
-	return err;
+	return EVP_DigestFinal_ex(c->md, out, NULL) ? 0 : -ENOMEM;
 }
 
 static char *describe_match(const struct vb_id_match *m)
@@ -246,9 +227,10 @@ static int note_malformed(struct scan_ctx *c, const char *shown, const char *why
 
 /* Remember what reading the file taught, keyed on its stat from before the read. */
 static int cache_read_file(struct scan_ctx *c, const struct stat *st, const uint8_t sha[32],
-			   const struct file_result *fr, const struct vb_evidence *ev)
+			   const struct file_result *fr, const struct vb_evidence *ev, uint8_t flags)
 {
 	struct vb_scan_cache_entry e = {
+		.flags = flags,
 		.checked = c->what & CONTENT_READERS,
 		.content_key = c->content_key,
 		.rule_id = "", .evidence = "", .error = "",
@@ -296,25 +278,18 @@ static int cache_read_file(struct scan_ctx *c, const struct stat *st, const uint
 	return err;
 }
 
-/* Every reader the policy needs, in one read of the file. 0 (fr filled) or -errno. */
-static int identify_file(struct scan_ctx *c, const char *fpath, const char *shown,
-			 struct file_result *fr)
+/* Every reader the policy needs, in one read of the file open at fd (st: its stat from before
+ * the read). 0 (fr filled) or -errno. */
+static int identify_fd(struct scan_ctx *c, int fd, const struct stat *st, const char *shown,
+		       struct file_result *fr, uint8_t cache_flags)
 {
 	struct vb_id_match im;
-	struct stat st;
-	int fd, err;
+	int err;
 
-	fd = open(fpath, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
-	if (fd < 0)
-		return -errno;
-	if (fstat(fd, &st))
-		err = -errno;
-	else
-		err = vb_identify_fd(fd, shown, c->db, c->what, c->ev);
-	close(fd);
+	err = vb_identify_fd(fd, shown, c->db, c->what, c->ev);
 	if (err)
 		return err;
-	c->res->bytes_hashed += st.st_size;
+	c->res->bytes_hashed += st->st_size;
 	memcpy(fr->sha256, c->ev->sha256, 32);
 	if (c->ev->error[0]) {
 		err = note_malformed(c, shown, c->ev->error);
@@ -327,7 +302,70 @@ static int identify_file(struct scan_ctx *c, const char *fpath, const char *show
 		if (!fr->evidence)
 			return -ENOMEM;
 	}
-	return c->cache ? cache_read_file(c, &st, fr->sha256, fr, c->ev) : 0;
+	return c->cache ? cache_read_file(c, st, fr->sha256, fr, c->ev, cache_flags) : 0;
+}
+
+/*
+ * Read the file, if it can run or load (or every file is read): 0 (fr filled), 1 when it
+ * cannot execute and was not read beyond its first bytes, or -errno. The cache learns either,
+ * keyed on the stat from before the read.
+ */
+static int read_file(struct scan_ctx *c, const char *fpath, const char *shown,
+		     struct file_result *fr)
+{
+	uint8_t head[VB_EXEC_MAGIC_LEN];
+	uint8_t flags = 0;
+	struct stat st;
+	ssize_t n;
+	int fd, err;
+
+	fd = open(fpath, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st)) {
+		err = -errno;
+		goto out;
+	}
+	if (!S_ISREG(st.st_mode)) {	/* replaced since nftw looked */
+		err = -EINVAL;
+		goto out;
+	}
+	/* pread: the readers and the hash start at offset 0 all the same. */
+	do
+		n = pread(fd, head, sizeof(head), 0);
+	while (n < 0 && errno == EINTR);
+	if (n < 0) {
+		err = -errno;
+		goto out;
+	}
+	if (vb_exec_magic(head, n))
+		flags = VB_SCAN_CACHE_EXEC_MAGIC;
+	if (!c->all_files && !flags && !vb_mode_can_exec(st.st_mode)) {
+		/* Unread, and said so in the cache: never a clean entry a banned file could
+		 * hide behind once every file is read. */
+		struct vb_scan_cache_entry e = { .flags = VB_SCAN_CACHE_NOT_READ, .rule_id = "",
+						 .evidence = "", .error = "" };
+
+		c->res->cannot_exec++;
+		err = c->cache ? vb_scan_cache_put(c->cache, &st, &e) : 0;
+		err = err ?: 1;
+		goto out;
+	}
+	if (c->what) {
+		err = identify_fd(c, fd, &st, shown, fr, flags);
+	} else {
+		err = hash_fd(c, fd, fr->sha256);
+		if (!err && c->cache) {
+			struct vb_scan_cache_entry e = { .flags = flags, .rule_id = "",
+							 .evidence = "", .error = "" };
+
+			memcpy(e.sha256, fr->sha256, 32);
+			err = vb_scan_cache_put(c->cache, &st, &e);
+		}
+	}
+out:
+	close(fd);
+	return err;
 }
 
 static const struct vb_rule *rule_by_id(const struct vb_policy *p, const char *id)
@@ -339,9 +377,9 @@ static const struct vb_rule *rule_by_id(const struct vb_policy *p, const char *i
 }
 
 /*
- * Decide the file from the cache: 1 (fr filled), or 0 when it must be read because the cache
- * does not know it, or knows it under other stamps, another policy's content rules, or without
- * a reader this policy needs. -ENOMEM.
+ * Decide the file from the cache: 1 (fr filled), 2 when it cannot execute (not read), or 0 when
+ * it must be read because the cache does not know it, or knows it under other stamps, another
+ * policy's content rules, without a reader this policy needs, or only as unread. -ENOMEM.
  */
 static int cached_file(struct scan_ctx *c, const struct stat *sb, const char *shown,
 		       struct file_result *fr)
@@ -353,7 +391,16 @@ static int cached_file(struct scan_ctx *c, const struct stat *sb, const char *sh
 	bool by_pkg = false;
 	int err;
 
-	if (!vb_scan_cache_lookup(c->cache, sb, &e) || (need & ~e.checked))
+	if (!vb_scan_cache_lookup(c->cache, sb, &e))
+		return 0;
+	/* The same answer as a read would give: the magic is the content's, whose stamps hold;
+	 * a chmod gives the file a new ctime, so sb's mode is the one the entry was made with. */
+	if (!c->all_files && !vb_mode_can_exec(sb->st_mode) &&
+	    !(e.flags & VB_SCAN_CACHE_EXEC_MAGIC)) {
+		err = vb_scan_cache_put(c->cache, sb, &e);
+		return err ? err : 2;
+	}
+	if ((e.flags & VB_SCAN_CACHE_NOT_READ) || (need & ~e.checked))
 		return 0;
 	if (e.found & need) {
 		if (e.content_key != c->content_key)
@@ -495,7 +542,6 @@ static int scan_visit(const char *fpath, const struct stat *sb, int type, struct
 	const struct vb_rule *hr = NULL, *pr;
 	struct file_result fr = {};
 	struct scan_hash *h;
-	struct stat st;
 	int err = 0;
 
 	if (!*shown)
@@ -514,18 +560,19 @@ static int scan_visit(const char *fpath, const struct stat *sb, int type, struct
 		return 0;
 	if (c->cache)
 		err = cached_file(c, sb, shown, &fr);
+	if (err == 2) {
+		c->res->cannot_exec++;
+		err = 0;
+		goto out;
+	}
 	if (err > 0) {
 		c->res->cache_hits++;
 		err = 0;
-	} else if (!err && c->what) {
-		err = identify_file(c, fpath, shown, &fr);
 	} else if (!err) {
-		err = hash_file(c, fpath, fr.sha256, &st);
-		if (!err && c->cache) {
-			struct vb_scan_cache_entry e = { .rule_id = "", .evidence = "", .error = "" };
-
-			memcpy(e.sha256, fr.sha256, 32);
-			err = vb_scan_cache_put(c->cache, &st, &e);
+		err = read_file(c, fpath, shown, &fr);
+		if (err == 1) {
+			err = 0;
+			goto out;
 		}
 	}
 	if (err == -ENOMEM)
@@ -640,7 +687,7 @@ int vb_scan_run(const struct vb_policy *p, const struct vb_scan_opts *o, char *c
 		size_t n_paths, struct vb_scan_result *res)
 {
 	struct scan_ctx c = { .p = p, .res = res, .progress = o->progress, .arg = o->arg,
-			      .one_fs = o->one_file_system };
+			      .one_fs = o->one_file_system, .all_files = o->all_files };
 	const char *root = o->root, *cache = o->cache;
 	char *rootdir = NULL;
 	int ret = 0;

@@ -55,6 +55,9 @@ struct vb_scan_result {
 	uint64_t bytes_hashed;			/* read by this scan: 0 for a file from the cache */
 	uint64_t bytes_total;			/* size of every file scanned, read or not */
 	uint64_t cache_hits;			/* files the scan cache knew: not opened at all */
+	uint64_t cannot_exec;			/* not hashed: no exec bit, and they do not start
+						 * like anything that runs or loads (canexec.h);
+						 * not in files_scanned */
 	uint64_t malformed;			/* files whose signature or ELF could not be read */
 	struct vb_scan_problem *unreadable_list, *malformed_list;	/* the first ones */
 	size_t n_unreadable_list, n_malformed_list;
@@ -68,6 +71,8 @@ struct vb_scan_opts {
 	const char *root;			/* NULL or "/": the real root */
 	const char *cache;			/* NULL: no scan cache */
 	bool one_file_system;			/* stay on each PATH's filesystem */
+	bool all_files;				/* hash every file, not only those that can
+						 * execute (scan/canexec.h) */
 	vb_scan_progress_fn progress;
 	void *arg;
 };
@@ -77,7 +82,10 @@ struct vb_scan_opts {
  * Walk each of paths[0..n) below root (NULL or "/": the real root; PATHs and path rules are
  * resolved under it, reported paths are without it). Symlinks are not followed; mount points
  * are crossed, but for pseudo filesystems (proc, sysfs, ...: scan/fstype.c), which are
- * listed in res->skipped. Unreadable and malformed files are counted and listed. Fills *res (free with vb_scan_result_free even on error). Returns 0, -ENOMEM, or
+ * listed in res->skipped. Unreadable and malformed files are counted and listed. Only files
+ * that can run or load are read (scan/canexec.h): the rest are counted in res->cannot_exec and
+ * not matched; vb_scan_run with all_files reads every one. Fills *res (free with
+ * vb_scan_result_free even on error). Returns 0, -ENOMEM, or
  * the -errno of the first PATH that could not be walked (the other PATHs are still walked).
  * Not thread-safe: nftw has no context pointer.
  */

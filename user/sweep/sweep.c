@@ -105,8 +105,12 @@ static void scan_progress(const struct vb_scan_result *res, void *arg)
 static int sweep_files(const struct vb_policy *p, const struct vb_sweep_opts *o,
 		       struct vb_sweep *s)
 {
-	int err = vb_scan_cached(p, NULL, o->paths, o->n_paths, o->cache,
-				 o->progress ? scan_progress : NULL, (void *)o, &s->files);
+	/* Every file, as before scans read only what can execute: the sweep is the inventory an
+	 * auditor signs, and a banned vendor's data files are its software too. */
+	struct vb_scan_opts so = { .cache = o->cache, .all_files = true,
+				   .progress = o->progress ? scan_progress : NULL,
+				   .arg = (void *)o };
+	int err = vb_scan_run(p, &so, o->paths, o->n_paths, &s->files);
 
 	if (err == -ENOMEM)
 		return err;
