@@ -433,4 +433,79 @@ TEST_F(cache, scan_command_options_summary_and_json)
 	free(text);
 }
 
+/* Everything a scan reports, as one comparable string. */
+static char *result_text(const struct vb_scan_result *res)
+{
+	char *m = matches_text(res), *out = NULL, *prev;
+
+	if (asprintf(&out, "%sfiles %llu unread %llu bytes %llu/%llu malformed %llu unreadable %llu\n",
+		     m ? m : "", (unsigned long long)res->files_scanned,
+		     (unsigned long long)res->cannot_exec, (unsigned long long)res->bytes_hashed,
+		     (unsigned long long)res->bytes_total, (unsigned long long)res->malformed,
+		     (unsigned long long)res->unreadable) < 0)
+		out = NULL;
+	free(m);
+	for (size_t i = 0; out && i < res->n_malformed_list; i++) {
+		prev = out;
+		if (asprintf(&out, "%sMALFORMED %s: %s\n", prev, res->malformed_list[i].path,
+			     res->malformed_list[i].why) < 0)
+			out = NULL;
+		free(prev);
+	}
+	return out;
+}
+
+static int scan_jobs(struct _test_data_cache *self, unsigned int jobs, bool cached)
+{
+	struct vb_scan_opts o = { .jobs = jobs, .cache = cached ? self->cache : NULL };
+	char *paths[] = { self->tree };
+
+	vb_scan_result_free(&self->res);
+	return vb_scan_run(self->p, &o, paths, 1, &self->res);
+}
+
+/* Files read on one thread or four: the same report, to the byte, with and without the cache.
+ * 3000 files: more than two batches of reads (SCAN_BATCH), so merges cross batches too. */
+TEST_F(cache, jobs_do_not_change_what_a_scan_finds)
+{
+	char *one, *four;
+
+	NEED_FIXTURES();
+	ASSERT_EQ(0, sh("set -e; cd %s; mkdir many; for i in $(seq 1 3000); do "
+			"case $((i %% 300)) in "
+			"0) cp mod/banned.ko many/m$i.ko ;; "
+			"1) printf '%s' > many/b$i; chmod 755 many/b$i ;; "
+			"2) printf '\\375' > many/c$i.ko.xz; printf '7zXZ\\0cut' >> many/c$i.ko.xz ;; "
+			"3) printf 'run %%s' $i > many/x$i; chmod 755 many/x$i ;; "
+			"*) printf 'data %%s' $i > many/d$i ;; esac; done",
+			self->tree, BANNED_TEXT));
+	usleep(VB_SCAN_CACHE_RACY_NS / 1000 + 100000);
+
+	ASSERT_EQ(0, scan_jobs(self, 1, false));
+	EXPECT_EQ(2u + 20, self->res.n_matches);	/* the tree's 2, 10 modules, 10 copies */
+	EXPECT_EQ(10u, self->res.malformed);
+	EXPECT_EQ(2960u, self->res.cannot_exec);
+	one = result_text(&self->res);
+	ASSERT_EQ(0, scan_jobs(self, 4, false));
+	four = result_text(&self->res);
+	ASSERT_NE(NULL, one);
+	ASSERT_NE(NULL, four);
+	EXPECT_STREQ(one, four);
+	free(four);
+
+	/* Filled by four threads, read back by one; then four from the cache again. */
+	ASSERT_EQ(0, scan_jobs(self, 4, true));
+	four = result_text(&self->res);
+	EXPECT_STREQ(one, four);
+	free(four);
+	ASSERT_EQ(0, scan_jobs(self, 1, true));
+	EXPECT_EQ(self->res.files_scanned, self->res.cache_hits);
+	EXPECT_EQ(0u, self->res.bytes_hashed);
+	ASSERT_EQ(0, scan_jobs(self, 4, true));
+	EXPECT_EQ(self->res.files_scanned, self->res.cache_hits);
+	EXPECT_EQ(22u, self->res.n_matches);
+	EXPECT_EQ(10u, self->res.malformed);
+	free(one);
+}
+
 TEST_HARNESS_MAIN

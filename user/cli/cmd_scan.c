@@ -16,12 +16,14 @@
 #include "policy/policy.h"
 #include "scan/scan.h"
 #include "scan/cache.h"
+#include "scan/pool.h"
 #include "vendorban.h"
 
 #define SCAN_DEFAULT_POLICY	"/etc/vendorban/vendorban.policy"
 #define SCAN_USAGE \
 	"usage: vendorban [--json] scan [--policy FILE] [--root DIR] [--summary]\n" \
-	"                 [--one-file-system] [--all-files] [--cache FILE | --no-cache] PATH...\n" \
+	"                 [--one-file-system] [--all-files] [--jobs N]\n" \
+	"                 [--cache FILE | --no-cache] PATH...\n" \
 	"  list the regular files below each PATH that the policy would deny or audit, with the\n" \
 	"  evidence that matched: content hash, path, signer, certificate, package, module name\n" \
 	"  --policy FILE  the policy to apply (default " SCAN_DEFAULT_POLICY ")\n" \
@@ -32,6 +34,8 @@
 	"  --all-files    hash every regular file; by default only files that can run or load\n" \
 	"                 are: an exec bit, or ELF, PE, a #! script or a compressed (module)\n" \
 	"                 file; the others are counted as skipped\n" \
+	"  --jobs N       read files on N threads (default: one per online CPU, at most 64);\n" \
+	"                 the output is the same for any N\n" \
 	"  --cache FILE   skip reading files unchanged since a scan recorded them in FILE\n" \
 	"                 (default " VB_SCAN_CACHE_DEFAULT ")\n" \
 	"  --no-cache     read every file\n" \
@@ -305,6 +309,7 @@ int do_scan(int argc, char **argv)
 		{ "no-cache", no_argument, NULL, 'n' },
 		{ "one-file-system", no_argument, NULL, 'x' },
 		{ "all-files", no_argument, NULL, 'a' },
+		{ "jobs", required_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
 		{},
 	};
@@ -343,6 +348,21 @@ int do_scan(int argc, char **argv)
 		case 'a':
 			o.all_files = true;
 			break;
+		case 'j': {
+			char *end;
+			unsigned long n;
+
+			errno = 0;
+			n = strtoul(optarg, &end, 10);
+			if (errno || *end || end == optarg || optarg[0] == '-' || n < 1 ||
+			    n > VB_POOL_MAX_THREADS) {
+				vb_err("scan: --jobs takes a number from 1 to %u, not '%s'",
+				       VB_POOL_MAX_THREADS, optarg);
+				return 2;
+			}
+			o.jobs = n;
+			break;
+		}
 		case 'h':
 			fputs(SCAN_USAGE, stdout);
 			return 0;

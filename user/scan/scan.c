@@ -17,15 +17,15 @@
 #include "scan/scan.h"
 #include "scan/cache.h"
 #include "scan/canexec.h"
+#include "scan/fileread.h"
 #include "scan/fstype.h"
+#include "scan/pool.h"
 #include "vendorban.h"
 #include "identify/identify.h"
 #include "identify/match.h"
 #include "identify/pkgdb.h"
 
-/* Readers whose findings depend only on the file's bytes (and xattrs): what the cache keeps.
- * Package ownership depends on the path and the databases, and is looked up every time. */
-#define CONTENT_READERS	(VB_ID_SIGNATURES | VB_ID_ELF)
+#define SCAN_BATCH	1024	/* files read on the threads between two merges */
 
 struct scan_hash {
 	uint8_t sha256[32];
@@ -40,11 +40,8 @@ struct scan_ctx {
 	const struct vb_rule **paths;		/* sorted by path */
 	size_t n_paths;
 	size_t root_len;			/* strip this much of nftw's paths */
-	unsigned char *buf;			/* VB_SCAN_BUF */
-	EVP_MD_CTX *md;
 	unsigned int what;			/* VB_ID_*: evidence the policy can match */
 	struct vb_pkgdb *db;			/* when it has package rules */
-	struct vb_evidence *ev;
 	struct vb_evidence *pkg_ev;		/* zero but for the package: cache hits */
 	struct vb_scan_cache *cache;		/* NULL: every file is read */
 	uint64_t content_key;			/* the policy's content rules, for the cache */
@@ -52,6 +49,11 @@ struct scan_ctx {
 	void *arg;
 	bool one_fs;
 	bool all_files;				/* read files that cannot execute too */
+	struct scan_read_env env;		/* what the readers share */
+	struct scan_reader *readers;		/* [jobs], one per thread */
+	unsigned int jobs;
+	struct scan_item *batch;		/* [SCAN_BATCH]: files to read, in walk order */
+	size_t n_batch;
 	dev_t *level_dev;			/* the device of each directory above */
 	size_t n_level_dev;
 	int err;				/* -ENOMEM stops the walk */
@@ -138,47 +140,6 @@ static int note_unreadable(struct scan_ctx *c, const char *shown, int err)
 			   strerror(err));
 }
 
-/* 0 and the digest of the file open at fd, or -errno. Streams: never holds more than
- * VB_SCAN_BUF of the file. */
-static int hash_fd(struct scan_ctx *c, int fd, uint8_t out[32])
-{
-	ssize_t n;
-
-	if (!EVP_DigestInit_ex(c->md, EVP_sha256(), NULL))
-		return -ENOMEM;
-	while ((n = read(fd, c->buf, VB_SCAN_BUF)) != 0) {
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
-		EVP_DigestUpdate(c->md, c->buf, n);
-		c->res->bytes_hashed += n;
-	}
-	return EVP_DigestFinal_ex(c->md, out, NULL) ? 0 : -ENOMEM;
-}
-
-static char *describe_match(const struct vb_id_match *m)
-{
-	const struct vb_signer *s = m->signer;
-	char *out = NULL;
-	int n;
-
-	if (s)
-		n = asprintf(&out, "%s signature, %s: issuer %s, serial %s%s%s%s%s",
-			     vb_sig_format_name(s->format), m->how, s->issuer[0] ? s->issuer : "?",
-			     s->serial[0] ? s->serial : "?", s->skid[0] ? ", skid " : "", s->skid,
-			     s->subject[0] ? ", subject " : "", s->subject);
-	else
-		n = asprintf(&out, "%s %s", m->how, m->rule->value ? m->rule->value : "");
-	return n < 0 ? NULL : out;
-}
-
-static bool is_content_rule(const struct vb_rule *r)
-{
-	return r->kind == VB_RULE_SIGNER || r->kind == VB_RULE_CERT || r->kind == VB_RULE_MODULE;
-}
-
 /*
  * What a cached "content evidence matched nothing" or "matched rule X" depends on: the content
  * readers that ran and every content rule, with what a cert rule's file said. Package rules
@@ -187,7 +148,7 @@ static bool is_content_rule(const struct vb_rule *r)
 static int content_key(const struct vb_policy *p, unsigned int what, uint64_t *key)
 {
 	EVP_MD_CTX *md = EVP_MD_CTX_new();
-	uint8_t d[32], w = what & CONTENT_READERS;
+	uint8_t d[32], w = what & SCAN_CONTENT_READERS;
 	int ok = md && EVP_DigestInit_ex(md, EVP_sha256(), NULL) && EVP_DigestUpdate(md, &w, 1);
 
 	for (size_t i = 0; ok && i < p->n_rules; i++) {
@@ -196,7 +157,7 @@ static int content_key(const struct vb_policy *p, unsigned int what, uint64_t *k
 		const char *v = r->value ? r->value : "";
 		uint8_t kf[4] = { r->kind, r->field };
 
-		if (!is_content_rule(r))
+		if (!scan_is_content_rule(r))
 			continue;
 		if (s) {
 			kf[2] = s->has_tbs;
@@ -225,149 +186,6 @@ static int note_malformed(struct scan_ctx *c, const char *shown, const char *why
 	return add_problem(&c->res->malformed_list, &c->res->n_malformed_list, shown, why);
 }
 
-/* Remember what reading the file taught, keyed on its stat from before the read. */
-static int cache_read_file(struct scan_ctx *c, const struct stat *st, const uint8_t sha[32],
-			   const struct file_result *fr, const struct vb_evidence *ev, uint8_t flags)
-{
-	struct vb_scan_cache_entry e = {
-		.flags = flags,
-		.checked = c->what & CONTENT_READERS,
-		.content_key = c->content_key,
-		.rule_id = "", .evidence = "", .error = "",
-	};
-	struct vb_id_match cm;
-	char *text = NULL;
-	int err;
-
-	memcpy(e.sha256, sha, 32);
-	if (ev) {
-		e.found = (ev->n_signers ? VB_ID_SIGNATURES : 0) |
-			  (ev->modinfo.present ? VB_ID_ELF : 0);
-		if (ev->error[0]) {
-			e.flags |= VB_SCAN_CACHE_MALFORMED;
-			e.error = ev->error;
-		}
-	}
-	if (e.found & e.checked) {
-		/* The first content rule that matches, package rules aside: those are matched
-		 * afresh each time, by path. */
-		if (fr->id_rule && is_content_rule(fr->id_rule)) {
-			e.rule_id = fr->id_rule->id;
-			e.evidence = fr->evidence;
-		} else if (fr->id_rule) {
-			struct vb_evidence *w = c->ev;
-			struct vb_package pkg = w->package;
-
-			memset(&w->package, 0, sizeof(w->package));
-			if (vb_match_evidence(c->p, w, &cm, 1)) {
-				text = describe_match(&cm);
-				if (!text) {
-					w->package = pkg;
-					return -ENOMEM;
-				}
-				e.rule_id = cm.rule->id;
-				e.evidence = text;
-			}
-			w->package = pkg;
-		}
-		if (e.rule_id[0])
-			e.flags |= VB_SCAN_CACHE_MATCHED;
-	}
-	err = vb_scan_cache_put(c->cache, st, &e);
-	free(text);
-	return err;
-}
-
-/* Every reader the policy needs, in one read of the file open at fd (st: its stat from before
- * the read). 0 (fr filled) or -errno. */
-static int identify_fd(struct scan_ctx *c, int fd, const struct stat *st, const char *shown,
-		       struct file_result *fr, uint8_t cache_flags)
-{
-	struct vb_id_match im;
-	int err;
-
-	err = vb_identify_fd(fd, shown, c->db, c->what, c->ev);
-	if (err)
-		return err;
-	c->res->bytes_hashed += st->st_size;
-	memcpy(fr->sha256, c->ev->sha256, 32);
-	if (c->ev->error[0]) {
-		err = note_malformed(c, shown, c->ev->error);
-		if (err)
-			return err;
-	}
-	if (vb_match_evidence(c->p, c->ev, &im, 1)) {
-		fr->id_rule = im.rule;
-		fr->evidence = describe_match(&im);
-		if (!fr->evidence)
-			return -ENOMEM;
-	}
-	return c->cache ? cache_read_file(c, st, fr->sha256, fr, c->ev, cache_flags) : 0;
-}
-
-/*
- * Read the file, if it can run or load (or every file is read): 0 (fr filled), 1 when it
- * cannot execute and was not read beyond its first bytes, or -errno. The cache learns either,
- * keyed on the stat from before the read.
- */
-static int read_file(struct scan_ctx *c, const char *fpath, const char *shown,
-		     struct file_result *fr)
-{
-	uint8_t head[VB_EXEC_MAGIC_LEN];
-	uint8_t flags = 0;
-	struct stat st;
-	ssize_t n;
-	int fd, err;
-
-	fd = open(fpath, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
-	if (fd < 0)
-		return -errno;
-	if (fstat(fd, &st)) {
-		err = -errno;
-		goto out;
-	}
-	if (!S_ISREG(st.st_mode)) {	/* replaced since nftw looked */
-		err = -EINVAL;
-		goto out;
-	}
-	/* pread: the readers and the hash start at offset 0 all the same. */
-	do
-		n = pread(fd, head, sizeof(head), 0);
-	while (n < 0 && errno == EINTR);
-	if (n < 0) {
-		err = -errno;
-		goto out;
-	}
-	if (vb_exec_magic(head, n))
-		flags = VB_SCAN_CACHE_EXEC_MAGIC;
-	if (!c->all_files && !flags && !vb_mode_can_exec(st.st_mode)) {
-		/* Unread, and said so in the cache: never a clean entry a banned file could
-		 * hide behind once every file is read. */
-		struct vb_scan_cache_entry e = { .flags = VB_SCAN_CACHE_NOT_READ, .rule_id = "",
-						 .evidence = "", .error = "" };
-
-		c->res->cannot_exec++;
-		err = c->cache ? vb_scan_cache_put(c->cache, &st, &e) : 0;
-		err = err ?: 1;
-		goto out;
-	}
-	if (c->what) {
-		err = identify_fd(c, fd, &st, shown, fr, flags);
-	} else {
-		err = hash_fd(c, fd, fr->sha256);
-		if (!err && c->cache) {
-			struct vb_scan_cache_entry e = { .flags = flags, .rule_id = "",
-							 .evidence = "", .error = "" };
-
-			memcpy(e.sha256, fr->sha256, 32);
-			err = vb_scan_cache_put(c->cache, &st, &e);
-		}
-	}
-out:
-	close(fd);
-	return err;
-}
-
 static const struct vb_rule *rule_by_id(const struct vb_policy *p, const char *id)
 {
 	for (size_t i = 0; i < p->n_rules; i++)
@@ -384,7 +202,7 @@ static const struct vb_rule *rule_by_id(const struct vb_policy *p, const char *i
 static int cached_file(struct scan_ctx *c, const struct stat *sb, const char *shown,
 		       struct file_result *fr)
 {
-	unsigned int need = c->what & CONTENT_READERS;
+	unsigned int need = c->what & SCAN_CONTENT_READERS;
 	const struct vb_rule *content = NULL;
 	struct vb_scan_cache_entry e;
 	struct vb_id_match pm;
@@ -420,7 +238,7 @@ static int cached_file(struct scan_ctx *c, const struct stat *sb, const char *sh
 	memcpy(fr->sha256, e.sha256, 32);
 	if (by_pkg) {
 		fr->id_rule = pm.rule;
-		fr->evidence = describe_match(&pm);
+		fr->evidence = scan_describe_match(&pm);
 	} else if (content) {
 		fr->id_rule = content;
 		fr->evidence = strdup(e.evidence);
@@ -535,13 +353,108 @@ static int enter_dir(struct scan_ctx *c, const char *fpath, const char *shown,
 	return note_skip(c, shown, sf.f_type, pseudo) ?: 0;
 }
 
+/* A file read or known: counted, and matched against the hash and path rules. Takes
+ * fr->evidence. 0 or -ENOMEM. */
+static int judge_file(struct scan_ctx *c, const char *shown, const struct stat *sb,
+		      struct file_result *fr)
+{
+	const struct vb_rule *hr = NULL, *pr;
+	struct scan_hash *h;
+	int err = 0;
+
+	c->res->files_scanned++;
+	c->res->bytes_total += sb->st_size;
+	if (c->n_hashes) {
+		struct scan_hash key;
+
+		memcpy(key.sha256, fr->sha256, 32);
+		h = bsearch(&key, c->hashes, c->n_hashes, sizeof(key), hash_cmp);
+		if (h)
+			hr = h->rule;
+	}
+	pr = match_path(c, shown);
+	if (hr || pr || fr->id_rule)
+		err = add_match(c, shown, fr, hr, pr, sb);
+	if (!err && c->progress)
+		c->progress(c->res, c->arg);
+	free(fr->evidence);
+	fr->evidence = NULL;
+	return err;
+}
+
+/* What a reader learnt, into the result and the cache, on the walk's thread. 0 or -ENOMEM. */
+static int apply_item(struct scan_ctx *c, struct scan_item *it)
+{
+	struct file_result fr = { .id_rule = it->id_rule, .evidence = it->evidence };
+	int err;
+
+	if (it->err == -ENOMEM)
+		return -ENOMEM;
+	if (it->err < 0)
+		return note_unreadable(c, it->shown, -it->err);
+	if (c->cache) {
+		err = vb_scan_cache_put(c->cache, &it->st, &it->ce);
+		if (err)
+			return err;
+	}
+	if (it->err == SCAN_ITEM_CANNOT_EXEC) {
+		c->res->cannot_exec++;
+		return 0;
+	}
+	c->res->bytes_hashed += it->bytes;
+	if (it->malformed) {
+		err = note_malformed(c, it->shown, it->malformed);
+		if (err)
+			return err;
+	}
+	memcpy(fr.sha256, it->sha256, 32);
+	it->evidence = NULL;
+	return judge_file(c, it->shown, &it->sb, &fr);
+}
+
+static void read_one(void *arg, size_t i, unsigned int w)
+{
+	struct scan_ctx *c = arg;
+
+	scan_read_item(&c->env, &c->readers[w], &c->batch[i]);
+}
+
+/* Read the batch on every thread, then apply it in walk order: the result does not depend on
+ * how many threads read it, nor on which finished first. 0 or -ENOMEM. */
+static int run_batch(struct scan_ctx *c)
+{
+	int err = 0;
+
+	vb_pool_run(c->n_batch, c->jobs, read_one, c);
+	for (size_t i = 0; i < c->n_batch; i++) {
+		if (!err)
+			err = apply_item(c, &c->batch[i]);
+		scan_item_free(&c->batch[i]);
+	}
+	c->n_batch = 0;
+	return err;
+}
+
+static int queue_file(struct scan_ctx *c, const char *fpath, const struct stat *sb)
+{
+	struct scan_item *it = &c->batch[c->n_batch];
+	const char *shown;
+
+	memset(it, 0, sizeof(*it));
+	it->fpath = strdup(fpath);
+	if (!it->fpath)
+		return -ENOMEM;
+	shown = it->fpath + c->root_len;
+	it->shown = *shown ? shown : "/";
+	it->sb = *sb;
+	return ++c->n_batch == SCAN_BATCH ? run_batch(c) : 0;
+}
+
 static int scan_visit(const char *fpath, const struct stat *sb, int type, struct FTW *ftw)
 {
 	struct scan_ctx *c = scan_cur;
 	const char *shown = fpath + c->root_len;
-	const struct vb_rule *hr = NULL, *pr;
 	struct file_result fr = {};
-	struct scan_hash *h;
 	int err = 0;
 
 	if (!*shown)
@@ -563,39 +476,12 @@ static int scan_visit(const char *fpath, const struct stat *sb, int type, struct
 	if (err == 2) {
 		c->res->cannot_exec++;
 		err = 0;
-		goto out;
-	}
-	if (err > 0) {
+	} else if (err > 0) {
 		c->res->cache_hits++;
-		err = 0;
+		err = judge_file(c, shown, sb, &fr);
 	} else if (!err) {
-		err = read_file(c, fpath, shown, &fr);
-		if (err == 1) {
-			err = 0;
-			goto out;
-		}
+		err = queue_file(c, fpath, sb);
 	}
-	if (err == -ENOMEM)
-		goto out;
-	if (err) {
-		err = note_unreadable(c, shown, -err);
-		goto out;
-	}
-	c->res->files_scanned++;
-	c->res->bytes_total += sb->st_size;
-	if (c->n_hashes) {
-		struct scan_hash key;
-
-		memcpy(key.sha256, fr.sha256, 32);
-		h = bsearch(&key, c->hashes, c->n_hashes, sizeof(key), hash_cmp);
-		if (h)
-			hr = h->rule;
-	}
-	pr = match_path(c, shown);
-	if (hr || pr || fr.id_rule)
-		err = add_match(c, shown, &fr, hr, pr, sb);
-	if (!err && c->progress)
-		c->progress(c->res, c->arg);
 out:
 	free(fr.evidence);
 	if (err) {
@@ -603,6 +489,12 @@ out:
 		return FTW_STOP;
 	}
 	return FTW_CONTINUE;
+}
+
+static int problem_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct vb_scan_problem *)a)->path,
+		      ((const struct vb_scan_problem *)b)->path);
 }
 
 static int match_cmp(const void *a, const void *b)
@@ -696,13 +588,20 @@ int vb_scan_run(const struct vb_policy *p, const struct vb_scan_opts *o, char *c
 	res->vendors = calloc(p->n_vendors ? p->n_vendors : 1, sizeof(*res->vendors));
 	c.hashes = calloc(p->n_rules ? p->n_rules : 1, sizeof(*c.hashes));
 	c.paths = calloc(p->n_rules ? p->n_rules : 1, sizeof(*c.paths));
-	c.buf = malloc(VB_SCAN_BUF);
-	c.md = EVP_MD_CTX_new();
 	c.what = vb_match_needs(p);
-	c.ev = c.what ? malloc(sizeof(*c.ev)) : NULL;
-	if (!res->vendors || !c.hashes || !c.paths || !c.buf || !c.md || (c.what && !c.ev)) {
+	c.jobs = o->jobs ? o->jobs : vb_pool_default_threads();
+	if (c.jobs > VB_POOL_MAX_THREADS)
+		c.jobs = VB_POOL_MAX_THREADS;
+	c.readers = calloc(c.jobs, sizeof(*c.readers));
+	c.batch = calloc(SCAN_BATCH, sizeof(*c.batch));
+	if (!res->vendors || !c.hashes || !c.paths || !c.readers || !c.batch) {
 		ret = -ENOMEM;
 		goto out;
+	}
+	for (unsigned int i = 0; i < c.jobs; i++) {
+		ret = scan_reader_init(&c.readers[i], c.what);
+		if (ret)
+			goto out;
 	}
 	if (cache) {
 		ret = open_cache(&c, cache);
@@ -734,6 +633,9 @@ int vb_scan_run(const struct vb_policy *p, const struct vb_scan_opts *o, char *c
 		qsort(c.hashes, c.n_hashes, sizeof(*c.hashes), hash_cmp);
 	if (c.n_paths)
 		qsort(c.paths, c.n_paths, sizeof(*c.paths), path_cmp);
+	c.env = (struct scan_read_env){ .p = p, .db = c.db, .what = c.what,
+					.all_files = c.all_files, .cache = c.cache != NULL,
+					.content_key = c.content_key };
 
 	if (root && *root) {
 		size_t len;
@@ -778,12 +680,21 @@ int vb_scan_run(const struct vb_policy *p, const struct vb_scan_opts *o, char *c
 				ret = err;
 		}
 		free(start);
+		if (!c.err && c.n_batch)
+			c.err = run_batch(&c);
 		if (c.err) {
 			ret = c.err;
 			break;
 		}
 	}
 	scan_cur = NULL;
+	/* Sorted, as matches are: the lists read the same whatever order the walk met them. */
+	if (res->n_unreadable_list)
+		qsort(res->unreadable_list, res->n_unreadable_list,
+		      sizeof(*res->unreadable_list), problem_cmp);
+	if (res->n_malformed_list)
+		qsort(res->malformed_list, res->n_malformed_list, sizeof(*res->malformed_list),
+		      problem_cmp);
 	if (res->n_skipped)
 		qsort(res->skipped, res->n_skipped, sizeof(*res->skipped), skip_cmp);
 	if (res->n_matches)
@@ -800,9 +711,12 @@ out:
 	free(c.pkg_ev);
 	free(rootdir);
 	vb_pkgdb_close(c.db);
-	free(c.ev);
-	EVP_MD_CTX_free(c.md);
-	free(c.buf);
+	for (size_t i = 0; c.batch && i < c.n_batch; i++)
+		scan_item_free(&c.batch[i]);
+	free(c.batch);
+	for (unsigned int i = 0; c.readers && i < c.jobs; i++)
+		scan_reader_free(&c.readers[i]);
+	free(c.readers);
 	free(c.paths);
 	free(c.hashes);
 	return ret;

@@ -73,6 +73,7 @@ struct vb_scan_opts {
 	bool one_file_system;			/* stay on each PATH's filesystem */
 	bool all_files;				/* hash every file, not only those that can
 						 * execute (scan/canexec.h) */
+	unsigned int jobs;			/* threads reading files; 0: one per online CPU */
 	vb_scan_progress_fn progress;
 	void *arg;
 };
@@ -87,7 +88,8 @@ struct vb_scan_opts {
  * not matched; vb_scan_run with all_files reads every one. Fills *res (free with
  * vb_scan_result_free even on error). Returns 0, -ENOMEM, or
  * the -errno of the first PATH that could not be walked (the other PATHs are still walked).
- * Not thread-safe: nftw has no context pointer.
+ * Files are read on o->jobs threads, and the result is the same for any number of them.
+ * Not reentrant: nftw has no context pointer.
  */
 int vb_scan(const struct vb_policy *p, const char *root, char *const *paths, size_t n_paths,
 	    vb_scan_progress_fn progress, void *arg, struct vb_scan_result *res);
