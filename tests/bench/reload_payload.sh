@@ -1,6 +1,7 @@
 #!/bin/sh
 # reload_payload.sh: the reload benchmark inside the test VM (tests/bench/reload.sh puts it in
-# /vb as payload.sh, with reload_time, the daemon, the CLI, the policies and bench.env).
+# /vb as payload.sh, with reload_time, the daemon, the CLI, the policies and bench.env; the
+# scale figure is in scale_payload.sh, with mkpolicy, bench_exec, target-static, map_memory).
 #
 # The daemon starts on start.policy (version 1). Round R replaces the policy file with
 # small-R.policy (version 2R), then with large-R.policy (version 2R+1): reload_time renames the
@@ -22,6 +23,8 @@ fail()
 {
 	echo "reload bench: ERROR: $*"
 	echo "reload bench: no figures are reported from this run"
+	dmesg | grep -i 'out of memory\|killed process' | sed 's/^/kernel: /'
+	grep -i 'MemTotal\|MemAvailable' /proc/meminfo | sed 's/^/meminfo: /'
 	[ -s /tmp/vendorband.out ] && sed 's/^/vendorband: /' /tmp/vendorband.out
 	exit 1
 }
@@ -51,33 +54,8 @@ check_policy()
 	fi
 }
 
-# ---- Before the enforcer -------------------------------------------------------------------
-[ -e /sys/fs/bpf/vendorban ] && fail "vendorban programs are already loaded"
-/vb/reload_time runs /vb/banned || fail "/vb/banned does not run without the enforcer"
-/vb/reload_time runs /vb/banned-large || fail "/vb/banned-large does not run without the enforcer"
-# The policies go to tmpfs, next to the policy path: a rename does not cross file systems.
-mkdir -p "$WORK" || fail "cannot create $WORK"
-: > "$RESULTS"
-cp /vb/*.policy "$WORK/" || fail "cannot copy the policies to $WORK"
-mv "$WORK/start.policy" "$POLICY"
-
-/vb/vendorband --policy "$POLICY" --no-syslog --log /tmp/denials.jsonl \
-	> /tmp/vendorband.out 2>&1 &
-daemon=$!
-t=0
-while [ ! -e "$PIDFILE" ]; do
-	kill -0 "$daemon" 2>/dev/null || fail "vendorband exited before it was ready"
-	[ "$t" -ge $((DAEMON_WAIT_S * 5)) ] && fail "vendorband not ready after ${DAEMON_WAIT_S}s"
-	sleep 0.2
-	t=$((t + 1))
-done
-status=$(/vb/vendorban status 2>&1)
-st=$?
-echo "$status" | sed 's/^/status: /'
-[ "$st" -eq 0 ] && echo "$status" | grep -q '^enforcing: *yes' ||
-	fail "vendorban status does not say enforcing"
-cur_size=small cur_v=1 cur_n=$N_SMALL
-
+reload_figure()
+{
 # ---- The rounds ----------------------------------------------------------------------------
 r=1
 while [ "$r" -le "$ROUNDS" ]; do
@@ -111,9 +89,6 @@ while [ "$r" -le "$ROUNDS" ]; do
 	done
 	r=$((r + 1))
 done
-kill -0 "$daemon" 2>/dev/null || fail "vendorband exited during the rounds"
-grep -q 'reload refused\|reload failed' /tmp/vendorband.out &&
-	fail "vendorband refused or failed a reload"
 
 # ---- The table -----------------------------------------------------------------------------
 echo
@@ -175,4 +150,48 @@ echo "reload: from renaming the new policy over the old one (SIGHUP sent right a
 	"first status poll showing N (polls every 20 ms, each a run of" \
 	"vendorban --json status --no-probe, which is the resolution). /vb/banned was refused with EPERM before every timing" \
 	"and after every reload."
+}
+
+. /vb/scale_payload.sh
+
+# ---- Before the enforcer -------------------------------------------------------------------
+[ -e /sys/fs/bpf/vendorban ] && fail "vendorban programs are already loaded"
+/vb/reload_time runs /vb/banned || fail "/vb/banned does not run without the enforcer"
+/vb/reload_time runs /vb/banned-large || fail "/vb/banned-large does not run without the enforcer"
+# The policies go to tmpfs, next to the policy path: a rename does not cross file systems.
+mkdir -p "$WORK" || fail "cannot create $WORK"
+: > "$RESULTS"
+cp /vb/*.policy "$WORK/" || fail "cannot copy the policies to $WORK"
+mv "$WORK/start.policy" "$POLICY"
+# Before the daemon holds a policy: a million-rule parse needs most of the VM's memory.
+case " $FIGURES " in
+*" scale "*) scale_check ;;
+esac
+
+/vb/vendorband --policy "$POLICY" --no-syslog --log /tmp/denials.jsonl \
+	> /tmp/vendorband.out 2>&1 &
+daemon=$!
+t=0
+while [ ! -e "$PIDFILE" ]; do
+	kill -0 "$daemon" 2>/dev/null || fail "vendorband exited before it was ready"
+	[ "$t" -ge $((DAEMON_WAIT_S * 5)) ] && fail "vendorband not ready after ${DAEMON_WAIT_S}s"
+	sleep 0.2
+	t=$((t + 1))
+done
+status=$(/vb/vendorban status 2>&1)
+st=$?
+echo "$status" | sed 's/^/status: /'
+[ "$st" -eq 0 ] && echo "$status" | grep -q '^enforcing: *yes' ||
+	fail "vendorban status does not say enforcing"
+cur_size=small cur_v=1 cur_n=$N_SMALL
+
+case " $FIGURES " in
+*" reload "*) reload_figure ;;
+esac
+case " $FIGURES " in
+*" scale "*) scale_figure ;;
+esac
+kill -0 "$daemon" 2>/dev/null || fail "vendorband exited during the rounds"
+grep -q 'reload refused\|reload failed' /tmp/vendorband.out &&
+	fail "vendorband refused or failed a reload"
 exit 0

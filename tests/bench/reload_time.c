@@ -10,7 +10,8 @@
  *       the start of the first status run that saw VERSION, U to its end (the version was in
  *       force by then), P the median time of one status run. With LOG (the daemon's stderr),
  *       first waits, reading LOG every millisecond, for its line "policy version VERSION in
- *       force" and adds "log_ms=L": a status run costs hundreds of ms under TCG, the log line
+ *       force" and adds "log_ms=L" (and "pickup_ms=P", to its line "reloading"): a status
+ *       run costs hundreds of ms under TCG, the log line
  *       is written right after the swap.
  *   reload_time cmd PROG ARG...   run PROG once, print "ms=T", exit with its status
  *   reload_time deny FILE         exit 0 if exec of FILE fails with EPERM, 1 otherwise
@@ -114,8 +115,11 @@ static pid_t read_pid(const char *pidfile)
 	return pid > 0 ? (pid_t)pid : -1;
 }
 
-/* Waits for the daemon's line saying WANT is in force; returns ns since T0 or 0 on timeout. */
-static uint64_t wait_log(const char *log, off_t from, unsigned long long want, uint64_t t0)
+/* Waits for the daemon's line saying WANT is in force; returns ns since T0 or 0 on timeout.
+ * *pickup: ns since T0 to its line "reloading ...", when the daemon took the signal up (0 if
+ * both lines came in one read): what of a reload is waiting and what is work. */
+static uint64_t wait_log(const char *log, off_t from, unsigned long long want, uint64_t t0,
+			 uint64_t *pickup)
 {
 	static char buf[VB_STATUS_MAX * 4];
 	struct timespec ms = { 0, 1000000 };
@@ -131,6 +135,8 @@ static uint64_t wait_log(const char *log, off_t from, unsigned long long want, u
 		n = pread(fd, buf, sizeof(buf) - 1, from);
 		if (n > 0) {
 			buf[n] = '\0';
+			if (!*pickup && strstr(buf, "reloading ") && !strstr(buf, line))
+				*pickup = now_ns() - t0;
 			if (strstr(buf, line)) {
 				close(fd);
 				return now_ns() - t0;
@@ -145,7 +151,7 @@ static uint64_t wait_log(const char *log, off_t from, unsigned long long want, u
 static int do_swap(const char *new, const char *policy, const char *pidfile,
 		   unsigned long long want, const char *log)
 {
-	uint64_t log_ns = 0;
+	uint64_t log_ns = 0, pickup_ns = 0;
 	off_t log_from = 0;
 	struct stat st;
 	static uint64_t poll_ns[VB_MAX_POLLS];
@@ -172,7 +178,7 @@ static int do_swap(const char *new, const char *policy, const char *pidfile,
 		return 1;
 	}
 	if (log) {
-		log_ns = wait_log(log, log_from, want, t0);
+		log_ns = wait_log(log, log_from, want, t0, &pickup_ns);
 		if (!log_ns) {
 			fprintf(stderr, "reload_time: %s never said version %llu is in force\n", log,
 				want);
@@ -213,7 +219,7 @@ static int do_swap(const char *new, const char *policy, const char *pidfile,
 		rules = 0;
 	qsort(poll_ns, polls, sizeof(poll_ns[0]), cmp_u64);
 	if (log)
-		printf("log_ms=%.1f ", log_ns / 1e6);
+		printf("log_ms=%.1f pickup_ms=%.1f ", log_ns / 1e6, pickup_ns / 1e6);
 	printf("reload_ms=%.1f upper_ms=%.1f polls=%d poll_ms=%.1f hash_rules=%llu\n",
 	       (start - t0) / 1e6, (end - t0) / 1e6, polls, poll_ns[polls / 2] / 1e6, rules);
 	return 0;

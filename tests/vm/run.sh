@@ -13,7 +13,9 @@ trap 'rm -rf "$work"' EXIT
 bash "$top/tests/vm/mkinitramfs.sh" "$work/initrd.gz" "$payload"
 # VB_QEMU_EXTRA: more qemu options, e.g. "-icount shift=0,sleep=off" for benchmarks whose
 # figures must not move with the host's load (guest time becomes an instruction count).
-timeout "${VB_VM_TIMEOUT:-900}" qemu-system-x86_64 -accel tcg -cpu max -m 1G -smp 1 ${VB_QEMU_EXTRA:-} \
+# VB_VM_MEM: the guest's memory (default 1G); the reload bench's million-rule policy needs more.
+timeout "${VB_VM_TIMEOUT:-900}" qemu-system-x86_64 -accel tcg -cpu max -m "${VB_VM_MEM:-1G}" -smp 1 \
+	${VB_QEMU_EXTRA:-} \
 	-kernel "$kdir/vmlinuz" -initrd "$work/initrd.gz" \
 	-append "console=ttyS0 quiet loglevel=1 panic=-1 $extra" \
 	-nographic -no-reboot -monitor none -serial stdio < /dev/null | tr -d '\r' | tee "$work/console"
