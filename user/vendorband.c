@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <bpf/libbpf.h>
 #include <json-c/json.h>
@@ -43,6 +44,25 @@ static void on_signal(int sig, siginfo_t *si, void *uc)
 		stop_sender = si ? si->si_pid : 0;
 		stop_requested = 1;
 	}
+}
+
+/*
+ * Each path rule whose file exists holds an O_PATH fd while its policy is in force
+ * (kernel/pathid.c), and a reload holds two policies' at once: under the soft limit systemd and
+ * login shells give (1024), a policy of about 1,020 such rules was refused with EMFILE
+ * (measured). The hard limit is the administrator's; nothing here uses select(2).
+ */
+static void raise_fd_limit(void)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) || rl.rlim_cur >= rl.rlim_max)
+		return;
+	rl.rlim_cur = rl.rlim_max;
+	if (setrlimit(RLIMIT_NOFILE, &rl))
+		vb_warn("cannot raise the open-file limit to %llu: %s (a policy with many path "
+			"rules that exist here may be refused)", (unsigned long long)rl.rlim_max,
+			strerror(errno));
 }
 
 static void catch_signals(void)
@@ -298,6 +318,7 @@ int main(int argc, char **argv)
 		sd_notifyf(0, "STATUS=not started: no policy at %s", d.policy_path);
 		return 1;
 	}
+	raise_fd_limit();
 	if (daemon_load_policy(&d, d.policy_path, &p) || daemon_check_rollback_at_start(&d, p)) {
 		sd_notifyf(0, "STATUS=not started: policy %s refused (see the journal)",
 			   d.policy_path);
@@ -379,6 +400,7 @@ int main(int argc, char **argv)
 		daemon_watchdog_tick(&d, daemon_now_ms());
 		if (reload_requested) {
 			reload_requested = 0;
+			daemon_policy_change_taken(&d);
 			daemon_reload(&d);
 			daemon_check_running(&d, "reload");
 			last_scan_ms = daemon_now_ms();

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include "kselftest_harness.h"
@@ -23,6 +24,9 @@
 #define PATH_BANNED	"/opt/reload/agent"
 #define RELOADS		12
 
+/* Rules the next write_policy() adds (a test sets it, and clears it after). */
+static const char *extra_rules = "";
+
 /* Every reload adds filler hashes, so each switch installs a really different rule set. */
 static int write_policy(unsigned int version, const char *audited_opt)
 {
@@ -31,7 +35,7 @@ static int write_policy(unsigned int version, const char *audited_opt)
 
 	if (sha256_file_hex(BANNED, banned) || sha256_file_hex(AUDITED, audited))
 		return -1;
-	text = malloc(4096 + version * 80);
+	text = malloc(4096 + version * 80 + strlen(extra_rules));
 	if (!text)
 		return -1;
 	p = text + sprintf(text,
@@ -43,6 +47,7 @@ static int write_policy(unsigned int version, const char *audited_opt)
 			   version, banned, audited, audited_opt);
 	for (unsigned int i = 0; i < version; i++)
 		p += sprintf(p, "\tsha256 %060x%04x\n", version, i);
+	strcpy(p, extra_rules);
 	err = write_text(RELOAD_POLICY ".tmp", text);
 	free(text);
 	if (!err)
@@ -219,6 +224,65 @@ TEST_F(reload, reload_command_reports_the_outcome)
 	EXPECT_EQ(0, WEXITSTATUS(rc));
 	EXPECT_TRUE(file_contains("/tmp/reload-good.out", "reloaded: policy version 16 in force"));
 	EXPECT_EQ(16, status_policy_version());
+}
+
+static int count_in_file(const char *path, const char *needle)
+{
+	char line[4096];
+	FILE *f = fopen(path, "r");
+	int n = 0;
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		n += strstr(line, needle) != NULL;
+	fclose(f);
+	return n;
+}
+
+/* A rename and a SIGHUP right after it (an edit, then `vendorban reload`) is one change: one
+ * load, not one for the signal and another for the file watch (with a million rules each load
+ * took 11 s and the second doubled the daemon's memory). */
+TEST_F(reload, rename_then_signal_loads_once)
+{
+	ASSERT_EQ(0, reload_to(17, "enforce"));
+	usleep(1500000);	/* three times the watch's settle time: any second load is done */
+	EXPECT_EQ(1, count_in_file("/tmp/vendorband-reload.log", "policy version 17 in force"));
+	/* The twin: a change after that load is still picked up by the watch alone. */
+	ASSERT_EQ(0, write_policy(18, "enforce"));
+	for (int i = 0; i < 100 && status_policy_version() != 18; i++)
+		usleep(100000);
+	EXPECT_EQ(18, status_policy_version());
+}
+
+/* Each path rule whose directory exists holds an fd in the daemon (kernel/pathid.c): more of
+ * them than the soft open-file limit (1024 here, as under systemd) still load. */
+TEST_F(reload, path_rules_beyond_the_soft_fd_limit_load)
+{
+	const int n = 2000;
+	struct rlimit rl;
+	char dir[64], *rules, *p;
+
+	ASSERT_EQ(0, getrlimit(RLIMIT_NOFILE, &rl));
+	if (rl.rlim_cur > (rlim_t)n || rl.rlim_max < (rlim_t)n + 1024)
+		SKIP(return, "open-file limits %llu/%llu: the test needs soft < %d < hard",
+		     (unsigned long long)rl.rlim_cur, (unsigned long long)rl.rlim_max, n);
+	mkdir("/tmp/manypaths", 0755);
+	rules = malloc(n * 48);
+	ASSERT_NE(NULL, rules);
+	p = rules;
+	for (int i = 0; i < n; i++) {
+		snprintf(dir, sizeof(dir), "/tmp/manypaths/d%04d", i);
+		ASSERT_EQ(0, mkdir(dir, 0755) && errno != EEXIST ? -1 : 0);
+		p += sprintf(p, "\tpath %s/\n", dir);
+	}
+	extra_rules = rules;
+	EXPECT_EQ(0, reload_to(19, "enforce"));
+	extra_rules = "";
+	free(rules);
+	EXPECT_EQ(19, status_policy_version());
+	EXPECT_DENIED(probe_execve(PATH_BANNED, NULL, NULL), "under the policy of 2000 path rules");
+	EXPECT_RAN(probe_execve(ALLOWED, NULL, NULL), "allowed, under that policy");
 }
 
 static int install_signed(const char *name, bool with_sig)

@@ -98,6 +98,7 @@ void daemon_write_reload_report(struct daemon *d, bool ok, struct json_object *m
 void daemon_watch_policy(struct daemon *d);
 /* Has the policy or its signature changed, and then been quiet long enough to reload? */
 bool daemon_policy_changed(struct daemon *d);
+void daemon_policy_change_taken(struct daemon *d);
 
 /* sink.c */
 /* ring_buffer__new's callback: one event from the kernel into the log. */
