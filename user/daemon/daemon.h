@@ -39,6 +39,8 @@ struct daemon {
 	enum vb_path want_path;		/* VB_PATH_NONE: choose */
 	int mprotect_deny;		/* -1: default for the path */
 	__u64 dropped_seen;
+	__u64 flood_repeats_seen;	/* VB_STAT_REPEATS before the last flood pass that worked */
+	bool flood_passed;		/* ... and there was one */
 	bool dedupe_first;		/* compare the first event with settings.last_logged_* */
 	struct vb_derived derived;	/* what the last scan gave the kernel */
 	__u64 selftest_events;

@@ -73,7 +73,41 @@ static int commit(struct daemon *d)
 	return vb_settings_write(&d->k);
 }
 
+/*
+ * Whether a pass would find nothing: no offer left uncommitted, no repeat counted since the
+ * last pass (every count the hooks add is followed by VB_STAT_REPEATS), and no attempt in the
+ * map to hand over or retire. Then it is skipped: a pass costs a 1 MiB buffer and two iterator
+ * runs, every second. A count that races the check is in the map by the next one.
+ */
+static bool flood_idle(struct daemon *d, __u64 *repeats)
+{
+	if (vb_stat_read(&d->k, VB_STAT_REPEATS, repeats)) {
+		*repeats = 0;
+		return false;
+	}
+	return d->flood_passed && !d->k.settings.flood_uncommitted &&
+	       *repeats == d->flood_repeats_seen && vb_flood_empty(&d->k);
+}
+
+static int flush_repeats(struct daemon *d, struct ring_buffer *rb);
+
 int daemon_flush_repeats(struct daemon *d, struct ring_buffer *rb)
+{
+	__u64 repeats;
+	int err;
+
+	if (flood_idle(d, &repeats))
+		return 0;
+	err = flush_repeats(d, rb);
+	/* The count read before the pass: one added during it is seen as new next time. */
+	if (!err) {
+		d->flood_repeats_seen = repeats;
+		d->flood_passed = true;
+	}
+	return err;
+}
+
+static int flush_repeats(struct daemon *d, struct ring_buffer *rb)
 {
 	struct vb_flood_rec *recs;
 	int err, failed = 0;

@@ -89,3 +89,10 @@ int vb_flood_commit(struct vb_kernel *k)
 	free(recs);
 	return err;
 }
+
+bool vb_flood_empty(struct vb_kernel *k)
+{
+	struct vb_flood_key key;
+
+	return bpf_map_get_next_key(k->map_fd[VB_MAP_FLOOD], NULL, &key) && errno == ENOENT;
+}
