@@ -295,7 +295,10 @@ TEST_F(cache, policy_change_rereads_only_what_it_can_change)
 TEST_F(cache, corrupt_cache_is_ignored_with_a_warning_and_rebuilt)
 {
 	static const char *const damage[] = {
-		"printf X | dd of=%s bs=1 seek=200 conv=notrunc status=none",	/* a record */
+		/* A record's byte, inverted: writing a fixed byte failed to damage it whenever
+		 * that byte (of a digest or a timestamp) happened to be it already, 1 in 256. */
+		"f=%1$s; b=$(od -An -tu1 -j200 -N1 $f); printf \"\\\\$(printf %%03o $((b ^ 255)))\" | "
+		"dd of=$f bs=1 seek=200 conv=notrunc status=none",
 		"truncate -s -1 %s",						/* the blob */
 		"truncate -s 40 %s",						/* the header */
 		"printf 'not a cache' > %s",
