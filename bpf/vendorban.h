@@ -12,7 +12,7 @@
 #define VB_EV_PATH_MAX		1024	/* path in an event; longer paths are cut (flagged) */
 #define VB_COMM_LEN		16
 #define VB_MAX_HASH_RULES	(1 << 20)
-#define VB_MAX_PATH_RULES	4096
+#define VB_MAX_PATH_RULES	16384	/* a prefix map per slot, not preallocated */
 #define VB_MAX_CACHE		65536	/* verdict cache entries (LRU) */
 #define VB_RINGBUF_SIZE		(1024 * 1024)
 #define VB_RULE_NONE		0xffffffffu	/* rule_idx of self-test and unverified events */
@@ -21,7 +21,7 @@
 #define VB_MAX_MODULE_NAMES	1024
 #define VB_MAX_FILE_VERDICTS	(1 << 16)	/* files the scanner identified, by dev/ino */
 #define VB_SIGNER_ID_MAX	32	/* serial number or SKID bytes in a signer key */
-#define VB_MAX_PATH_IDENTS	16384	/* directories and files path rules name, by inode */
+#define VB_MAX_PATH_IDENTS	32768	/* directories and files path rules name, by inode */
 #define VB_MAX_VETTED_MODULES	65536	/* compressed modules the daemon read and found clean */
 #define VB_MAX_CONTENT_VERDICTS	65536	/* files the daemon hashed on the fmod_ret path (LRU) */
 #define VB_MAX_UNJUDGED		8192	/* unjudged execs reported once per file version (LRU) */
