@@ -34,6 +34,7 @@
 #include "daemon/runstate.h"
 #include "kernel/facts.h"
 #include "util/msg.h"
+#include "util/mountinfo.h"
 
 #define FAN_EVENT_BUF		8192
 #define FAN_MARK_EVENTS		(FAN_OPEN_PERM | FAN_OPEN_EXEC_PERM)
@@ -55,23 +56,6 @@ static bool fs_unmarked(const char *type)
 		if (!strcmp(type, unmarked_fs[i]))
 			return true;
 	return false;
-}
-
-/* mountinfo escapes space, tab, newline and backslash as \ooo. */
-static void unescape(char *s)
-{
-	char *o = s;
-
-	for (; *s; s++) {
-		if (s[0] == '\\' && s[1] >= '0' && s[1] <= '3' && s[2] >= '0' && s[2] <= '7' &&
-		    s[3] >= '0' && s[3] <= '7') {
-			*o++ = (char)((s[1] - '0') * 64 + (s[2] - '0') * 8 + (s[3] - '0'));
-			s += 3;
-		} else {
-			*o++ = *s;
-		}
-	}
-	*o = 0;
 }
 
 /* Mark the filesystems mounted in the namespace whose mountinfo fd reads, reached through
@@ -114,7 +98,7 @@ static int mark_from(struct vb_fan *f, int fd, const char *root, __u32 only_dev)
 		*strchrnul(type, ' ') = 0;
 		if (fs_unmarked(type))
 			continue;
-		unescape(fld[4]);
+		vb_mountinfo_unescape(fld[4]);
 		if ((size_t)snprintf(path, sizeof(path), "%s%s", root, fld[4]) >= sizeof(path))
 			continue;
 		if (!fanotify_mark(f->fd, FAN_MARK_ADD | FAN_MARK_FILESYSTEM, FAN_MARK_EVENTS,

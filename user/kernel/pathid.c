@@ -7,6 +7,7 @@
 #include <unistd.h>
 #include "kernel/pathid.h"
 #include "util/msg.h"
+#include "util/mountinfo.h"
 
 #define MOUNTINFO	"/proc/self/mountinfo"
 
@@ -24,23 +25,6 @@ static int add(struct vb_pathids *out, int fd, size_t idx, const struct vb_rule 
 		return -ENOMEM;
 	out->n++;
 	return 0;
-}
-
-/* mountinfo escapes space, tab, newline and backslash as \ooo. */
-static void unescape(char *s)
-{
-	char *o = s;
-
-	for (; *s; s++) {
-		if (s[0] == '\\' && s[1] >= '0' && s[1] <= '3' && s[2] >= '0' && s[2] <= '7' &&
-		    s[3] >= '0' && s[3] <= '7') {
-			*o++ = (s[1] - '0') << 6 | (s[2] - '0') << 3 | (s[3] - '0');
-			s += 3;
-		} else {
-			*o++ = *s;
-		}
-	}
-	*o = 0;
 }
 
 /* Filesystems mounted beneath dir ("/opt/x/"): a file on one of them never has dir among its
@@ -63,7 +47,7 @@ static int add_mounts_beneath(struct vb_pathids *out, size_t idx, const struct v
 		/* id parent major:minor root MOUNTPOINT ... */
 		if (sscanf(line, "%*s %*s %*s %*s %4095s", mnt) != 1)
 			continue;
-		unescape(mnt);
+		vb_mountinfo_unescape(mnt);
 		if (strncmp(mnt, r->path, dlen) || !mnt[dlen])
 			continue;
 		fd = open(mnt, O_PATH | O_DIRECTORY | O_CLOEXEC);
