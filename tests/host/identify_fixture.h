@@ -19,6 +19,7 @@
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 #include "identify/x509id.h"
+#include "hostutil.h"
 
 #define FIXTURE_SCRIPT	"tests/fixtures/mkidentify.sh"
 #define CA_DN		"CN=vendorban Test Root CA,O=vendorban Test PKI,C=US"
@@ -30,21 +31,11 @@
 /* Make the fixtures (a no-op when they are current) and put their directory in dir. */
 static inline int identify_fixtures(char *dir, size_t size)
 {
-	char exe[PATH_MAX], cmd[PATH_MAX + 64], *slash;
-	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	char cmd[PATH_MAX + 64];
+	int err = build_path(dir, size, "fixtures/identify");
 
-	if (n < 0)
-		return -errno;
-	exe[n] = '\0';
-	/* $(BUILD)/tests/host/test_x -> $(BUILD) */
-	for (int i = 0; i < 3; i++) {
-		slash = strrchr(exe, '/');
-		if (!slash)
-			return -EINVAL;
-		*slash = '\0';
-	}
-	if ((size_t)snprintf(dir, size, "%s/fixtures/identify", exe) >= size)
-		return -ENAMETOOLONG;
+	if (err)
+		return err;
 	if ((size_t)snprintf(cmd, sizeof(cmd), "bash " FIXTURE_SCRIPT " '%s'", dir) >= sizeof(cmd))
 		return -ENAMETOOLONG;
 	return system(cmd) ? -EIO : 0;
