@@ -62,6 +62,7 @@ static __always_inline bool guard_map_ours(const void *map)
 	       map == (void *)&vetted_modules || map == (void *)&vetted_files || map == (void *)&flood || map == (void *)&guard ||
 	       map == (void *)&content_verdicts || map == (void *)&unjudged_seen ||
 	       map == (void *)&unobserved_files || map == (void *)&unobserved_sbs ||
+	       map == (void *)&fan_state ||
 	       map == (void *)&guard_mark;
 }
 
@@ -361,8 +362,14 @@ VB_HOOK(task_free, "lsm/task_free", "fentry/security_task_free", struct task_str
 		return 0;
 	g = guard_get();
 	if (g && g->daemon_tgid == m->tgid) {
+		struct vb_fan_state *st = fan_state_get();
+
 		g->daemon_tgid = 0;
 		g->content_tgid = 0;
+		if (st) {
+			st->group = 0;
+			st->all = 0;
+		}
 	}
 	return 0;
 }

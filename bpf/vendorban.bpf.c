@@ -147,16 +147,24 @@ struct {
 	__type(value, __u64);
 } unobserved_files SEC(".maps");
 
+/* Not an LRU either: an attacker's thousand tmpfs mounts must not push one out. Forgotten when
+ * the superblock shuts down; when full, every file is taken as unobserved (fan_state.all). */
 struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
-	__uint(max_entries, 1024);
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, VB_MAX_UNOBSERVED_SBS);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__type(key, __u64);		/* struct super_block * */
 	__type(value, __u32);
 } unobserved_sbs SEC(".maps");
 
-/* Nonzero once a file was put in unobserved_files: until then no open or free pays for a
- * delete. */
-__u64 unobserved_ever;
+/* The fmod_ret path's view of the daemon's fanotify (struct vb_fan_state). A map, not a global:
+ * the guard refuses writable fds to named maps only. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct vb_fan_state);
+} fan_state SEC(".maps");
 
 /* What guard.bpf.h protects, and who may change it; here so judge() can ask whether a daemon
  * lives to judge content. */
@@ -487,13 +495,89 @@ static __always_inline bool daemon_judges(void)
 	return g && g->daemon_tgid && g->daemon_tgid == g->content_tgid;
 }
 
-/* Will fanotify ask about this inode's opens (mask: FS_OPEN_EXEC_PERM or FS_OPEN_PERM)? Only
- * if a permission mark covers its filesystem, or the inode itself (a memfd: fanotify cannot
- * mark the kernel's internal tmpfs, only each memfd on it). */
+static __always_inline struct vb_fan_state *fan_state_get(void)
+{
+	__u32 zero = 0;
+
+	return bpf_map_lookup_elem(&fan_state, &zero);
+}
+
+/* Does the daemon's own fanotify group mark this object for one of mask's events? The object's
+ * summary mask would say yes for any group's mark: root's own group could then make the kernel
+ * believe the daemon watches a filesystem it never saw. Marks are listed by group priority; one
+ * hidden behind more than VB_FAN_MARK_WALK others is not found (refused, never let through). */
+static __always_inline bool daemon_marks(struct fsnotify_mark_connector *conn, __u64 group,
+					 __u32 mask)
+{
+	struct hlist_node *node;
+	struct fsnotify_mark *m;
+
+	if (!conn || !group)
+		return false;
+	node = BPF_CORE_READ(conn, list.first);
+	for (int i = 0; i < VB_FAN_MARK_WALK && node; i++) {
+		m = (void *)node - bpf_core_field_offset(struct fsnotify_mark, obj_list);
+		if ((__u64)BPF_CORE_READ(m, group) == group)
+			return BPF_CORE_READ(m, mask) & mask;
+		node = BPF_CORE_READ(node, next);
+	}
+	return false;
+}
+
+/* 6.1 keeps a superblock's marks in s_fsnotify_marks; 6.9 moved them into s_fsnotify_info. */
+struct super_block___v61 {
+	struct fsnotify_mark_connector *s_fsnotify_marks;
+} __attribute__((preserve_access_index));
+
+static __always_inline struct fsnotify_mark_connector *sb_marks(struct super_block *sb)
+{
+	if (bpf_core_field_exists(sb->s_fsnotify_info))
+		return BPF_CORE_READ(sb, s_fsnotify_info, sb_marks);
+	return BPF_CORE_READ((struct super_block___v61 *)sb, s_fsnotify_marks);
+}
+
+/* Will the daemon's fanotify be asked about this inode's opens (mask: FS_OPEN_EXEC_PERM or
+ * FS_OPEN_PERM)? Only if its permission mark covers the filesystem, or the inode itself (a
+ * memfd: fanotify cannot mark the kernel's internal tmpfs, only each memfd on it). The summary
+ * masks first: an object no group marks costs two loads. */
 static __always_inline bool fan_watched(struct inode *inode, __u32 mask)
 {
-	return (BPF_CORE_READ(inode, i_sb, s_fsnotify_mask) |
-		BPF_CORE_READ(inode, i_fsnotify_mask)) & mask;
+	struct super_block *sb = BPF_CORE_READ(inode, i_sb);
+	__u32 in_sb = BPF_CORE_READ(sb, s_fsnotify_mask) & mask;
+	__u32 in_inode = BPF_CORE_READ(inode, i_fsnotify_mask) & mask;
+	struct vb_fan_state *st;
+
+	if (!in_sb && !in_inode)
+		return false;
+	st = fan_state_get();
+	if (!st)
+		return false;
+	return (in_sb && daemon_marks(sb_marks(sb), st->group, mask)) ||
+	       (in_inode && daemon_marks(BPF_CORE_READ(inode, i_fsnotify_marks), st->group, mask));
+}
+
+/* A file fanotify opened to hand to a listener (an event's fd) makes no fanotify events: its
+ * open was never judged by the daemon, whatever marks its filesystem. Root's own fanotify
+ * group could otherwise receive a fresh banned library's fd at close-write and map it. Files
+ * overlayfs opens beneath its own are not the caller's: mmap_file judges the overlay's. 6.14
+ * split the flag in two (FMODE_NONOTIFY alone, FMODE_NONOTIFY_PERM alone: no open permission
+ * event). */
+extern int LINUX_KERNEL_VERSION __kconfig;
+
+static __always_inline bool fan_unasked(struct file *file, struct inode *inode)
+{
+	__u32 mode = BPF_CORE_READ(file, f_mode);
+
+	/* overlayfs before 6.5: the file beneath, opened under the overlay's path; since:
+	 * FMODE_BACKING (bit 25, bit 24 from 6.14). */
+	if (BPF_CORE_READ(file, f_path.dentry, d_inode) != inode)
+		return false;
+	if (LINUX_KERNEL_VERSION < KERNEL_VERSION(6, 14, 0))
+		return (mode & (1U << 26)) && !(mode & (1U << 25));
+	if (mode & (1U << 24))
+		return false;
+	mode &= (1U << 25) | (1U << 26);
+	return mode == (1U << 25) || mode == (1U << 26);
 }
 
 /* An open fanotify did not ask the judging daemon about is remembered (unobserved_files); one
@@ -502,17 +586,22 @@ static __always_inline void note_open(struct file *file)
 {
 	struct inode *inode = BPF_CORE_READ(file, f_inode);
 	__u64 key = (__u64)file, ino = (__u64)inode, sb;
+	struct vb_fan_state *st;
 	__u32 one = 1;
 
 	if ((BPF_CORE_READ(inode, i_mode) & S_IFMT) != S_IFREG || !daemon_judges())
 		return;
-	if (!fan_watched(inode, FS_OPEN_PERM)) {
-		unobserved_ever = 1;
+	st = fan_state_get();
+	if (!st)
+		return;
+	if (!fan_watched(inode, FS_OPEN_PERM) || fan_unasked(file, inode)) {
+		st->unobserved_ever = 1;
 		if (bpf_map_update_elem(&unobserved_files, &key, &ino, BPF_ANY)) {
 			sb = (__u64)BPF_CORE_READ(inode, i_sb);
-			bpf_map_update_elem(&unobserved_sbs, &sb, &one, BPF_ANY);
+			if (bpf_map_update_elem(&unobserved_sbs, &sb, &one, BPF_ANY))
+				st->all = 1;
 		}
-	} else if (unobserved_ever) {
+	} else if (st->unobserved_ever) {
 		bpf_map_delete_elem(&unobserved_files, &key);
 	}
 }
@@ -521,10 +610,14 @@ static __always_inline bool file_unobserved(struct file *file)
 {
 	struct inode *inode = BPF_CORE_READ(file, f_inode);
 	__u64 key = (__u64)file, *ino = bpf_map_lookup_elem(&unobserved_files, &key), sb;
+	struct vb_fan_state *st;
 
 	if (ino && *ino == (__u64)inode)
 		return true;
-	if (!unobserved_ever)
+	st = fan_state_get();
+	if (!st || st->all)
+		return true;
+	if (!st->unobserved_ever)
 		return false;
 	sb = (__u64)BPF_CORE_READ(inode, i_sb);
 	return bpf_map_lookup_elem(&unobserved_sbs, &sb);
@@ -750,14 +843,15 @@ static __always_inline int judge(struct file *file, __u8 op, bool can_hash, bool
 				v.rule.mode = VB_MODE_ENFORCE;
 				v.rule.rule_idx = VB_RULE_NONE;
 			}
-		} else if (op == VB_OP_EXEC && si->deny_unjudged_exec) {
-			/* No daemon judges: refused under option unjudged-exec deny; */
+		} else if (si->deny_unjudged_exec) {
+			/* No daemon judges: refused under option unjudged-exec deny (a
+			 * library's mapping is code run as much as an exec is); */
 			v.match = VB_MATCH_UNVERIFIED;
 			v.rule.mode = VB_MODE_ENFORCE;
 			v.rule.rule_idx = VB_RULE_NONE;
-		} else if (op == VB_OP_EXEC && unjudged_first(real, &ver)) {
-			/* else it runs, and the next daemon hashes it and watches its
-			 * filesystem. */
+		} else if (unjudged_first(real, &ver)) {
+			/* else it runs, and the next daemon hashes it (the record says it ran)
+			 * and watches its filesystem. */
 			v.flags |= VB_EV_F_UNJUDGED;
 			v.rule.rule_idx = VB_RULE_NONE;
 		}
@@ -1159,10 +1253,52 @@ VB_HOOK(file_mprotect, "lsm/file_mprotect", "fmod_ret/security_file_mprotect",
 SEC("fentry/security_file_free")
 int BPF_PROG(vb_fr_file_free, struct file *file)
 {
+	struct vb_fan_state *st = fan_state_get();
 	__u64 key = (__u64)file;
 
-	if (unobserved_ever)
+	if (st && st->unobserved_ever)
 		bpf_map_delete_elem(&unobserved_files, &key);
+	return 0;
+}
+
+/* A superblock shut down: its address may come back as another's. */
+SEC("fentry/generic_shutdown_super")
+int BPF_PROG(vb_fr_sb_shutdown, struct super_block *sb)
+{
+	struct vb_fan_state *st = fan_state_get();
+	__u64 key = (__u64)sb;
+
+	if (st && st->unobserved_ever)
+		bpf_map_delete_elem(&unobserved_sbs, &key);
+	return 0;
+}
+
+/* The daemon's fanotify group, learnt as it marks: fan_watched() asks for its marks, not any
+ * group's. A daemon that takes over has a new group, and says so with its first mark. Its
+ * inotify watches (the policy file, the pins) are marks too, of groups that cannot judge:
+ * only a group of a permission class (priority above plain notification) is the one. */
+struct fsnotify_group___v61 {		/* 6.1: an unsigned int; later an enum */
+	unsigned int priority;
+} __attribute__((preserve_access_index));
+
+SEC("fentry/fsnotify_add_mark_locked")
+int BPF_PROG(vb_fr_fan_mark, struct fsnotify_mark *mark)
+{
+	struct vb_fan_state *st = fan_state_get();
+	struct fsnotify_group *group;
+	unsigned int prio;
+	__u32 zero = 0;
+	struct vb_guard *g = bpf_map_lookup_elem(&guard, &zero);
+
+	if (!st || !g || !g->daemon_tgid || g->daemon_tgid != bpf_get_current_pid_tgid() >> 32)
+		return 0;
+	group = BPF_CORE_READ(mark, group);
+	if (bpf_core_field_exists(((struct fsnotify_group___v61 *)0)->priority))
+		prio = BPF_CORE_READ((struct fsnotify_group___v61 *)group, priority);
+	else
+		prio = BPF_CORE_READ(group, priority);
+	if (prio > 0)
+		st->group = (__u64)group;
 	return 0;
 }
 

@@ -26,6 +26,8 @@
 #define VB_MAX_CONTENT_VERDICTS	65536	/* files the daemon hashed on the fmod_ret path (LRU) */
 #define VB_MAX_UNJUDGED		8192	/* unjudged execs reported once per file version (LRU) */
 #define VB_MAX_UNOBSERVED	65536	/* files open where fanotify did not ask */
+#define VB_MAX_UNOBSERVED_SBS	4096	/* filesystems holding more of them */
+#define VB_FAN_MARK_WALK	16	/* fanotify marks looked at per object */
 #define VB_WATCH_FS		0xffffffffu /* vb_event.rule_idx of a VB_OP_WATCH: a filesystem */
 #define VB_PATHID_DEPTH		64	/* dentry ancestors a hook walks looking for one */
 #define VB_RACY_NS		2000000000LL /* see content_cacheable() in bpf/fileid.bpf.h */
@@ -245,6 +247,13 @@ struct vb_guard_mark {
 	__u32 pad;
 };
 
+/* fan_state: the fmod_ret path's view of the daemon's fanotify, written by the kernel only. */
+struct vb_fan_state {
+	__u64 group;		/* struct fsnotify_group * of the daemon's fanotify; 0: none known */
+	__u32 unobserved_ever;	/* a file was put in unobserved_files: opens pay for deletes */
+	__u32 all;		/* unobserved_sbs was full: every file counts as unobserved */
+};
+
 /* Key of signer_keys: how a module's PKCS#7 SignerInfo names its signer. */
 enum vb_signer_kind {
 	VB_SIGNER_ISSUER_SERIAL = 1,
@@ -408,6 +417,7 @@ VB_SHARED_SIZE(vb_dev_ino, 16);
 VB_SHARED_SIZE(vb_guard, 24 + sizeof(struct vb_dev_ino) + 16 + 4 * VB_GUARD_MAX_LINKS +
 			 VB_SHA256_LEN);
 VB_SHARED_SIZE(vb_guard_mark, 8);
+VB_SHARED_SIZE(vb_fan_state, 16);
 VB_SHARED_SIZE(vb_signer_key, 16 + VB_SIGNER_ID_MAX);
 VB_SHARED_SIZE(vb_module_key, VB_MODULE_NAME_MAX);
 VB_SHARED_SIZE(vb_file_verdict, 16);

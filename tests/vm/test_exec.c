@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/fanotify.h>
 #include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
@@ -331,6 +332,135 @@ TEST(flood_of_unjudged_opens_does_not_forget_the_first)
 	expect_early_refused(_metadata, e.fd, "opened before the watch, then a flood of opens");
 	EXPECT_DENIED(probe_mmap_exec("/tmp/ns-flood/lib.so"), "the banned library, opened again");
 	early_close(&e);
+}
+
+/*
+ * Root's own fanotify group, the daemon's look-alike: it marks a filesystem the daemon does not
+ * watch (a detached fsmount, which no mountinfo lists) for the same permission events, and
+ * allows everything. The kernel must still see that the daemon was never asked: an open there
+ * maps nothing executable, an exec from there is refused. Once the daemon watches it too, the
+ * banned program is refused by content and its allowed twin runs.
+ */
+static pid_t allow_all(int g)
+{
+	pid_t pid = fork();
+	char buf[4096];
+	ssize_t n;
+
+	if (pid)
+		return pid;
+	while ((n = read(g, buf, sizeof(buf))) > 0) {
+		struct fanotify_event_metadata *md = (void *)buf;
+
+		for (; FAN_EVENT_OK(md, n); md = FAN_EVENT_NEXT(md, n)) {
+			struct fanotify_response r = { .fd = md->fd, .response = FAN_ALLOW };
+
+			if (md->mask & (FAN_OPEN_PERM | FAN_OPEN_EXEC_PERM))
+				write(g, &r, sizeof(r));
+			if (md->fd >= 0)
+				close(md->fd);
+		}
+	}
+	_exit(0);
+}
+
+static int fd_map_exec(int fd)
+{
+	void *p = mmap(NULL, 4096, PROT_READ | PROT_EXEC, MAP_PRIVATE, fd, 0);
+
+	if (p == MAP_FAILED)
+		return errno;
+	munmap(p, 4096);
+	return 0;
+}
+
+TEST(root_fanotify_group_does_not_stand_in_for_the_daemon)
+{
+	const char *dir = "/tmp/ns-spoof";
+	int g, fd, err, refused = lsm_path() ? EPERM : EACCES;
+	struct early e;
+	struct probe p;
+	pid_t child;
+
+	early_open(_metadata, &e, dir);
+	fd = openat(e.mfd, "prog", O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0755);
+	ASSERT_LE(0, fd);
+	{
+		char *buf;
+		size_t len;
+
+		ASSERT_EQ(0, read_all(BANNED, &buf, &len));
+		ASSERT_EQ((ssize_t)len, write(fd, buf, len));
+		free(buf);
+	}
+	close(fd);
+	g = fanotify_init(FAN_CLASS_CONTENT | FAN_CLOEXEC, O_RDONLY | O_CLOEXEC);
+	ASSERT_LE(0, g);
+	ASSERT_EQ(0, fanotify_mark(g, FAN_MARK_ADD | FAN_MARK_FILESYSTEM,
+				   FAN_OPEN_PERM | FAN_OPEN_EXEC_PERM, e.mfd, "."))
+		TH_LOG("fanotify_mark: %s", strerror(errno));
+	child = allow_all(g);
+	ASSERT_LT(0, child);
+
+	fd = openat(e.mfd, "lib.so", O_RDONLY | O_CLOEXEC);
+	ASSERT_LE(0, fd);
+	err = fd_map_exec(fd);
+	EXPECT_EQ(refused, err) TH_LOG("the banned library, opened under root's group only: %s",
+				       err ? strerror(err) : "mapped executable");
+	close(fd);
+	p = probe_execveat(e.mfd, "prog", 0);
+	EXPECT_OUTCOME(p.outcome == PROBE_REFUSED && p.err == refused, p,
+		       "the banned program, under root's group only");
+
+	early_attach(_metadata, &e, dir);
+	EXPECT_DENIED(probe_execve("/tmp/ns-spoof/prog", NULL, NULL),
+		      "the banned program, once the daemon watches too");
+	ASSERT_EQ(0, copy_file(ALLOWED, "/tmp/ns-spoof/twin"));
+	EXPECT_RAN(probe_execve("/tmp/ns-spoof/twin", NULL, NULL), "the allowed twin");
+	kill(child, SIGKILL);
+	waitpid(child, NULL, 0);
+	close(g);
+	early_close(&e);
+}
+
+/*
+ * A listener's event descriptor: fanotify opens it for root's own group, and that open makes no
+ * fanotify event, so the daemon never judged it. Written banned bytes, handed over at close:
+ * mapping it executable is refused (by content on the lsm path, as never judged on fmod_ret).
+ * The same file opened as anyone opens it is judged: refused; an allowed library maps.
+ */
+TEST(fanotify_event_descriptor_not_mapped_unjudged)
+{
+	const char *path = "/tmp/evfd-lib.so", *twin = "/tmp/evfd-twin.so";
+	struct fanotify_event_metadata md;
+	int g, fd, err;
+	char *buf;
+	size_t len;
+
+	unlink(path);
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0755);
+	ASSERT_LE(0, fd);
+	g = fanotify_init(FAN_CLASS_NOTIF | FAN_CLOEXEC, O_RDONLY | O_CLOEXEC);
+	ASSERT_LE(0, g);
+	ASSERT_EQ(0, fanotify_mark(g, FAN_MARK_ADD, FAN_CLOSE_WRITE, AT_FDCWD, path));
+	ASSERT_EQ(0, read_all(BANNED_LIB, &buf, &len));
+	ASSERT_EQ((ssize_t)len, write(fd, buf, len));
+	free(buf);
+	close(fd);
+	ASSERT_EQ((ssize_t)sizeof(md), read(g, &md, sizeof(md)));
+	ASSERT_TRUE(md.mask & FAN_CLOSE_WRITE);
+	ASSERT_LE(0, md.fd);
+	err = fd_map_exec(md.fd);
+	EXPECT_EQ(lsm_path() ? EPERM : EACCES, err)
+		TH_LOG("the banned library through root's event descriptor: %s",
+		       err ? strerror(err) : "mapped executable");
+	close(md.fd);
+	close(g);
+	EXPECT_DENIED(probe_mmap_exec(path), "the same library, opened as anyone opens it");
+	ASSERT_EQ(0, copy_file(ALLOWED_LIB, twin));
+	EXPECT_RAN(probe_mmap_exec(twin), "the allowed twin");
+	unlink(path);
+	unlink(twin);
 }
 
 /* As an attacker races it: uid 65534 in a user namespace of its own, a new tmpfs, the banned
@@ -829,6 +959,15 @@ TEST_F_TIMEOUT(unjudged, exec_option, 120)
 		       "never-seen banned file, daemon down");
 	EXPECT_RAN(probe_execve(ALLOWED, NULL, NULL), "judged before, daemon down");
 	EXPECT_DENIED(probe_execve(BANNED, NULL, NULL), "banned, judged before, daemon down");
+	/* A library is code run as much as a program is. */
+	ASSERT_EQ(0, copy_file(ALLOWED_LIB, "/tmp/unjudged-allowed-2.so"));
+	ASSERT_EQ(0, copy_file(BANNED_LIB, "/tmp/unjudged-banned-2.so"));
+	p = probe_mmap_exec("/tmp/unjudged-allowed-2.so");
+	EXPECT_OUTCOME(unjudged ? p.outcome == PROBE_REFUSED && p.err == unjudged :
+			      p.outcome == PROBE_RAN, p, "never-seen allowed library, daemon down");
+	p = probe_mmap_exec("/tmp/unjudged-banned-2.so");
+	EXPECT_OUTCOME(p.outcome == PROBE_REFUSED && p.err == (unjudged ?: EPERM), p,
+		       "never-seen banned library, daemon down");
 	o = status_json(&rc);
 	ASSERT_NE(NULL, o);
 	if (!lsm_path()) {
@@ -842,6 +981,8 @@ TEST_F_TIMEOUT(unjudged, exec_option, 120)
 				       "/tmp/vendorband-unjudged-2.log"));
 	EXPECT_RAN(probe_execve("/tmp/unjudged-allowed-2", NULL, NULL), "allowed, daemon back");
 	EXPECT_DENIED(probe_execve("/tmp/unjudged-banned-2", NULL, NULL), "banned, daemon back");
+	EXPECT_RAN(probe_mmap_exec("/tmp/unjudged-allowed-2.so"), "allowed library, daemon back");
+	EXPECT_DENIED(probe_mmap_exec("/tmp/unjudged-banned-2.so"), "banned library, daemon back");
 
 	/* As the tests after this one expect: the policy without the option, nothing loaded. */
 	ver[8] = '4';
@@ -880,6 +1021,12 @@ TEST(kill9_leaves_enforcement_on_and_restart_takes_over)
 		EXPECT_DENIED(probe_execve("/tmp/dead-copy", NULL, NULL), "never seen, daemon dead");
 	else
 		EXPECT_RAN(probe_execve("/tmp/dead-copy", NULL, NULL), "never seen, daemon dead");
+	/* And a never-seen copy of the banned library, the same way. */
+	ASSERT_EQ(0, copy_file(BANNED_LIB, "/tmp/dead-copy.so"));
+	if (lsm_path())
+		EXPECT_DENIED(probe_mmap_exec("/tmp/dead-copy.so"), "library, daemon dead");
+	else
+		EXPECT_RAN(probe_mmap_exec("/tmp/dead-copy.so"), "library, daemon dead");
 	/* The kernel refuses, but nothing logs or watches: status does not call that enforcing. */
 	o = status_json(&rc);
 	ASSERT_NE(NULL, o);
@@ -909,6 +1056,11 @@ TEST(kill9_leaves_enforcement_on_and_restart_takes_over)
 	EXPECT_STREQ(lsm_path() ? "(none)" : "true", field(rec, "ran_unjudged") ?: "(none)");
 	json_object_put(rec);
 	EXPECT_DENIED(probe_execve("/tmp/dead-copy", NULL, NULL), "judged now");
+	rec = find_record("/tmp/dead-copy.so", "mmap", lsm_path() ? "deny" : "would-deny", 15);
+	ASSERT_NE(NULL, rec);
+	EXPECT_STREQ(lsm_path() ? "(none)" : "true", field(rec, "ran_unjudged") ?: "(none)");
+	json_object_put(rec);
+	EXPECT_DENIED(probe_mmap_exec("/tmp/dead-copy.so"), "library, judged now");
 }
 
 /* After the takeover test: the operator's deliberate off switch, and status telling the truth. */
