@@ -375,14 +375,13 @@ int main(int argc, char **argv)
 	daemon_notify_ready(&d);
 	last_scan_ms = last_repeat_ms = daemon_now_ms();
 	while (!stop_requested) {
-		err = ring_buffer__poll(rb, VB_POLL_MS);
+		err = ring_buffer__poll(rb, d.fan ? daemon_watch_pending(&d, VB_POLL_MS) : VB_POLL_MS);
 		if (err < 0 && err != -EINTR) {
 			vb_err("reading events failed: %s", strerror(-err));
 			break;
 		}
 		if (d.fan) {
 			vb_fan_drain(d.fan, daemon_on_own_event, &d);
-			daemon_watch_pending(&d);
 			vb_fan_report(d.fan);
 		}
 		/* Idle ticks too: a pending gap record goes in as soon as the disk takes it. */

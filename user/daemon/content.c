@@ -180,10 +180,12 @@ void daemon_judge_later(struct daemon *d, const struct vb_event *e)
 
 #define VB_WATCH_PENDING	64	/* filesystems made but not yet found mounted */
 #define VB_WATCH_PENDING_MS	10000	/* looked for this long, then left to the first exec */
+#define VB_WATCH_EAGER_MS	50	/* looked for every millisecond this long (mount(2) attaches
+					 * a moment after the kernel tells), then every turn */
 
 static struct {
 	__u32 pid, ppid, dev;
-	__u64 until_ms;
+	__u64 since_ms, next_ms;
 } pending[VB_WATCH_PENDING];
 
 static int watch_dev(struct daemon *d, __u32 pid, __u32 ppid, __u32 dev)
@@ -193,17 +195,48 @@ static int watch_dev(struct daemon *d, __u32 pid, __u32 ppid, __u32 dev)
 	return err ? vb_fan_watch_dev(d->fan, ppid, dev) : 0;
 }
 
-void daemon_watch_pending(struct daemon *d)
+/* Never a sleep here: a user making detached mounts in a loop would stall the ring-buffer
+ * reader. The main loop polls sooner instead, by what this returns. */
+int daemon_watch_pending(struct daemon *d, int wait_ms)
 {
 	__u64 now = daemon_now_ms();
 
 	for (size_t i = 0; i < VB_WATCH_PENDING; i++) {
 		if (!pending[i].dev)
 			continue;
-		if (!d->fan || now > pending[i].until_ms ||
-		    !watch_dev(d, pending[i].pid, pending[i].ppid, pending[i].dev))
+		if (!d->fan || now > pending[i].since_ms + VB_WATCH_PENDING_MS) {
 			pending[i].dev = 0;
+			continue;
+		}
+		if (now >= pending[i].next_ms) {
+			if (!watch_dev(d, pending[i].pid, pending[i].ppid, pending[i].dev)) {
+				pending[i].dev = 0;
+				continue;
+			}
+			pending[i].next_ms = now + (now - pending[i].since_ms < VB_WATCH_EAGER_MS ?
+						    1 : (__u64)wait_ms);
+		}
+		if (pending[i].next_ms <= now)
+			wait_ms = 0;
+		else if (pending[i].next_ms - now < (__u64)wait_ms)
+			wait_ms = (int)(pending[i].next_ms - now);
 	}
+	return wait_ms;
+}
+
+static void watch_later(const struct vb_event *e)
+{
+	size_t i;
+
+	/* Full: the newest replaces the last. What is not watched is refused at exec
+	 * (EACCES), and that refusal has it watched (sink.c): nothing runs unjudged. */
+	for (i = 0; i < VB_WATCH_PENDING - 1 && pending[i].dev; i++)
+		;
+	pending[i].pid = e->pid;
+	pending[i].ppid = e->ppid;
+	pending[i].dev = e->dev;
+	pending[i].since_ms = daemon_now_ms();
+	pending[i].next_ms = pending[i].since_ms + 1;
 }
 
 /*
@@ -235,20 +268,8 @@ void daemon_watch(struct daemon *d, const struct vb_event *e)
 		/* The kernel tells as it makes the filesystem, before mount(2) attaches it: a
 		 * moment later it is there, in the maker's namespace (or its parent's, once the
 		 * maker is gone). One made by fsmount(2) stays detached until move_mount(2). */
-		for (int i = 0; i < 10; i++) {
-			if (!watch_dev(d, e->pid, e->ppid, e->dev))
-				return;
-			usleep(1000);
-		}
-		for (size_t i = 0; i < VB_WATCH_PENDING; i++) {
-			if (!pending[i].dev || i == VB_WATCH_PENDING - 1) {
-				pending[i].pid = e->pid;
-				pending[i].ppid = e->ppid;
-				pending[i].dev = e->dev;
-				pending[i].until_ms = daemon_now_ms() + VB_WATCH_PENDING_MS;
-				break;
-			}
-		}
+		if (watch_dev(d, e->pid, e->ppid, e->dev))
+			watch_later(e);
 		return;
 	}
 	fd = open_as_seen(e, via, sizeof(via));

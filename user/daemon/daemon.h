@@ -149,8 +149,9 @@ void daemon_stop_judging_content(struct daemon *d);
 void daemon_judge_later(struct daemon *d, const struct vb_event *e);
 /* Have fanotify watch the filesystem or memfd an event names (content.c). */
 void daemon_watch(struct daemon *d, const struct vb_event *e);
-/* Look again for the filesystems made but not mounted yet when the kernel told. */
-void daemon_watch_pending(struct daemon *d);
+/* Look again for the filesystems made but not mounted yet when the kernel told; the ms until
+ * the next look is due, at most wait_ms. */
+int daemon_watch_pending(struct daemon *d, int wait_ms);
 
 /* rescan.c */
 /* Scan for the policy in force and flip once if the results changed. 1 if it flipped, 0 if

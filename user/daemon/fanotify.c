@@ -261,17 +261,39 @@ static bool same_version(const struct vb_content_verdict *a, const struct vb_con
  * own: there, the mount's line in mountinfo says, the mount found by its id in the daemon's
  * namespace or else the caller's.
  */
+#define SB_DEV_CACHE		64	/* btrfs mounts remembered, by mount id and st_dev */
+#define SB_DEV_CACHE_MS		1000	/* a mount id comes back after an unmount: not for long */
+
+static struct {
+	__u64 mnt_id, at_ms;
+	__u32 st_dev, sb_dev;
+} sb_dev_cache[SB_DEV_CACHE];
+
+static __u64 now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (__u64)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
 static __u32 sb_dev(int fd, int pid, const struct statx *sx)
 {
 	__u32 dev = vb_kdev(makedev(sx->stx_dev_major, sx->stx_dev_minor));
+	size_t slot = sx->stx_mnt_id % SB_DEV_CACHE;
 	char path[64], line[1024];
 	unsigned int maj, min;
 	struct statfs sf;
-	__u64 id;
+	__u64 id, now;
 
 	if (fstatfs(fd, &sf) || (unsigned long)sf.f_type != BTRFS_SUPER_MAGIC ||
 	    !(sx->stx_mask & STATX_MNT_ID))
 		return dev;
+	/* Every judged open on btrfs comes here: mountinfo is read once a second per mount. */
+	now = now_ms();
+	if (sb_dev_cache[slot].mnt_id == sx->stx_mnt_id && sb_dev_cache[slot].st_dev == dev &&
+	    now - sb_dev_cache[slot].at_ms < SB_DEV_CACHE_MS)
+		return sb_dev_cache[slot].sb_dev;
 	for (int i = 0; i < 2; i++) {
 		FILE *f;
 
@@ -286,7 +308,11 @@ static __u32 sb_dev(int fd, int pid, const struct statx *sx)
 			if (sscanf(line, "%llu %*u %u:%u", (unsigned long long *)&id, &maj,
 				   &min) == 3 && id == sx->stx_mnt_id) {
 				fclose(f);
-				return vb_kdev(makedev(maj, min));
+				sb_dev_cache[slot].mnt_id = id;
+				sb_dev_cache[slot].st_dev = dev;
+				sb_dev_cache[slot].sb_dev = vb_kdev(makedev(maj, min));
+				sb_dev_cache[slot].at_ms = now;
+				return sb_dev_cache[slot].sb_dev;
 			}
 		}
 		fclose(f);
