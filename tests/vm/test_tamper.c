@@ -22,6 +22,7 @@
 #include <sys/wait.h>
 #include <linux/bpf.h>
 #include <bpf/bpf.h>
+#include <bpf/btf.h>
 #include "kselftest_harness.h"
 #include "vendorban.h"
 #include "kernel/attach.h"
@@ -356,6 +357,144 @@ TEST_F(tamper, program_using_our_map_refused)
 	close(ours);
 	close(mine);
 	EXPECT_TRUE(recorded("prog-load", "policy_state"));
+}
+
+/* BTF of global functions "int name(struct ctx_struct *ctx)", one per name: what an extension
+ * must look like to replace a function whose context is that struct. Its fd, and each
+ * function's id. */
+static int ctx_btf(const char *const *names, int n, const char *ctx_struct, __u32 *ids)
+{
+	struct btf *btf = btf__new_empty();
+	int i32, ptr, proto, fd = -1;
+
+	if (!btf)
+		return -1;
+	i32 = btf__add_int(btf, "int", 4, BTF_INT_SIGNED);
+	ptr = btf__add_ptr(btf, btf__add_struct(btf, ctx_struct, 0));
+	for (int i = 0; i < n; i++) {
+		proto = btf__add_func_proto(btf, i32);
+		btf__add_func_param(btf, "ctx", ptr);
+		ids[i] = btf__add_func(btf, names[i], BTF_FUNC_GLOBAL, proto);
+	}
+	if (!btf__load_into_kernel(btf))
+		fd = dup(btf__fd(btf));
+	btf__free(btf);
+	return fd;
+}
+
+static char ext_log[4096];	/* the verifier's words on the last load */
+
+static int load(enum bpf_prog_type type, const char *name, const struct bpf_insn *insns, int n,
+		const char *const *funcs, const __u32 *offs, int nfuncs, int target,
+		__u32 target_id)
+{
+	struct bpf_func_info fi[2] = {};
+	__u32 ids[2];
+	LIBBPF_OPTS(bpf_prog_load_opts, o, .func_info = fi, .func_info_cnt = nfuncs,
+		    .func_info_rec_size = sizeof(fi[0]), .attach_prog_fd = target,
+		    .attach_btf_id = target_id, .log_buf = ext_log, .log_size = sizeof(ext_log),
+		    .log_level = 1);
+	int fd, btf_fd = ctx_btf(funcs, nfuncs, "__sk_buff", ids);
+
+	if (btf_fd < 0)
+		return -1;
+	o.prog_btf_fd = btf_fd;
+	for (int i = 0; i < nfuncs; i++) {
+		fi[i].insn_off = offs[i];
+		fi[i].type_id = ids[i];
+	}
+	ext_log[0] = 0;
+	fd = bpf_prog_load(type, name, "GPL", insns, n, &o);
+	close(btf_fd);
+	if (fd < 0) {
+		errno = -fd;
+		return -1;
+	}
+	return fd;
+}
+
+/* "return 0", as an extension of (target, the function target_id in its BTF). */
+static int load_ext(int target, __u32 target_id)
+{
+	static const struct bpf_insn ret0[] = {
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = 0 },
+		{ .code = BPF_JMP | BPF_EXIT },
+	};
+	static const char *const f[] = { "vb_repl" };
+	static const __u32 off[] = { 0 };
+
+	return load(BPF_PROG_TYPE_EXT, "vb_test_ext", ret0, 2, f, off, 1, target, target_id);
+}
+
+/* The BTF id of each function of a program (at most 8): how many it has, or -errno. */
+static int prog_funcs(int fd, __u32 *ids, char *name)
+{
+	struct bpf_func_info fi[8] = {};
+	struct bpf_prog_info info = {};
+	__u32 len = sizeof(info);
+
+	info.nr_func_info = 8;
+	info.func_info_rec_size = sizeof(fi[0]);
+	info.func_info = (__u64)(unsigned long)fi;
+	if (bpf_obj_get_info_by_fd(fd, &info, &len))
+		return -errno;
+	strcpy(name, info.name);
+	for (__u32 i = 0; i < info.nr_func_info && i < 8; i++)
+		ids[i] = fi[i].type_id;
+	return info.nr_func_info < 8 ? (int)info.nr_func_info : 8;
+}
+
+/*
+ * An extension (freplace) patches a jump into the function it replaces: a hook of ours
+ * replaced would return whatever the extension says. The kernel replaces only functions whose
+ * arguments it could check against their BTF, and none of vendorban's is one (the hooks take
+ * an array of u64, the iterators a context the verifier does not take as theirs). Every
+ * function of every vendorban program is tried; any that loads is a hole. The twin: a socket
+ * filter of the test's own, whose global function takes its context, is extended and linked.
+ */
+TEST_F(tamper, no_program_of_ours_can_be_extended)
+{
+	static const struct bpf_insn twin_insns[] = {
+		{ .code = BPF_JMP | BPF_CALL, .src_reg = BPF_PSEUDO_CALL, .imm = 1 },
+		{ .code = BPF_JMP | BPF_EXIT },
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = 0 },
+		{ .code = BPF_JMP | BPF_EXIT },
+	};
+	static const char *const twin_funcs[] = { "twin_main", "twin_fn" };
+	static const __u32 twin_offs[] = { 0, 2 };
+	__u32 id = 0, ids[8];
+	int tried = 0, twin, ext, link, n;
+	char name[BPF_OBJ_NAME_LEN];
+
+	while (!bpf_prog_get_next_id(id, &id)) {
+		int fd = bpf_prog_get_fd_by_id(id);
+
+		if (fd < 0)
+			continue;
+		n = prog_funcs(fd, ids, name);
+		for (int i = 0; strncmp(name, "vb_", 3) == 0 && i < n; i++, tried++) {
+			ext = load_ext(fd, ids[i]);
+			EXPECT_EQ(-1, ext) TH_LOG("%s, function %d, can be replaced", name, i);
+			if (ext >= 0)
+				close(ext);
+		}
+		close(fd);
+	}
+	EXPECT_LE(20, tried) TH_LOG("only %d functions of vendorban programs found", tried);
+
+	twin = load(BPF_PROG_TYPE_SOCKET_FILTER, "twin", twin_insns, 4, twin_funcs, twin_offs, 2,
+		    0, 0);
+	ASSERT_LE(0, twin) TH_LOG("twin program: %s; %s", strerror(errno), ext_log);
+	ASSERT_EQ(2, prog_funcs(twin, ids, name));
+	ext = load_ext(twin, ids[1]);
+	ASSERT_LE(0, ext) TH_LOG("an extension of the twin: %s; %s", strerror(errno), ext_log);
+	link = bpf_link_create(ext, 0, 0 /* ignored for extensions */, NULL);
+	EXPECT_LE(0, link) TH_LOG("linking the twin's extension: %s", strerror(-link));
+	if (link >= 0)
+		close(link);
+	close(ext);
+	close(twin);
+	still_enforcing(_metadata);
 }
 
 /* Signals that kill or stop the daemon are PID 1's to send; harmless ones anyone's. */
