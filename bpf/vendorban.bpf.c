@@ -647,6 +647,17 @@ static __always_inline bool daemon_exe(struct inode *inode)
 	       BPF_CORE_READ(inode, i_generation) == g->exe_gen;
 }
 
+/* The registered vendorband starting as root: its libraries map while no daemon judges, or
+ * under option unjudged-exec deny no daemon could come back. (Root running it with
+ * LD_PRELOAD is the class the guard names in its header.) */
+static __always_inline bool daemon_starting(void)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct inode *exe = BPF_CORE_READ(task, mm, exe_file, f_inode);
+
+	return exe && (__u32)bpf_get_current_uid_gid() == 0 && daemon_exe(exe);
+}
+
 static __always_inline bool memo_hit(const struct vb_memo *m, struct file *file,
 				     struct inode *real, __u64 seq, const struct vb_content_ver *ver,
 				     int deny_unknown)
@@ -829,7 +840,7 @@ static __always_inline int judge(struct file *file, __u8 op, bool can_hash, bool
 	}
 	/* No content verdict, and the kernel cannot hash here. */
 	if (v.match == VB_MATCH_NONE && !verified && !can_hash && si && !daemon_exe(inode) &&
-	    (op == VB_OP_EXEC || op == VB_OP_MMAP)) {
+	    (op == VB_OP_EXEC || (op == VB_OP_MMAP && !daemon_starting()))) {
 		if (daemon_judges()) {
 			/* The daemon judges, but fanotify will not ask it: an exec from a
 			 * filesystem (or memfd) it does not watch yet, or the mapping of a file
@@ -849,9 +860,10 @@ static __always_inline int judge(struct file *file, __u8 op, bool can_hash, bool
 			v.match = VB_MATCH_UNVERIFIED;
 			v.rule.mode = VB_MODE_ENFORCE;
 			v.rule.rule_idx = VB_RULE_NONE;
-		} else if (unjudged_first(real, &ver)) {
+		} else if (op == VB_OP_EXEC && unjudged_first(real, &ver)) {
 			/* else it runs, and the next daemon hashes it (the record says it ran)
-			 * and watches its filesystem. */
+			 * and watches its filesystem. A library maps unrecorded: this hook
+			 * cannot name the file for the next daemon to open. */
 			v.flags |= VB_EV_F_UNJUDGED;
 			v.rule.rule_idx = VB_RULE_NONE;
 		}

@@ -37,7 +37,9 @@ void daemon_write_installed(struct daemon *d)
 /* p, or its scan results with it, is now in force as seq: events name its rules. */
 static void now_in_force(struct daemon *d, struct vb_policy *p)
 {
-	vb_policy_free((struct vb_policy *)d->ectx.prev_policy);
+	/* After a takeover the policy in force may be ours already (same_text_in_force()). */
+	if (d->ectx.prev_policy != d->ectx.policy)
+		vb_policy_free((struct vb_policy *)d->ectx.prev_policy);
 	d->ectx.prev_policy = d->ectx.policy;
 	d->ectx.prev_seq = d->ectx.policy_seq;
 	d->ectx.policy = p;
@@ -167,6 +169,21 @@ static int start_fresh(struct daemon *d, struct vb_policy *p, const struct vb_ca
 	return err;
 }
 
+/* The records a killed daemon left in the ring buffer name the rules of the policy it had in
+ * force. Where that is the text of ours (its digest in the active slot), ours names them: they
+ * are logged with their vendor and rule, not as of an unknown policy. */
+static void same_text_in_force(struct daemon *d, const struct vb_policy *p)
+{
+	struct vb_slot_info info;
+	__u64 seq;
+
+	if (!vb_rules_active(&d->k, &info, &seq) && seq &&
+	    !memcmp(info.digest, p->digest, sizeof(info.digest))) {
+		d->ectx.policy = p;
+		d->ectx.policy_seq = seq;
+	}
+}
+
 /* Take over the pinned programs if they are ours and still enforce, else load ours. */
 static int take_over_or_load(struct daemon *d, struct vb_policy *p)
 {
@@ -202,11 +219,14 @@ static int take_over_or_load(struct daemon *d, struct vb_policy *p)
 		d->dedupe_first = d->k.settings.last_logged_ktime != 0;
 		/* Drops after the last daemon's last gap record, while none ran, are ours. */
 		d->dropped_seen = old.settings.drops_declared;
+		same_text_in_force(d, p);
 		err = enable_and_verify(d, p, &st);
 		if (!err && st.enforcing)
 			return 0;
 		vb_err("the pinned programs do not enforce any more; loading them again");
 		d->ectx.policy = NULL;
+		if (d->ectx.prev_policy == p)	/* same_text_in_force(): not a policy of its own */
+			d->ectx.prev_policy = NULL;
 		d->k.took_over = false;
 		old = d->k;
 		memset(&d->k, 0, sizeof(d->k));
