@@ -580,6 +580,14 @@ static __always_inline bool fan_unasked(struct file *file, struct inode *inode)
 	return mode == (1U << 25) || mode == (1U << 26);
 }
 
+static __always_inline bool daemon_opens(void)
+{
+	__u32 zero = 0;
+	struct vb_guard *g = bpf_map_lookup_elem(&guard, &zero);
+
+	return g && g->daemon_tgid == bpf_get_current_pid_tgid() >> 32;
+}
+
 /* An open fanotify did not ask the judging daemon about is remembered (unobserved_files); one
  * it will ask about forgets what an earlier struct file at the same address left. */
 static __always_inline void note_open(struct file *file)
@@ -594,7 +602,9 @@ static __always_inline void note_open(struct file *file)
 	st = fan_state_get();
 	if (!st)
 		return;
-	if (!fan_watched(inode, FS_OPEN_PERM) || fan_unasked(file, inode)) {
+	/* The daemon's own event fds are unasked too, and never mapped: no map churn for them. */
+	if (!fan_watched(inode, FS_OPEN_PERM) ||
+	    (fan_unasked(file, inode) && !daemon_opens())) {
 		st->unobserved_ever = 1;
 		if (bpf_map_update_elem(&unobserved_files, &key, &ino, BPF_ANY)) {
 			sb = (__u64)BPF_CORE_READ(inode, i_sb);
