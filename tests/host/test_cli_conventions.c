@@ -200,6 +200,13 @@ TEST_F(cli, errors_are_json_under_json)
 	EXPECT_EQ(0, RUN("%s --json policy diff %s %s", self->vb, self->good, self->good));
 	EXPECT_EQ('{', self->out[0]);
 	EXPECT_EQ(NULL, strstr(self->out, "\"error\""));
+
+	/* No command at all, and none under log: the error a script can parse, usage on stderr. */
+	EXPECT_EQ(2, RUN("%s --json", self->vb));
+	EXPECT_STREQ("{\"error\":\"no command given\"}\n", self->out);
+	EXPECT_NE(NULL, strstr(self->err, "usage: vendorban"));
+	EXPECT_EQ(2, RUN("%s --json log", self->vb));
+	EXPECT_EQ(0, strncmp(self->out, "{\"error\":\"no ", 13)) TH_LOG("%s", self->out);
 }
 
 /* disable prints data too: as JSON under --json. Only where nothing is pinned (the host kernel

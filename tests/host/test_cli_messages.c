@@ -90,8 +90,8 @@ TEST_F(cli, policy_alone_prints_its_own_usage)
 	char *help[] = { "policy", "--help", NULL };
 
 	EXPECT_EQ(2, run(self, do_policy, none));
-	EXPECT_EQ(0, strncmp(self->errtext, "usage: vendorban [--json] policy COMMAND [ARGS]\n",
-			     48)) TH_LOG("%s", self->errtext);
+	EXPECT_NE(NULL, strstr(self->errtext, "error: no policy command given\nusage: vendorban "
+				"[--json] policy COMMAND [ARGS]\n")) TH_LOG("%s", self->errtext);
 	EXPECT_NE(NULL, strstr(self->errtext, "  check [--strict] FILE..."));
 	EXPECT_EQ(0, run(self, do_policy, help));
 	EXPECT_EQ(0, strncmp(self->text, "usage: vendorban [--json] policy COMMAND", 40));

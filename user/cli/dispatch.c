@@ -40,6 +40,7 @@ int cli_dispatch(const struct cli_cmd *cmds, const char *what, const char *usage
 		 char **argv)
 {
 	if (argc < 1) {
+		vb_err("no %s given", what);	/* under --json, the error object */
 		print_usage(stderr, cmds, usage);
 		return 2;
 	}
