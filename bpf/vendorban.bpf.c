@@ -580,6 +580,15 @@ static __always_inline bool fan_unasked(struct file *file, struct inode *inode)
 	return mode == (1U << 25) || mode == (1U << 26);
 }
 
+/* Content is meant to be judged by the daemon: the fmod_ret path, enforcing, no kernel hash. */
+static __always_inline bool content_by_daemon(void)
+{
+	__u32 zero = 0;
+	struct vb_settings *cfg = bpf_map_lookup_elem(&settings, &zero);
+
+	return cfg && cfg->enabled && cfg->path == VB_PATH_FMOD_RET && !cfg->can_hash;
+}
+
 static __always_inline bool daemon_opens(void)
 {
 	__u32 zero = 0;
@@ -597,14 +606,16 @@ static __always_inline void note_open(struct file *file)
 	struct vb_fan_state *st;
 	__u32 one = 1;
 
-	if ((BPF_CORE_READ(inode, i_mode) & S_IFMT) != S_IFREG || !daemon_judges())
+	if ((BPF_CORE_READ(inode, i_mode) & S_IFMT) != S_IFREG)
 		return;
 	st = fan_state_get();
 	if (!st)
 		return;
-	/* The daemon's own event fds are unasked too, and never mapped: no map churn for them. */
-	if (!fan_watched(inode, FS_OPEN_PERM) ||
-	    (fan_unasked(file, inode) && !daemon_opens())) {
+	/* No daemon judges now, but one is meant to (the kernel cannot hash here): this open
+	 * is asked of no one, and its mapping after a daemon is back must not pass for judged.
+	 * The daemon's own event fds are unasked too, and never mapped: no map churn for them. */
+	if (!daemon_judges() ? content_by_daemon() :
+	    (!fan_watched(inode, FS_OPEN_PERM) || (fan_unasked(file, inode) && !daemon_opens()))) {
 		st->unobserved_ever = 1;
 		if (bpf_map_update_elem(&unobserved_files, &key, &ino, BPF_ANY)) {
 			sb = (__u64)BPF_CORE_READ(inode, i_sb);

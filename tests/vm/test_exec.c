@@ -896,7 +896,7 @@ TEST_F_TIMEOUT(unjudged, exec_option, 120)
 	struct probe p;
 	size_t n;
 	FILE *f;
-	int pid, i, rc;
+	int pid, i, rc, held;
 
 	f = fopen("/vb/test.policy", "r");
 	ASSERT_NE(NULL, f);
@@ -968,6 +968,10 @@ TEST_F_TIMEOUT(unjudged, exec_option, 120)
 	p = probe_mmap_exec("/tmp/unjudged-banned-2.so");
 	EXPECT_OUTCOME(p.outcome == PROBE_REFUSED && p.err == (unjudged ?: EPERM), p,
 		       "never-seen banned library, daemon down");
+	/* Opened now, while no one is asked, and held (allowed bytes, so only that decides). */
+	ASSERT_EQ(0, copy_file(ALLOWED_LIB, "/tmp/unjudged-held.so"));
+	held = open("/tmp/unjudged-held.so", O_RDONLY | O_CLOEXEC);
+	ASSERT_LE(0, held);
 	o = status_json(&rc);
 	ASSERT_NE(NULL, o);
 	if (!lsm_path()) {
@@ -983,6 +987,19 @@ TEST_F_TIMEOUT(unjudged, exec_option, 120)
 	EXPECT_DENIED(probe_execve("/tmp/unjudged-banned-2", NULL, NULL), "banned, daemon back");
 	EXPECT_RAN(probe_mmap_exec("/tmp/unjudged-allowed-2.so"), "allowed library, daemon back");
 	EXPECT_DENIED(probe_mmap_exec("/tmp/unjudged-banned-2.so"), "banned library, daemon back");
+	/* The descriptor opened while no daemon ran was never judged: not mapped now either
+	 * (on lsm the kernel hashes it: allowed). Opened again, it is judged, and maps. */
+	{
+		void *m = mmap(NULL, 4096, PROT_READ | PROT_EXEC, MAP_PRIVATE, held, 0);
+		int err = m == MAP_FAILED ? errno : 0;
+
+		if (m != MAP_FAILED)
+			munmap(m, 4096);
+		EXPECT_EQ(unjudged, err) TH_LOG("the library opened while no daemon ran: %s",
+						err ? strerror(err) : "mapped executable");
+	}
+	close(held);
+	EXPECT_RAN(probe_mmap_exec("/tmp/unjudged-held.so"), "the same library, opened again");
 
 	/* As the tests after this one expect: the policy without the option, nothing loaded. */
 	ver[8] = '4';
