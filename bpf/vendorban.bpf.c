@@ -68,6 +68,14 @@ struct {
 	__array(values, struct path_rules);
 } path_slots SEC(".maps");
 
+/* Per rule slot, what a path may match at all (vb_path_filter): most lookups are never made. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 2);
+	__type(key, __u32);
+	__type(value, struct vb_path_filter);
+} path_filter SEC(".maps");
+
 struct signer_keys {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, VB_MAX_SIGNER_KEYS);
@@ -319,59 +327,88 @@ static __always_inline void cache_store(struct inode *inode, __u64 seq, struct v
 		bpf_map_delete_elem(&verdict_cache, &k);
 }
 
-struct path_walk {
+struct path_scan {
 	struct vb_scratch *s;
+	const __u64 *bits;	/* the slot's name filter */
 	void *rules;
-	int start;
 	struct vb_rule_ref *found;
+	__u32 h;		/* FNV-1a of the bytes read so far */
+	__u32 len;		/* bytes of the path a rule can name (rules are < VB_PATH_MAX) */
 	int hit;
 };
 
-/* Walk the path backwards, NUL-ing the tail as we go, and look up every directory prefix
- * ("/a/b/"): the first hit is the longest prefix. One bounded callback keeps the verifier's
- * work linear in VB_PATH_MAX. */
-static long path_walk_step(__u32 i, struct path_walk *w)
+/* Are the path's first n bytes a rule? Asked only where the filter says they may be. */
+static __always_inline int path_lookup(struct path_scan *w, __u32 n)
 {
-	int pos = w->start - (int)i;
 	struct vb_rule_ref *r;
 
-	if (pos < 1 || pos >= VB_PATH_MAX)
-		return 1;
-	if (w->s->key.path[pos & (VB_PATH_MAX - 1)] == '/') {
-		r = bpf_map_lookup_elem(w->rules, &w->s->key);
-		if (r) {
-			*w->found = *r;
-			w->hit = 1;
-			return 1;
-		}
-	}
-	w->s->key.path[pos & (VB_PATH_MAX - 1)] = 0;
-	return 0;
+	/* For the verifier, whatever the compiler knows of n from the caller. */
+	barrier_var(n);
+	n &= VB_PATH_MAX - 1;
+	if (!n)
+		return 0;
+	/* Keys are NUL-padded. */
+	__builtin_memset(&w->s->key, 0, sizeof(w->s->key));
+	if (bpf_probe_read_kernel(&w->s->key.path, n, w->s->path))
+		return 0;
+	r = bpf_map_lookup_elem(w->rules, &w->s->key);
+	if (!r)
+		return 0;
+	*w->found = *r;
+	return 1;
 }
 
-static __always_inline int match_path(struct vb_scratch *s, void *rules, struct vb_rule_ref *out)
+/* Read the path forwards, hashing as we go: at every directory prefix ("/a/", "/a/b/"; not the
+ * root) the filter says whether a rule may name it, and only then is the rule map asked. A
+ * later hit is a longer prefix, which wins. Eight bytes a call: one bounded callback keeps the
+ * verifier's work linear in VB_PATH_MAX, and a call per byte cost more than the bytes. */
+static long path_scan_step(__u32 i, struct path_scan *w)
 {
-	struct path_walk w = { .s = s, .rules = rules, .found = out };
-	int len;
+	__u32 base = i * 8, h = w->h;
+	__u64 word;
+	long ret = 0;
 
-	/* Keys are NUL-padded: clear first, the copy leaves bytes after its NUL as they were. */
-	__builtin_memset(&s->key, 0, sizeof(s->key));
-	len = bpf_probe_read_kernel_str(&s->key.path, VB_PATH_MAX, s->path);
-	if (len <= 0)
-		return 0;
-	/* len counts the NUL; a path that filled the key may be longer than any exact rule. */
-	if (len < VB_PATH_MAX) {
-		struct vb_rule_ref *r = bpf_map_lookup_elem(rules, &s->key);
+	if (base >= w->len || base >= VB_PATH_MAX)
+		return 1;
+	word = *(__u64 *)&w->s->path[base & (VB_PATH_MAX - 8)];
+#pragma unroll
+	for (int k = 0; k < 8; k++) {
+		__u32 pos = base + k;
+		__u8 c = word >> (8 * k);
 
-		if (r) {
-			*out = *r;
-			return 1;
+		if (pos >= w->len) {
+			ret = 1;
+			break;
 		}
+		h = vb_path_hash_step(h, c);
+		if (c == '/' && pos >= 1 && vb_filter_has(w->bits, vb_filter_mix(h)) &&
+		    path_lookup(w, pos + 1))
+			w->hit = 1;
 	}
-	w.start = len - 2;
-	if (w.start >= VB_PATH_MAX - 1)
-		w.start = VB_PATH_MAX - 1;
-	bpf_loop(VB_PATH_MAX, path_walk_step, &w, 0);
+	w->h = h;
+	return ret;
+}
+
+/* The path bpf_d_path left in s->path (path_len counts its NUL): the longest directory rule
+ * above it, or an exact rule, which comes first. */
+static __always_inline int match_path(struct vb_scratch *s, void *rules,
+				      const struct vb_path_filter *f, int path_len,
+				      struct vb_rule_ref *out)
+{
+	struct path_scan w = {
+		.s = s, .bits = f->name, .rules = rules, .found = out, .h = VB_PATH_HASH_INIT,
+	};
+
+	if (path_len <= 1)
+		return 0;
+	w.len = path_len - 1;
+	if (w.len > VB_PATH_MAX - 1)
+		w.len = VB_PATH_MAX - 1;
+	bpf_loop(VB_PATH_MAX / 8, path_scan_step, &w, 0);
+	/* The whole path, if a rule can be that long; w.h has hashed all of it then. */
+	if (path_len - 1 <= VB_PATH_MAX - 1 && vb_filter_has(f->name, vb_filter_mix(w.h)) &&
+	    path_lookup(&w, path_len - 1))
+		return 1;
 	return w.hit;
 }
 
@@ -713,6 +750,7 @@ static __always_inline int judge(struct file *file, __u8 op, bool can_hash, bool
 	struct vb_slot_info *si;
 	struct vb_cache_val *cv;
 	struct vb_content_verdict *dv;
+	struct vb_path_filter *pf;
 	struct vb_scratch *s = NULL;
 	struct vb_settings *cfg;
 	struct verdict v = { .op = op };
@@ -839,9 +877,10 @@ static __always_inline int judge(struct file *file, __u8 op, bool can_hash, bool
 	}
 
 	si = bpf_map_lookup_elem(&slot_info, &slot);
+	pf = bpf_map_lookup_elem(&path_filter, &slot);
 	/* By identity first: the name a caller reached the file by may not be the rule's. */
-	if ((v.match == VB_MATCH_NONE || v.match == VB_MATCH_UNVERIFIED) && si &&
-	    si->n_path_idents && match_pathid(file, real, seq, &v.rule)) {
+	if ((v.match == VB_MATCH_NONE || v.match == VB_MATCH_UNVERIFIED) && si && pf &&
+	    si->n_path_idents && match_pathid(file, real, pf, seq, &v.rule)) {
 		v.match = VB_MATCH_PATH;
 		v.flags |= VB_EV_F_PATH_IDENT;
 	}
@@ -851,9 +890,9 @@ static __always_inline int judge(struct file *file, __u8 op, bool can_hash, bool
 
 		s = bpf_task_storage_get(&scratch, bpf_get_current_task_btf(), 0,
 					 BPF_LOCAL_STORAGE_GET_F_CREATE);
-		if (s && rules) {
+		if (s && rules && pf) {
 			v.path_len = bpf_d_path((struct path *)&file->f_path, s->path, sizeof(s->path));
-			if (v.path_len > 0 && match_path(s, rules, &v.rule))
+			if (v.path_len > 0 && match_path(s, rules, pf, v.path_len, &v.rule))
 				v.match = VB_MATCH_PATH;
 		} else {
 			stat_inc(VB_STAT_PATH_ERR);
