@@ -71,10 +71,9 @@ static __always_inline struct file *real_file(struct file *file)
 	return file;
 }
 
-static __always_inline bool fs_cacheable(struct inode *inode)
+static __always_inline bool sb_cacheable(unsigned long magic, __u32 dev)
 {
-	unsigned long magic = BPF_CORE_READ(inode, i_sb, s_magic);
-	__u32 major = BPF_CORE_READ(inode, i_sb, s_dev) >> 20;
+	__u32 major = dev >> 20;
 
 	/* On a loop device, whoever can write the image file changes the blocks under the
 	 * filesystem with no write to any of its inodes; on nbd, the server does. */
@@ -84,6 +83,11 @@ static __always_inline bool fs_cacheable(struct inode *inode)
 	       magic == BTRFS_SUPER_MAGIC || magic == TMPFS_MAGIC || magic == RAMFS_MAGIC ||
 	       magic == SQUASHFS_MAGIC || magic == EROFS_SUPER_MAGIC_V1 ||
 	       magic == F2FS_SUPER_MAGIC;
+}
+
+static __always_inline bool fs_cacheable(struct inode *inode)
+{
+	return sb_cacheable(BPF_CORE_READ(inode, i_sb, s_magic), BPF_CORE_READ(inode, i_sb, s_dev));
 }
 
 static __always_inline void content_version(struct inode *inode, struct vb_content_ver *cv)

@@ -1174,12 +1174,18 @@ static __always_inline bool loading_module(enum kernel_load_data_id id)
 
 static __always_inline void file_gone(struct inode *inode)
 {
-	/* The key is the inode's address: it must not outlive the inode. */
-	cache_drop(inode);
+	struct super_block *sb = inode->i_sb;
+
+	/* The key is the inode's address: it must not outlive the inode. Only cache_store()
+	 * makes entries, and only for an inode whose filesystem keeps verdicts (content_
+	 * cacheable()): nearly every inode an exec frees has none to drop. The hook's own
+	 * argument is read directly, without a helper call per field. */
+	if (!sb || sb_cacheable(sb->s_magic, sb->s_dev))
+		cache_drop(inode);
 	pathid_drop(inode);
 	/* A deleted file's (dev, ino) will name another file; an inode merely evicted from
 	 * memory keeps its verdict. */
-	if (!BPF_CORE_READ(inode, i_nlink)) {
+	if (!inode->i_nlink) {
 		struct vb_dev_ino di = {
 			.dev = BPF_CORE_READ(inode, i_sb, s_dev),
 			.ino = BPF_CORE_READ(inode, i_ino),
