@@ -259,6 +259,41 @@ struct {
 	__type(value, struct vb_scratch);
 } scratch SEC(".maps");
 
+/*
+ * On the lsm path a cached exec creates no task storage (on 6.1 creating it cost more than the
+ * rest of the exec's judging): the d_path buffer is this CPU's, taken with an atomic flag
+ * (hooks run with migration off; a task preempted while it holds the buffer makes the next
+ * one on this CPU fall back to task storage), and the memo lives in exec_memo, keyed by thread.
+ */
+struct vb_pcpu_scratch {
+	__u32 busy;
+	__u32 pad;
+	struct vb_scratch s;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct vb_pcpu_scratch);
+} pcpu_scratch SEC(".maps");
+
+/* The memo of an exec's bprm_check, for the loader's mmap of the same struct file into the
+ * new mm (the mm bprm_check saw as bprm->mm): only that mapping can be the exec's own, and a
+ * failed exec's mm is never any task's current one. An LRU: a memo forgotten costs a full
+ * judgement of the mapping, never a verdict. */
+struct vb_exec_memo {
+	struct vb_memo m;
+	__u64 mm;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, VB_MAX_EXEC_MEMO);
+	__type(key, __u64);		/* pid_tgid */
+	__type(value, struct vb_exec_memo);
+} exec_memo SEC(".maps");
+
 #include "module.bpf.h"
 #include "flood.bpf.h"
 #include "fileid.bpf.h"
@@ -736,6 +771,26 @@ static __always_inline void memo_store(struct vb_memo *m, struct file *file, str
 	m->verified = verified;
 }
 
+/* Scratch for d_path: this CPU's if no one holds it, else the task's own. */
+static __always_inline struct vb_scratch *scratch_get(struct vb_pcpu_scratch **held)
+{
+	__u32 zero = 0;
+	struct vb_pcpu_scratch *p = bpf_map_lookup_elem(&pcpu_scratch, &zero);
+
+	if (p && !__sync_lock_test_and_set(&p->busy, 1)) {
+		*held = p;
+		return &p->s;
+	}
+	return bpf_task_storage_get(&scratch, bpf_get_current_task_btf(), 0,
+				    BPF_LOCAL_STORAGE_GET_F_CREATE);
+}
+
+static __always_inline void scratch_put(struct vb_pcpu_scratch *held)
+{
+	if (held)
+		__sync_lock_test_and_set(&held->busy, 0);	/* a full barrier, then free */
+}
+
 /*
  * The one verdict function. Its flags are compile-time constants at each call site, so the
  * helpers a hook may not call (bpf_ima_file_hash outside sleepable hooks, bpf_d_path outside
@@ -743,9 +798,10 @@ static __always_inline void memo_store(struct vb_memo *m, struct file *file, str
  *   can_hash: sleepable, may compute the SHA-256 of the content in the kernel;
  *   can_path: may resolve the full path with bpf_d_path.
  */
-static __always_inline int judge(struct file *file, __u8 op, bool can_hash, bool can_path,
-				 int deny_unknown, __u8 *digest)
+static __always_inline int judge_in(struct file *file, __u8 op, bool can_hash, bool can_path,
+				    int deny_unknown, __u8 *digest, struct mm_struct *exec_mm)
 {
+	struct vb_pcpu_scratch *held = NULL;
 	struct vb_policy_state *st;
 	struct vb_slot_info *si;
 	struct vb_cache_val *cv;
@@ -773,13 +829,28 @@ static __always_inline int judge(struct file *file, __u8 op, bool can_hash, bool
 	/* Read before hashing: a write during the hash then leaves the entry stale, never a
 	 * verdict on old bytes filed under the new version. */
 	content_version(real, &ver);
-	s = bpf_task_storage_get(&scratch, bpf_get_current_task_btf(), 0,
-				 BPF_LOCAL_STORAGE_GET_F_CREATE);
-	if (s && memo_hit(&s->memo, file, real, seq, &ver, deny_unknown)) {
-		s->memo.file = 0;	/* once: the exec's own mmap, not whatever comes later */
-		stat_inc(VB_STAT_CACHE_HIT);
-		stat_inc(VB_STAT_CHECKED);
-		return 0;
+	if (can_hash) {
+		/* The lsm path: the exec's own mapping, in the exec's new mm. */
+		__u64 tid = bpf_get_current_pid_tgid();
+		struct vb_exec_memo *em = op == VB_OP_MMAP ?
+					  bpf_map_lookup_elem(&exec_memo, &tid) : NULL;
+
+		if (em && em->mm == (__u64)bpf_get_current_task_btf()->mm &&
+		    memo_hit(&em->m, file, real, seq, &ver, deny_unknown)) {
+			bpf_map_delete_elem(&exec_memo, &tid);	/* once */
+			stat_inc(VB_STAT_CACHE_HIT);
+			stat_inc(VB_STAT_CHECKED);
+			return 0;
+		}
+	} else {
+		s = bpf_task_storage_get(&scratch, bpf_get_current_task_btf(), 0,
+					 BPF_LOCAL_STORAGE_GET_F_CREATE);
+		if (s && memo_hit(&s->memo, file, real, seq, &ver, deny_unknown)) {
+			s->memo.file = 0;	/* once: the exec's own mmap, not what comes later */
+			stat_inc(VB_STAT_CACHE_HIT);
+			stat_inc(VB_STAT_CHECKED);
+			return 0;
+		}
 	}
 
 	struct vb_dev_ino di = {
@@ -888,8 +959,8 @@ static __always_inline int judge(struct file *file, __u8 op, bool can_hash, bool
 	    si->n_path_rules) {
 		void *rules = bpf_map_lookup_elem(&path_slots, &slot);
 
-		s = bpf_task_storage_get(&scratch, bpf_get_current_task_btf(), 0,
-					 BPF_LOCAL_STORAGE_GET_F_CREATE);
+		if (!s)
+			s = scratch_get(&held);
 		if (s && rules && pf) {
 			v.path_len = bpf_d_path((struct path *)&file->f_path, s->path, sizeof(s->path));
 			if (v.path_len > 0 && match_path(s, rules, pf, v.path_len, &v.rule))
@@ -936,8 +1007,18 @@ static __always_inline int judge(struct file *file, __u8 op, bool can_hash, bool
 							sizeof(s->path));
 			emit(file, inode, &v, s, seq, 0, NULL, NULL);
 		}
-		if (s)
+		scratch_put(held);
+		if (can_hash) {
+			if (exec_mm) {
+				__u64 tid = bpf_get_current_pid_tgid();
+				struct vb_exec_memo em = { .mm = (__u64)exec_mm };
+
+				memo_store(&em.m, file, real, seq, &ver, verified);
+				bpf_map_update_elem(&exec_memo, &tid, &em, BPF_ANY);
+			}
+		} else if (s) {
 			memo_store(&s->memo, file, real, seq, &ver, verified);
+		}
 		return 0;
 	}
 
@@ -966,7 +1047,14 @@ decided:
 		stat_inc(VB_STAT_AUDITED);
 	}
 	emit(file, inode, &v, s, seq, ret, NULL, NULL);
+	scratch_put(held);
 	return ret;
+}
+
+static __always_inline int judge(struct file *file, __u8 op, bool can_hash, bool can_path,
+				 int deny_unknown, __u8 *digest)
+{
+	return judge_in(file, op, can_hash, can_path, deny_unknown, digest, NULL);
 }
 
 static __always_inline int judge_mprotect(struct vm_area_struct *vma, unsigned long prot,
@@ -1245,7 +1333,7 @@ int BPF_PROG(vb_lsm_bprm_check, struct linux_binprm *bprm, int ret)
 {
 	if (ret)
 		return ret;
-	return judge(bprm->file, VB_OP_EXEC, true, true, 0, NULL);
+	return judge_in(bprm->file, VB_OP_EXEC, true, true, 0, NULL, bprm->mm);
 }
 
 VB_HOOK(file_open, "lsm/file_open", "fmod_ret/security_file_open", struct file *file, int ret)

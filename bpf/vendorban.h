@@ -25,6 +25,7 @@
 #define VB_MAX_VETTED_MODULES	65536	/* compressed modules the daemon read and found clean */
 #define VB_MAX_CONTENT_VERDICTS	65536	/* files the daemon hashed on the fmod_ret path (LRU) */
 #define VB_MAX_UNJUDGED		8192	/* unjudged execs reported once per file version (LRU) */
+#define VB_MAX_EXEC_MEMO	8192	/* execs between bprm_check and their mmap (LRU) */
 #define VB_MAX_UNOBSERVED	65536	/* files open where fanotify did not ask */
 #define VB_MAX_UNOBSERVED_SBS	4096	/* filesystems holding more of them */
 #define VB_FAN_MARK_WALK	16	/* fanotify marks looked at per object */
