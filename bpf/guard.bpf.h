@@ -53,6 +53,8 @@ static __always_inline bool guard_map_ours(const void *map)
 {
 	return map == (void *)&settings || map == (void *)&policy_state ||
 	       map == (void *)&hash_slots || map == (void *)&path_slots ||
+	       map == (void *)&path_filter || map == (void *)&exec_memo ||
+	       map == (void *)&pcpu_scratch ||
 	       map == (void *)&signer_slots || map == (void *)&module_slots ||
 	       map == (void *)&slot_info || map == (void *)&verdict_cache ||
 	       map == (void *)&canary_inodes || map == (void *)&canary_hashes ||

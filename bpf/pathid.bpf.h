@@ -29,6 +29,13 @@ struct {
 
 static __always_inline int guard_register_fd(const struct vb_pathid_pending *p, struct file *file);
 
+/* Of an inode's address as a number: the verifier allows no arithmetic on a kernel pointer
+ * the hook was handed, so callers pass one read with bpf_probe_read_kernel. */
+static __always_inline __u32 inode_filter_hash(__u64 inode)
+{
+	return vb_filter_mix(vb_inode_hash(inode));
+}
+
 /* Runs only when the daemon reads an iterator link made of it: over every task's files, it
  * keeps the ones the daemon named in pathid_pending, in the daemon's own process. */
 SEC("iter/task_file")
@@ -37,6 +44,7 @@ int vb_iter_pathids(struct bpf_iter__task_file *ctx)
 	struct task_struct *task = ctx->task;
 	struct file *file = ctx->file;
 	struct vb_pathid_pending *p;
+	struct vb_path_filter *f;
 	struct vb_pathid_val *val;
 	struct vb_inode_key key;
 	struct inode *inode;
@@ -55,6 +63,13 @@ int vb_iter_pathids(struct bpf_iter__task_file *ctx)
 	inode = file->f_inode;
 	if (!inode)
 		return 0;
+	/* The slot's filter first: a walk looks up only the inodes it names (the daemon cleared
+	 * it when it began filling this slot). */
+	slot = p->seq & 1;
+	f = bpf_map_lookup_elem(&path_filter, &slot);
+	if (!f)
+		return 0;
+	vb_filter_add(f->ident, inode_filter_hash((__u64)BPF_CORE_READ(file, f_inode)));
 	key.inode = (__u64)inode;
 	key.ino = inode->i_ino;
 	slot = p->seq & 1;
@@ -76,11 +91,13 @@ int vb_iter_pathids(struct bpf_iter__task_file *ctx)
 
 struct pathid_walk {
 	struct dentry *d;
+	const __u64 *bits;	/* the slot's ident filter */
 	__u64 seq;
 	struct vb_rule_ref *out;
 	int hit;
 };
 
+/* Only an inode the slot's filter names is looked up: most ancestors cost a hash and two bits. */
 static long pathid_step(__u32 i, struct pathid_walk *w)
 {
 	/* A local copy: inside BPF_CORE_READ, w->d would be relocated as a kernel type. */
@@ -89,7 +106,7 @@ static long pathid_step(__u32 i, struct pathid_walk *w)
 	struct vb_pathid_val *v;
 	__u32 slot = w->seq & 1;
 
-	if (inode) {
+	if (inode && vb_filter_has(w->bits, inode_filter_hash((__u64)inode))) {
 		struct vb_inode_key k = { .inode = (__u64)inode, .ino = BPF_CORE_READ(inode, i_ino) };
 
 		v = bpf_map_lookup_elem(&path_idents, &k);
@@ -106,9 +123,10 @@ static long pathid_step(__u32 i, struct pathid_walk *w)
 	return 0;
 }
 
-static __always_inline int pathid_walk(struct dentry *d, __u64 seq, struct vb_rule_ref *out)
+static __always_inline int pathid_walk(struct dentry *d, const struct vb_path_filter *f,
+				       __u64 seq, struct vb_rule_ref *out)
 {
-	struct pathid_walk w = { .d = d, .seq = seq, .out = out };
+	struct pathid_walk w = { .d = d, .bits = f->ident, .seq = seq, .out = out };
 
 	if (!d)
 		return 0;
@@ -128,22 +146,38 @@ static __always_inline struct dentry *inode_alias(struct inode *inode)
 }
 
 /* Is file, or a directory above it, named by a path rule of the policy loaded as seq? */
-static __always_inline int match_pathid(struct file *file, struct inode *real, __u64 seq,
+static __always_inline int match_pathid(struct file *file, struct inode *real,
+					const struct vb_path_filter *f, __u64 seq,
 					struct vb_rule_ref *out)
 {
 	struct dentry *d = BPF_CORE_READ(file, f_path.dentry);
 
-	if (pathid_walk(d, seq, out))
+	if (pathid_walk(d, f, seq, out))
 		return 1;
 	if (real && real != BPF_CORE_READ(d, d_inode))
-		return pathid_walk(inode_alias(real), seq, out);
+		return pathid_walk(inode_alias(real), f, seq, out);
 	return 0;
 }
 
+/* An inode freed: its key must not outlive it. Every inode in path_idents has its bits in the
+ * filter of the slot it was registered for, until the daemon refills that slot, and it prunes
+ * the entries of older policies then: an inode in neither filter has no entry to drop. */
 static __always_inline void pathid_drop(struct inode *inode)
 {
-	struct vb_inode_key k = { .inode = (__u64)inode, .ino = BPF_CORE_READ(inode, i_ino) };
+	struct vb_path_filter *f0, *f1;
+	struct vb_inode_key k;
+	__u32 h, s0 = 0, s1 = 1;
+	__u64 addr;
 
+	f0 = bpf_map_lookup_elem(&path_filter, &s0);
+	f1 = bpf_map_lookup_elem(&path_filter, &s1);
+	if (f0 && f1 && !bpf_probe_read_kernel(&addr, sizeof(addr), &inode)) {
+		h = inode_filter_hash(addr);
+		if (!vb_filter_has(f0->ident, h) && !vb_filter_has(f1->ident, h))
+			return;
+	}
+	k.inode = (__u64)inode;
+	k.ino = BPF_CORE_READ(inode, i_ino);
 	bpf_map_delete_elem(&path_idents, &k);
 }
 

@@ -68,6 +68,14 @@ struct {
 	__array(values, struct path_rules);
 } path_slots SEC(".maps");
 
+/* Per rule slot, what a path may match at all (vb_path_filter): most lookups are never made. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 2);
+	__type(key, __u32);
+	__type(value, struct vb_path_filter);
+} path_filter SEC(".maps");
+
 struct signer_keys {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, VB_MAX_SIGNER_KEYS);
@@ -251,6 +259,41 @@ struct {
 	__type(value, struct vb_scratch);
 } scratch SEC(".maps");
 
+/*
+ * On the lsm path a cached exec creates no task storage (on 6.1 creating it cost more than the
+ * rest of the exec's judging): the d_path buffer is this CPU's, taken with an atomic flag
+ * (hooks run with migration off; a task preempted while it holds the buffer makes the next
+ * one on this CPU fall back to task storage), and the memo lives in exec_memo, keyed by thread.
+ */
+struct vb_pcpu_scratch {
+	__u32 busy;
+	__u32 pad;
+	struct vb_scratch s;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct vb_pcpu_scratch);
+} pcpu_scratch SEC(".maps");
+
+/* The memo of an exec's bprm_check, for the loader's mmap of the same struct file into the
+ * new mm (the mm bprm_check saw as bprm->mm): only that mapping can be the exec's own, and a
+ * failed exec's mm is never any task's current one. An LRU: a memo forgotten costs a full
+ * judgement of the mapping, never a verdict. */
+struct vb_exec_memo {
+	struct vb_memo m;
+	__u64 mm;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, VB_MAX_EXEC_MEMO);
+	__type(key, __u64);		/* pid_tgid */
+	__type(value, struct vb_exec_memo);
+} exec_memo SEC(".maps");
+
 #include "module.bpf.h"
 #include "flood.bpf.h"
 #include "fileid.bpf.h"
@@ -319,59 +362,88 @@ static __always_inline void cache_store(struct inode *inode, __u64 seq, struct v
 		bpf_map_delete_elem(&verdict_cache, &k);
 }
 
-struct path_walk {
+struct path_scan {
 	struct vb_scratch *s;
+	const __u64 *bits;	/* the slot's name filter */
 	void *rules;
-	int start;
 	struct vb_rule_ref *found;
+	__u32 h;		/* FNV-1a of the bytes read so far */
+	__u32 len;		/* bytes of the path a rule can name (rules are < VB_PATH_MAX) */
 	int hit;
 };
 
-/* Walk the path backwards, NUL-ing the tail as we go, and look up every directory prefix
- * ("/a/b/"): the first hit is the longest prefix. One bounded callback keeps the verifier's
- * work linear in VB_PATH_MAX. */
-static long path_walk_step(__u32 i, struct path_walk *w)
+/* Are the path's first n bytes a rule? Asked only where the filter says they may be. */
+static __always_inline int path_lookup(struct path_scan *w, __u32 n)
 {
-	int pos = w->start - (int)i;
 	struct vb_rule_ref *r;
 
-	if (pos < 1 || pos >= VB_PATH_MAX)
-		return 1;
-	if (w->s->key.path[pos & (VB_PATH_MAX - 1)] == '/') {
-		r = bpf_map_lookup_elem(w->rules, &w->s->key);
-		if (r) {
-			*w->found = *r;
-			w->hit = 1;
-			return 1;
-		}
-	}
-	w->s->key.path[pos & (VB_PATH_MAX - 1)] = 0;
-	return 0;
+	/* For the verifier, whatever the compiler knows of n from the caller. */
+	barrier_var(n);
+	n &= VB_PATH_MAX - 1;
+	if (!n)
+		return 0;
+	/* Keys are NUL-padded. */
+	__builtin_memset(&w->s->key, 0, sizeof(w->s->key));
+	if (bpf_probe_read_kernel(&w->s->key.path, n, w->s->path))
+		return 0;
+	r = bpf_map_lookup_elem(w->rules, &w->s->key);
+	if (!r)
+		return 0;
+	*w->found = *r;
+	return 1;
 }
 
-static __always_inline int match_path(struct vb_scratch *s, void *rules, struct vb_rule_ref *out)
+/* Read the path forwards, hashing as we go: at every directory prefix ("/a/", "/a/b/"; not the
+ * root) the filter says whether a rule may name it, and only then is the rule map asked. A
+ * later hit is a longer prefix, which wins. Eight bytes a call: one bounded callback keeps the
+ * verifier's work linear in VB_PATH_MAX, and a call per byte cost more than the bytes. */
+static long path_scan_step(__u32 i, struct path_scan *w)
 {
-	struct path_walk w = { .s = s, .rules = rules, .found = out };
-	int len;
+	__u32 base = i * 8, h = w->h;
+	__u64 word;
+	long ret = 0;
 
-	/* Keys are NUL-padded: clear first, the copy leaves bytes after its NUL as they were. */
-	__builtin_memset(&s->key, 0, sizeof(s->key));
-	len = bpf_probe_read_kernel_str(&s->key.path, VB_PATH_MAX, s->path);
-	if (len <= 0)
-		return 0;
-	/* len counts the NUL; a path that filled the key may be longer than any exact rule. */
-	if (len < VB_PATH_MAX) {
-		struct vb_rule_ref *r = bpf_map_lookup_elem(rules, &s->key);
+	if (base >= w->len || base >= VB_PATH_MAX)
+		return 1;
+	word = *(__u64 *)&w->s->path[base & (VB_PATH_MAX - 8)];
+#pragma unroll
+	for (int k = 0; k < 8; k++) {
+		__u32 pos = base + k;
+		__u8 c = word >> (8 * k);
 
-		if (r) {
-			*out = *r;
-			return 1;
+		if (pos >= w->len) {
+			ret = 1;
+			break;
 		}
+		h = vb_path_hash_step(h, c);
+		if (c == '/' && pos >= 1 && vb_filter_has(w->bits, vb_filter_mix(h)) &&
+		    path_lookup(w, pos + 1))
+			w->hit = 1;
 	}
-	w.start = len - 2;
-	if (w.start >= VB_PATH_MAX - 1)
-		w.start = VB_PATH_MAX - 1;
-	bpf_loop(VB_PATH_MAX, path_walk_step, &w, 0);
+	w->h = h;
+	return ret;
+}
+
+/* The path bpf_d_path left in s->path (path_len counts its NUL): the longest directory rule
+ * above it, or an exact rule, which comes first. */
+static __always_inline int match_path(struct vb_scratch *s, void *rules,
+				      const struct vb_path_filter *f, int path_len,
+				      struct vb_rule_ref *out)
+{
+	struct path_scan w = {
+		.s = s, .bits = f->name, .rules = rules, .found = out, .h = VB_PATH_HASH_INIT,
+	};
+
+	if (path_len <= 1)
+		return 0;
+	w.len = path_len - 1;
+	if (w.len > VB_PATH_MAX - 1)
+		w.len = VB_PATH_MAX - 1;
+	bpf_loop(VB_PATH_MAX / 8, path_scan_step, &w, 0);
+	/* The whole path, if a rule can be that long; w.h has hashed all of it then. */
+	if (path_len - 1 <= VB_PATH_MAX - 1 && vb_filter_has(f->name, vb_filter_mix(w.h)) &&
+	    path_lookup(&w, path_len - 1))
+		return 1;
 	return w.hit;
 }
 
@@ -684,7 +756,7 @@ static __always_inline bool memo_hit(const struct vb_memo *m, struct file *file,
 				     int deny_unknown)
 {
 	return m->file == (__u64)file && m->inode == (__u64)real && m->seq == seq &&
-	       m->dentry == (__u64)BPF_CORE_READ(file, f_path.dentry) &&
+	       m->dentry == (__u64)file->f_path.dentry &&
 	       content_same(&m->ver, ver) && (m->verified || !deny_unknown);
 }
 
@@ -692,11 +764,31 @@ static __always_inline void memo_store(struct vb_memo *m, struct file *file, str
 				       __u64 seq, const struct vb_content_ver *ver, __u32 verified)
 {
 	m->file = (__u64)file;
-	m->dentry = (__u64)BPF_CORE_READ(file, f_path.dentry);
+	m->dentry = (__u64)file->f_path.dentry;
 	m->inode = (__u64)real;
 	m->seq = seq;
 	m->ver = *ver;
 	m->verified = verified;
+}
+
+/* Scratch for d_path: this CPU's if no one holds it, else the task's own. */
+static __always_inline struct vb_scratch *scratch_get(struct vb_pcpu_scratch **held)
+{
+	__u32 zero = 0;
+	struct vb_pcpu_scratch *p = bpf_map_lookup_elem(&pcpu_scratch, &zero);
+
+	if (p && !__sync_lock_test_and_set(&p->busy, 1)) {
+		*held = p;
+		return &p->s;
+	}
+	return bpf_task_storage_get(&scratch, bpf_get_current_task_btf(), 0,
+				    BPF_LOCAL_STORAGE_GET_F_CREATE);
+}
+
+static __always_inline void scratch_put(struct vb_pcpu_scratch *held)
+{
+	if (held)
+		__sync_lock_test_and_set(&held->busy, 0);	/* a full barrier, then free */
 }
 
 /*
@@ -706,20 +798,22 @@ static __always_inline void memo_store(struct vb_memo *m, struct file *file, str
  *   can_hash: sleepable, may compute the SHA-256 of the content in the kernel;
  *   can_path: may resolve the full path with bpf_d_path.
  */
-static __always_inline int judge(struct file *file, __u8 op, bool can_hash, bool can_path,
-				 int deny_unknown, __u8 *digest)
+static __always_inline int judge_in(struct file *file, __u8 op, bool can_hash, bool can_path,
+				    int deny_unknown, __u8 *digest, struct mm_struct *exec_mm)
 {
+	struct vb_pcpu_scratch *held = NULL;
 	struct vb_policy_state *st;
 	struct vb_slot_info *si;
 	struct vb_cache_val *cv;
 	struct vb_content_verdict *dv;
+	struct vb_path_filter *pf;
 	struct vb_scratch *s = NULL;
 	struct vb_settings *cfg;
 	struct verdict v = { .op = op };
 	struct vb_content_ver ver;
 	struct inode *inode, *real;
 	__u32 zero = 0, slot, verified = 0;
-	__u64 seq;
+	__u64 seq, real_ino;
 	int ret;
 
 	cfg = bpf_map_lookup_elem(&settings, &zero);
@@ -728,25 +822,49 @@ static __always_inline int judge(struct file *file, __u8 op, bool can_hash, bool
 		return 0;
 	seq = *(volatile __u64 *)&st->seq;
 	slot = seq & 1;
-	inode = BPF_CORE_READ(file, f_inode);
+	/* Every caller hands judge() a struct file it may read in place (a BTF pointer): the
+	 * common case reads no field through a helper call. */
+	inode = file->f_inode;
 	/* The inode that holds the bytes: the verdict cache is about content, and writes that
-	 * bypass an overlay land there, not on the overlay's inode. */
-	real = BPF_CORE_READ(real_file(file), f_inode);
-	/* Read before hashing: a write during the hash then leaves the entry stale, never a
-	 * verdict on old bytes filed under the new version. */
-	content_version(real, &ver);
-	s = bpf_task_storage_get(&scratch, bpf_get_current_task_btf(), 0,
-				 BPF_LOCAL_STORAGE_GET_F_CREATE);
-	if (s && memo_hit(&s->memo, file, real, seq, &ver, deny_unknown)) {
-		s->memo.file = 0;	/* once: the exec's own mmap, not whatever comes later */
-		stat_inc(VB_STAT_CACHE_HIT);
-		stat_inc(VB_STAT_CHECKED);
-		return 0;
+	 * bypass an overlay land there, not on the overlay's inode. Read before hashing: a write
+	 * during the hash then leaves the entry stale, never a verdict on old bytes filed under
+	 * the new version. */
+	if (inode->i_sb->s_magic != OVERLAYFS_SUPER_MAGIC) {
+		real = inode;
+		real_ino = inode->i_ino;
+		content_version_btf(real, &ver);
+	} else {
+		real = BPF_CORE_READ(real_file(file), f_inode);
+		real_ino = BPF_CORE_READ(real, i_ino);
+		content_version(real, &ver);
+	}
+	if (can_hash) {
+		/* The lsm path: the exec's own mapping, in the exec's new mm. */
+		__u64 tid = bpf_get_current_pid_tgid();
+		struct vb_exec_memo *em = op == VB_OP_MMAP ?
+					  bpf_map_lookup_elem(&exec_memo, &tid) : NULL;
+
+		if (em && em->mm == (__u64)bpf_get_current_task_btf()->mm &&
+		    memo_hit(&em->m, file, real, seq, &ver, deny_unknown)) {
+			bpf_map_delete_elem(&exec_memo, &tid);	/* once */
+			stat_inc(VB_STAT_CACHE_HIT);
+			stat_inc(VB_STAT_CHECKED);
+			return 0;
+		}
+	} else {
+		s = bpf_task_storage_get(&scratch, bpf_get_current_task_btf(), 0,
+					 BPF_LOCAL_STORAGE_GET_F_CREATE);
+		if (s && memo_hit(&s->memo, file, real, seq, &ver, deny_unknown)) {
+			s->memo.file = 0;	/* once: the exec's own mmap, not what comes later */
+			stat_inc(VB_STAT_CACHE_HIT);
+			stat_inc(VB_STAT_CHECKED);
+			return 0;
+		}
 	}
 
 	struct vb_dev_ino di = {
-		.dev = BPF_CORE_READ(inode, i_sb, s_dev),
-		.ino = BPF_CORE_READ(inode, i_ino),
+		.dev = inode->i_sb->s_dev,
+		.ino = inode->i_ino,
 	};
 	if (bpf_map_lookup_elem(&canary_inodes, &di)) {
 		v.op = VB_OP_SELFTEST;
@@ -767,7 +885,7 @@ static __always_inline int judge(struct file *file, __u8 op, bool can_hash, bool
 		goto decided;
 	}
 
-	struct vb_inode_key ik = { .inode = (__u64)real, .ino = BPF_CORE_READ(real, i_ino) };
+	struct vb_inode_key ik = { .inode = (__u64)real, .ino = real_ino };
 	cv = bpf_map_lookup_elem(&verdict_cache, &ik);
 	if (cv && cv->policy_seq == seq && content_same(&cv->ver, &ver)) {
 		verified = 1;
@@ -839,9 +957,10 @@ static __always_inline int judge(struct file *file, __u8 op, bool can_hash, bool
 	}
 
 	si = bpf_map_lookup_elem(&slot_info, &slot);
+	pf = bpf_map_lookup_elem(&path_filter, &slot);
 	/* By identity first: the name a caller reached the file by may not be the rule's. */
-	if ((v.match == VB_MATCH_NONE || v.match == VB_MATCH_UNVERIFIED) && si &&
-	    si->n_path_idents && match_pathid(file, real, seq, &v.rule)) {
+	if ((v.match == VB_MATCH_NONE || v.match == VB_MATCH_UNVERIFIED) && si && pf &&
+	    si->n_path_idents && match_pathid(file, real, pf, seq, &v.rule)) {
 		v.match = VB_MATCH_PATH;
 		v.flags |= VB_EV_F_PATH_IDENT;
 	}
@@ -849,11 +968,11 @@ static __always_inline int judge(struct file *file, __u8 op, bool can_hash, bool
 	    si->n_path_rules) {
 		void *rules = bpf_map_lookup_elem(&path_slots, &slot);
 
-		s = bpf_task_storage_get(&scratch, bpf_get_current_task_btf(), 0,
-					 BPF_LOCAL_STORAGE_GET_F_CREATE);
-		if (s && rules) {
+		if (!s)
+			s = scratch_get(&held);
+		if (s && rules && pf) {
 			v.path_len = bpf_d_path((struct path *)&file->f_path, s->path, sizeof(s->path));
-			if (v.path_len > 0 && match_path(s, rules, &v.rule))
+			if (v.path_len > 0 && match_path(s, rules, pf, v.path_len, &v.rule))
 				v.match = VB_MATCH_PATH;
 		} else {
 			stat_inc(VB_STAT_PATH_ERR);
@@ -897,8 +1016,18 @@ static __always_inline int judge(struct file *file, __u8 op, bool can_hash, bool
 							sizeof(s->path));
 			emit(file, inode, &v, s, seq, 0, NULL, NULL);
 		}
-		if (s)
+		scratch_put(held);
+		if (can_hash) {
+			if (exec_mm) {
+				__u64 tid = bpf_get_current_pid_tgid();
+				struct vb_exec_memo em = { .mm = (__u64)exec_mm };
+
+				memo_store(&em.m, file, real, seq, &ver, verified);
+				bpf_map_update_elem(&exec_memo, &tid, &em, BPF_ANY);
+			}
+		} else if (s) {
 			memo_store(&s->memo, file, real, seq, &ver, verified);
+		}
 		return 0;
 	}
 
@@ -927,7 +1056,14 @@ decided:
 		stat_inc(VB_STAT_AUDITED);
 	}
 	emit(file, inode, &v, s, seq, ret, NULL, NULL);
+	scratch_put(held);
 	return ret;
+}
+
+static __always_inline int judge(struct file *file, __u8 op, bool can_hash, bool can_path,
+				 int deny_unknown, __u8 *digest)
+{
+	return judge_in(file, op, can_hash, can_path, deny_unknown, digest, NULL);
 }
 
 static __always_inline int judge_mprotect(struct vm_area_struct *vma, unsigned long prot,
@@ -943,7 +1079,7 @@ static __always_inline int judge_mprotect(struct vm_area_struct *vma, unsigned l
 	if (!cfg)
 		return 0;
 	/* Not sleepable (mmap_lock is held): a cached verdict, or none. */
-	return judge(BPF_CORE_READ(vma, vm_file), VB_OP_MPROTECT, false, can_path,
+	return judge(vma->vm_file, VB_OP_MPROTECT, false, can_path,
 		     cfg->mprotect_unverified_deny, NULL);
 }
 
@@ -1135,12 +1271,18 @@ static __always_inline bool loading_module(enum kernel_load_data_id id)
 
 static __always_inline void file_gone(struct inode *inode)
 {
-	/* The key is the inode's address: it must not outlive the inode. */
-	cache_drop(inode);
+	struct super_block *sb = inode->i_sb;
+
+	/* The key is the inode's address: it must not outlive the inode. Only cache_store()
+	 * makes entries, and only for an inode whose filesystem keeps verdicts (content_
+	 * cacheable()): nearly every inode an exec frees has none to drop. The hook's own
+	 * argument is read directly, without a helper call per field. */
+	if (!sb || sb_cacheable(sb->s_magic, sb->s_dev))
+		cache_drop(inode);
 	pathid_drop(inode);
 	/* A deleted file's (dev, ino) will name another file; an inode merely evicted from
 	 * memory keeps its verdict. */
-	if (!BPF_CORE_READ(inode, i_nlink)) {
+	if (!inode->i_nlink) {
 		struct vb_dev_ino di = {
 			.dev = BPF_CORE_READ(inode, i_sb, s_dev),
 			.ino = BPF_CORE_READ(inode, i_ino),
@@ -1200,7 +1342,7 @@ int BPF_PROG(vb_lsm_bprm_check, struct linux_binprm *bprm, int ret)
 {
 	if (ret)
 		return ret;
-	return judge(bprm->file, VB_OP_EXEC, true, true, 0, NULL);
+	return judge_in(bprm->file, VB_OP_EXEC, true, true, 0, NULL, bprm->mm);
 }
 
 VB_HOOK(file_open, "lsm/file_open", "fmod_ret/security_file_open", struct file *file, int ret)

@@ -25,6 +25,7 @@
 #define VB_MAX_VETTED_MODULES	65536	/* compressed modules the daemon read and found clean */
 #define VB_MAX_CONTENT_VERDICTS	65536	/* files the daemon hashed on the fmod_ret path (LRU) */
 #define VB_MAX_UNJUDGED		8192	/* unjudged execs reported once per file version (LRU) */
+#define VB_MAX_EXEC_MEMO	8192	/* execs between bprm_check and their mmap (LRU) */
 #define VB_MAX_UNOBSERVED	65536	/* files open where fanotify did not ask */
 #define VB_MAX_UNOBSERVED_SBS	4096	/* filesystems holding more of them */
 #define VB_FAN_MARK_WALK	16	/* fanotify marks looked at per object */
@@ -182,6 +183,57 @@ struct vb_pathid_val {
 	struct vb_rule_ref rule[2];
 	__u64 seq[2];		/* policy_state.seq rule[seq & 1] was registered for */
 };
+
+/*
+ * Value of path_filter, one per rule slot: Bloom filters that let a hook skip the lookups that
+ * cannot hit. `name` holds every path rule's key as the daemon loads it (each rule's bytes,
+ * vb_path_hash()), `ident` every inode the iterator puts in path_idents for that slot
+ * (vb_inode_hash()). A bit set for no rule costs one lookup that misses; a rule whose bits
+ * were not set would never match, so every writer of a rule sets its bits first.
+ */
+#define VB_PATH_FILTER_BITS	65536
+struct vb_path_filter {
+	__u64 name[VB_PATH_FILTER_BITS / 64];
+	__u64 ident[VB_PATH_FILTER_BITS / 64];
+};
+
+/* FNV-1a, one byte at a time (the kernel hashes a path's prefixes as it reads it). */
+#define VB_PATH_HASH_INIT	2166136261u
+static inline __u32 vb_path_hash_step(__u32 h, __u8 c)
+{
+	return (h ^ c) * 16777619u;
+}
+
+/* Two bit indexes from one hash, mixed (murmur3's finaliser) so both halves are good. */
+static inline __u32 vb_filter_mix(__u32 h)
+{
+	h ^= h >> 16;
+	h *= 0x85ebca6bu;
+	h ^= h >> 13;
+	h *= 0xc2b2ae35u;
+	h ^= h >> 16;
+	return h;
+}
+
+static inline __u32 vb_inode_hash(__u64 inode)
+{
+	return (__u32)((inode * 0x9e3779b97f4a7c15ull) >> 32);
+}
+
+static inline int vb_filter_has(const __u64 *bits, __u32 h)
+{
+	__u32 a = h & (VB_PATH_FILTER_BITS - 1), b = (h >> 16) & (VB_PATH_FILTER_BITS - 1);
+
+	return ((bits[a / 64] >> (a % 64)) & 1) && ((bits[b / 64] >> (b % 64)) & 1);
+}
+
+static inline void vb_filter_add(__u64 *bits, __u32 h)
+{
+	__u32 a = h & (VB_PATH_FILTER_BITS - 1), b = (h >> 16) & (VB_PATH_FILTER_BITS - 1);
+
+	bits[a / 64] |= 1ull << (a % 64);
+	bits[b / 64] |= 1ull << (b % 64);
+}
 
 /* Value of vetted_modules (key: the SHA-256 of a compressed module file): the daemon read the
  * module inside and found no rule of the policy loaded as seq[slot] against it. */
@@ -411,6 +463,7 @@ VB_SHARED_SIZE(vb_policy_state, 8);
 VB_SHARED_SIZE(vb_slot_info, 80);
 VB_SHARED_SIZE(vb_pathid_val, 32);
 VB_SHARED_SIZE(vb_vetted_val, 16);
+VB_SHARED_SIZE(vb_path_filter, 2 * VB_PATH_FILTER_BITS / 8);
 VB_SHARED_SIZE(vb_vetted_file, 48);
 VB_SHARED_SIZE(vb_pathid_pending, 24);
 VB_SHARED_SIZE(vb_dev_ino, 16);

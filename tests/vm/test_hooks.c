@@ -24,6 +24,7 @@
 #include "vendorban.skel.h"
 #include "kernel/attach.h"
 #include "kernel/facts.h"
+#include "kernel/rules.h"
 #include "util/hex.h"
 #include "probe.h"
 #include "vmutil.h"
@@ -120,6 +121,7 @@ static int rules_map(const char *name, __u32 key_size, __u32 max)
 static int install(struct vendorban *skel, const struct rule *r)
 {
 	struct vb_rule_ref ref = { .rule_idx = RULE_IDX, .mode = r->mode };
+	static struct vb_path_filter filter;	/* 16 KiB: not on the stack */
 	struct vb_policy_state st;
 	struct vb_slot_info info = {};
 	int hash_fd, path_fd, err = -1;
@@ -129,6 +131,7 @@ static int install(struct vendorban *skel, const struct rule *r)
 		return -1;
 	info.seq = st.seq + 1;
 	slot = info.seq & 1;
+	memset(&filter, 0, sizeof(filter));
 	hash_fd = rules_map("t_hash_rules", VB_SHA256_LEN, VB_MAX_HASH_RULES);
 	path_fd = rules_map("t_path_rules", sizeof(struct vb_path_key), VB_MAX_PATH_RULES);
 	if (hash_fd < 0 || path_fd < 0)
@@ -149,8 +152,12 @@ static int install(struct vendorban *skel, const struct rule *r)
 		strncpy(key.path, r->path, sizeof(key.path) - 1);
 		if (bpf_map_update_elem(path_fd, &key, &ref, BPF_NOEXIST))
 			goto out;
+		vb_path_filter_name(&filter, r->path);
 		info.n_path_rules = 1;
 	}
+	if (bpf_map__update_elem(skel->maps.path_filter, &slot, sizeof(slot), &filter,
+				 sizeof(filter), 0))
+		goto out;
 	if (bpf_map__update_elem(skel->maps.hash_slots, &slot, sizeof(slot), &hash_fd,
 				 sizeof(hash_fd), 0) ||
 	    bpf_map__update_elem(skel->maps.path_slots, &slot, sizeof(slot), &path_fd,

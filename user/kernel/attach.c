@@ -39,6 +39,7 @@ static const char *const map_names[VB_MAP_MAX] = {
 	[VB_MAP_FLOOD] = "flood",
 	[VB_MAP_CONTENT_VERDICTS] = "content_verdicts",
 	[VB_MAP_VETTED_FILES] = "vetted_files",
+	[VB_MAP_PATH_FILTER] = "path_filter",
 };
 
 const char *vb_map_name(enum vb_map_id id)

@@ -92,6 +92,38 @@ static int fill_paths(int fd, const struct vb_policy *p, __u32 *count)
 	return 0;
 }
 
+void vb_path_filter_name(struct vb_path_filter *f, const char *path)
+{
+	size_t n = strnlen(path, VB_PATH_MAX - 1);	/* the bytes its key holds */
+	__u32 h = VB_PATH_HASH_INIT;
+
+	for (size_t j = 0; j < n; j++)
+		h = vb_path_hash_step(h, (__u8)path[j]);
+	vb_filter_add(f->name, vb_filter_mix(h));
+}
+
+/* The slot's path filter (vb_path_filter): every path rule's key in `name`, and `ident` empty
+ * for the iterator to fill (fill_pathids). Written before the slot's rules are looked up by
+ * any hook: a rule without its bits would never be asked for. */
+static int fill_path_filter(int fd, const struct vb_policy *p, __u32 slot)
+{
+	struct vb_path_filter *f = calloc(1, sizeof(*f));
+	int err = 0;
+
+	if (!f)
+		return -ENOMEM;
+	for (size_t i = 0; i < p->n_rules; i++) {
+		if (p->rules[i].kind == VB_RULE_PATH)
+			vb_path_filter_name(f, p->rules[i].path);
+	}
+	if (bpf_map_update_elem(fd, &slot, f, BPF_ANY)) {
+		err = -errno;
+		vb_err("cannot load the path rules' filter: %s", strerror(-err));
+	}
+	free(f);
+	return err;
+}
+
 /* A derived hash never overrides a policy's own sha256 rule: its rule is the more direct. */
 static int fill_derived_hashes(int fd, const struct vb_derived *d, const struct vb_policy *p,
 			       __u32 *count)
@@ -498,6 +530,8 @@ int vb_rules_install(struct vb_kernel *k, const struct vb_policy *p, const struc
 		err = fill_canaries(k, fds[HASH], next);
 	if (!err)
 		err = fill_paths(fds[PATH], p, &info.n_path_rules);
+	if (!err)
+		err = fill_path_filter(k->map_fd[VB_MAP_PATH_FILTER], p, slot);
 	if (!err)
 		err = fill_signers(fds[SIGNER], p, &info.n_signer_keys);
 	if (!err)

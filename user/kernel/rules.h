@@ -32,6 +32,9 @@ struct vb_derived {
  * freeze them, then flip policy_state.seq: hooks see either the old policy or the new one,
  * never a mix. On error the old policy stays active. */
 int vb_rules_install(struct vb_kernel *k, const struct vb_policy *p, const struct vb_derived *d);
+/* Set a path rule's bits in a slot's filter (struct vb_path_filter): whoever loads a path
+ * rule into a slot's map does this too, or the kernel never looks the rule up. */
+void vb_path_filter_name(struct vb_path_filter *f, const char *path);
 /* The kernel's key for a signer or cert rule's identity; 0, or -ENOENT when the kernel cannot
  * match it (a subject or TBS rule, an issuer too long to encode). Up to two keys. */
 int vb_rules_signer_keys(const struct vb_rule *r, struct vb_signer_key keys[2], int *n);
