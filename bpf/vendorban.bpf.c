@@ -661,12 +661,13 @@ static __always_inline bool content_by_daemon(void)
 	return cfg && cfg->enabled && cfg->path == VB_PATH_FMOD_RET && !cfg->can_hash;
 }
 
-static __always_inline bool daemon_opens(void)
+/* Is the current task one of the daemon's threads? */
+static __always_inline bool in_daemon(void)
 {
 	__u32 zero = 0;
 	struct vb_guard *g = bpf_map_lookup_elem(&guard, &zero);
 
-	return g && g->daemon_tgid == bpf_get_current_pid_tgid() >> 32;
+	return g && g->daemon_tgid && g->daemon_tgid == bpf_get_current_pid_tgid() >> 32;
 }
 
 /* An open fanotify did not ask the judging daemon about is remembered (unobserved_files); one
@@ -687,7 +688,7 @@ static __always_inline void note_open(struct file *file)
 	 * is asked of no one, and its mapping after a daemon is back must not pass for judged.
 	 * The daemon's own event fds are unasked too, and never mapped: no map churn for them. */
 	if (!daemon_judges() ? content_by_daemon() :
-	    (!fan_watched(inode, FS_OPEN_PERM) || (fan_unasked(file, inode) && !daemon_opens()))) {
+	    (!fan_watched(inode, FS_OPEN_PERM) || (fan_unasked(file, inode) && !in_daemon()))) {
 		st->unobserved_ever = 1;
 		if (bpf_map_update_elem(&unobserved_files, &key, &ino, BPF_ANY)) {
 			sb = (__u64)BPF_CORE_READ(inode, i_sb);
@@ -1462,10 +1463,8 @@ int BPF_PROG(vb_fr_fan_mark, struct fsnotify_mark *mark)
 	struct vb_fan_state *st = fan_state_get();
 	struct fsnotify_group *group;
 	unsigned int prio;
-	__u32 zero = 0;
-	struct vb_guard *g = bpf_map_lookup_elem(&guard, &zero);
 
-	if (!st || !g || !g->daemon_tgid || g->daemon_tgid != bpf_get_current_pid_tgid() >> 32)
+	if (!st || !in_daemon())
 		return 0;
 	group = BPF_CORE_READ(mark, group);
 	if (bpf_core_field_exists(((struct fsnotify_group___v61 *)0)->priority))
