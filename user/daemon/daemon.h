@@ -21,6 +21,7 @@
 #include "log/denylog.h"
 #include "log/event.h"
 #include "daemon/fanotify.h"
+#include "util/clock.h"
 #include "daemon/watch.h"
 #include "log/forward.h"
 #include "policy/policy.h"
@@ -66,10 +67,7 @@ struct daemon {
 
 static inline __u64 daemon_now_ms(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (__u64)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	return vb_monotonic_ms();
 }
 
 /* sink.c: a record from the spool (log/spool.h); always 0, a failed write is counted. */

@@ -33,6 +33,7 @@
 #include "daemon/fanotify.h"
 #include "daemon/runstate.h"
 #include "kernel/facts.h"
+#include "util/clock.h"
 #include "util/msg.h"
 #include "util/mountinfo.h"
 
@@ -269,14 +270,6 @@ static struct {
 	__u32 st_dev, sb_dev;
 } sb_dev_cache[SB_DEV_CACHE];
 
-static __u64 now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (__u64)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static __u32 sb_dev(int fd, int pid, const struct statx *sx)
 {
 	__u32 dev = vb_kdev(makedev(sx->stx_dev_major, sx->stx_dev_minor));
@@ -290,7 +283,7 @@ static __u32 sb_dev(int fd, int pid, const struct statx *sx)
 	    !(sx->stx_mask & STATX_MNT_ID))
 		return dev;
 	/* Every judged open on btrfs comes here: mountinfo is read once a second per mount. */
-	now = now_ms();
+	now = vb_monotonic_ms();
 	if (sb_dev_cache[slot].mnt_id == sx->stx_mnt_id && sb_dev_cache[slot].st_dev == dev &&
 	    now - sb_dev_cache[slot].at_ms < SB_DEV_CACHE_MS)
 		return sb_dev_cache[slot].sb_dev;
