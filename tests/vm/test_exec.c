@@ -257,14 +257,22 @@ static void early_open(struct __test_metadata *_metadata, struct early *e, const
 	free(buf);
 }
 
+/* fd mapped executable (and unmapped): 0, or the errno of the refusal. */
+static int fd_map_exec(int fd)
+{
+	void *p = mmap(NULL, 4096, PROT_READ | PROT_EXEC, MAP_PRIVATE, fd, 0);
+
+	if (p == MAP_FAILED)
+		return errno;
+	munmap(p, 4096);
+	return 0;
+}
+
 /* The early descriptor's executable mapping: refused, with early's errno. */
 static void expect_early_refused(struct __test_metadata *_metadata, int fd, const char *when)
 {
-	void *p = mmap(NULL, 4096, PROT_READ | PROT_EXEC, MAP_PRIVATE, fd, 0);
-	int err = p == MAP_FAILED ? errno : 0;
+	int err = fd_map_exec(fd);
 
-	if (p != MAP_FAILED)
-		munmap(p, 4096);
 	EXPECT_EQ(lsm_path() ? EPERM : EACCES, err) TH_LOG("%s: mapped executable", when);
 }
 
@@ -362,16 +370,6 @@ static pid_t allow_all(int g)
 		}
 	}
 	_exit(0);
-}
-
-static int fd_map_exec(int fd)
-{
-	void *p = mmap(NULL, 4096, PROT_READ | PROT_EXEC, MAP_PRIVATE, fd, 0);
-
-	if (p == MAP_FAILED)
-		return errno;
-	munmap(p, 4096);
-	return 0;
 }
 
 TEST(root_fanotify_group_does_not_stand_in_for_the_daemon)
@@ -896,7 +894,7 @@ TEST_F_TIMEOUT(unjudged, exec_option, 120)
 	struct probe p;
 	size_t n;
 	FILE *f;
-	int pid, i, rc, held;
+	int pid, i, rc, held, err;
 
 	f = fopen("/vb/test.policy", "r");
 	ASSERT_NE(NULL, f);
@@ -989,39 +987,15 @@ TEST_F_TIMEOUT(unjudged, exec_option, 120)
 	EXPECT_DENIED(probe_mmap_exec("/tmp/unjudged-banned-2.so"), "banned library, daemon back");
 	/* The descriptor opened while no daemon ran was never judged: not mapped now either
 	 * (on lsm the kernel hashes it: allowed). Opened again, it is judged, and maps. */
-	{
-		void *m = mmap(NULL, 4096, PROT_READ | PROT_EXEC, MAP_PRIVATE, held, 0);
-		int err = m == MAP_FAILED ? errno : 0;
-
-		if (m != MAP_FAILED)
-			munmap(m, 4096);
-		EXPECT_EQ(unjudged, err) TH_LOG("the library opened while no daemon ran: %s",
-						err ? strerror(err) : "mapped executable");
-	}
+	err = fd_map_exec(held);
+	EXPECT_EQ(unjudged, err) TH_LOG("the library opened while no daemon ran: %s",
+					err ? strerror(err) : "mapped executable");
 	close(held);
 	EXPECT_RAN(probe_mmap_exec("/tmp/unjudged-held.so"), "the same library, opened again");
 
 	/* As the tests after this one expect: the policy without the option, nothing loaded. */
 	ver[8] = '4';
 	ASSERT_EQ(0, write_text("/vb/test.policy", text));
-}
-
-/* A record of (path, operation, action) made by this process itself (probe_mmap_exec maps
- * in the caller). */
-struct record_of {
-	const char *path, *op, *action;
-};
-
-static bool own_record(struct json_object *rec, void *arg)
-{
-	const struct record_of *w = arg;
-	char me[16];
-
-	snprintf(me, sizeof(me), "%d", getpid());
-	return !strcmp(field(rec, "path") ?: "", w->path) &&
-	       !strcmp(field(rec, "operation") ?: "", w->op) &&
-	       !strcmp(field(rec, "action") ?: "", w->action) &&
-	       (!strcmp(field(rec, "pid") ?: "", me) || !strcmp(field(rec, "ppid") ?: "", me));
 }
 
 /* Last: it kills the daemon. */
@@ -1095,8 +1069,7 @@ TEST(kill9_leaves_enforcement_on_and_restart_takes_over)
 	json_object_put(rec);
 	EXPECT_DENIED(probe_execve("/tmp/dead-copy", NULL, NULL), "judged now");
 	if (lsm_path()) {
-		rec = find_record_where(own_record, &(struct record_of){ "/tmp/dead-copy.so",
-					"mmap", "deny" }, 0, 150);
+		rec = find_own_record("/tmp/dead-copy.so", "mmap", "deny", 15);
 		ASSERT_NE(NULL, rec);
 		EXPECT_STREQ("acme-sha256-2", field(rec, "rule") ?: "(none)");
 		json_object_put(rec);

@@ -81,6 +81,26 @@ struct json_object *find_record(const char *path, const char *op, const char *ac
 	return find_record_where(path_record, &w, 0, secs * 10);
 }
 
+static bool own_record(struct json_object *rec, void *arg)
+{
+	const struct record_of *w = arg;
+	char me[16];
+
+	snprintf(me, sizeof(me), "%d", getpid());
+	return !strcmp(field(rec, "path") ?: "", w->path) &&
+	       !strcmp(field(rec, "operation") ?: "", w->op) &&
+	       !strcmp(field(rec, "action") ?: "", w->action) &&
+	       (!strcmp(field(rec, "pid") ?: "", me) || !strcmp(field(rec, "ppid") ?: "", me));
+}
+
+struct json_object *find_own_record(const char *path, const char *op, const char *action,
+				    int secs)
+{
+	struct record_of w = { path, op, action };
+
+	return find_record_where(own_record, &w, 0, secs * 10);
+}
+
 bool kernel_at_least(int major, int minor)
 {
 	struct utsname u;

@@ -60,6 +60,9 @@ bool kernel_at_least(int major, int minor);
 long log_size(void);
 /* The record the daemon wrote for (path, operation, action) of a child of this process. */
 struct json_object *find_record(const char *path, const char *op, const char *action, int secs);
+/* The same, made by this process itself or a child of it (probe_mmap_exec maps in the caller). */
+struct json_object *find_own_record(const char *path, const char *op, const char *action,
+				    int secs);
 /* The last record from byte `from` of the log on that match() accepts, polled for up to
  * tenths / 10 s. */
 struct json_object *find_record_where(bool (*match)(struct json_object *rec, void *arg),
