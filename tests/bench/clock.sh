@@ -13,3 +13,18 @@ esac
 # VB_BENCH_KERNELS: the kernels to boot, each once per benchmark (default both).
 bench_kernels=${VB_BENCH_KERNELS:-6.1 6.12}
 export VB_VM_TIMEOUT=${VB_VM_TIMEOUT:-3600}	# a bench boot outlasts a test boot
+
+# bench_boot KERNEL PAYLOAD LOG MARKER WHAT [KERNEL-ARGS]: boot KERNEL on PAYLOAD (console kept in
+# LOG) and print the console from the line starting with MARKER (a sed pattern); if the boot
+# fails, the console's tail and "bench: WHAT failed", and return 1.
+bench_boot() {
+	local k=$1 out=$2 log=$3 marker=$4 what=$5 extra=${6:-}
+
+	if bash tests/vm/run.sh "$k" "$out" "$extra" > "$log" 2>&1; then
+		sed -n "/^$marker/,\$p" "$log" | grep -v '^VB-EXIT'
+	else
+		tail -40 "$log"
+		echo "bench: $what failed on $k (whole console: $log)" >&2
+		return 1
+	fi
+}

@@ -37,13 +37,6 @@ echo "CLOCK=$bench_clock" >> "$out/bench.env"
 rc=0
 for k in $bench_kernels; do
 	echo "== hook cost, kernel $k, clock $bench_clock"
-	log=build/bench/hooks-$k.log
-	if bash tests/vm/run.sh "$k" "$out" > "$log" 2>&1; then
-		sed -n '/^hook cost:/,$p' "$log" | grep -v '^VB-EXIT'
-	else
-		tail -30 "$log"
-		echo "bench: the hook cost run failed on $k (whole console: $log)" >&2
-		rc=1
-	fi
+	bench_boot "$k" "$out" "build/bench/hooks-$k.log" "hook cost:" "the hook cost run" || rc=1
 done
 exit $rc

@@ -39,13 +39,7 @@ EOF
 rc=0
 for k in $bench_kernels; do
 	echo "== module load benchmark, kernel $k, clock $bench_clock"
-	log=build/bench/module-$k.log
-	if bash tests/vm/run.sh "$k" "$out" > "$log" 2>&1; then
-		sed -n '/^module load benchmark:/,$p' "$log" | grep -v '^VB-EXIT'
-	else
-		tail -30 "$log"
-		echo "bench: the module benchmark failed on $k (whole console: $log)" >&2
-		rc=1
-	fi
+	bench_boot "$k" "$out" "build/bench/module-$k.log" "module load benchmark:" \
+		"the module benchmark" || rc=1
 done
 exit $rc

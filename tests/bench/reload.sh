@@ -132,13 +132,7 @@ esac
 rc=0
 for k in $bench_kernels; do
 	echo "== reload benchmark, kernel $k, clock $bench_clock"
-	log=build/bench/reload-$k.log
-	if bash tests/vm/run.sh "$k" "$out" > "$log" 2>&1; then
-		sed -n '/^vendorban \(reload\|scale\) benchmark/,$p' "$log" | grep -v '^VB-EXIT'
-	else
-		tail -30 "$log"
-		echo "bench: the reload benchmark failed on $k (whole console: $log)" >&2
-		rc=1
-	fi
+	bench_boot "$k" "$out" "build/bench/reload-$k.log" 'vendorban \(reload\|scale\) benchmark' \
+		"the reload benchmark" || rc=1
 done
 exit $rc

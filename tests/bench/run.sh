@@ -82,14 +82,8 @@ for k in $bench_kernels; do
 		extra=
 		[ "$p" = fmod_ret ] && extra="lsm=landlock,lockdown,yama,integrity,apparmor"
 		echo "== exec benchmark, kernel $k, $p path, clock $bench_clock"
-		log=build/bench/exec-$k-$p.log
-		if bash tests/vm/run.sh "$k" "$out" "$extra" > "$log" 2>&1; then
-			sed -n '/^exec benchmark:/,$p' "$log" | grep -v '^VB-EXIT'
-		else
-			tail -40 "$log"
-			echo "bench: the exec benchmark failed on $k, $p (whole console: $log)" >&2
-			rc=1
-		fi
+		bench_boot "$k" "$out" "build/bench/exec-$k-$p.log" "exec benchmark:" \
+			"the exec benchmark ($p path)" "$extra" || rc=1
 	done
 done
 exit $rc
