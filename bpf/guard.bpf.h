@@ -25,7 +25,6 @@
 #ifndef VB_GUARD_BPF_H
 #define VB_GUARD_BPF_H
 
-#define MAY_EXEC		0x1
 #define MAY_WRITE		0x2
 #define PTRACE_MODE_ATTACH	0x2
 #define SIGHUP			1
@@ -237,49 +236,116 @@ VB_HOOK(bpf_prog, "lsm/bpf_prog", "fmod_ret/security_bpf_prog", struct bpf_prog 
 	return 0;
 }
 
-/* A link fd is the power to detach (BPF_LINK_DETACH) or replace the program (BPF_LINK_UPDATE). */
+static __always_inline bool guard_link_ours(const struct vb_guard *g, __u32 id)
+{
+	for (__u32 i = 0; i < VB_GUARD_MAX_LINKS && i < g->n_links; i++) {
+		if (g->link_ids[i] == id)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * Our links. A fresh fd to one (BPF_LINK_GET_FD_BY_ID, what bpftool link show asks for) is
+ * refused; and so are the two commands that could take a hook away, BPF_LINK_DETACH and
+ * BPF_LINK_UPDATE, on an fd of one however it was got (bpf_obj_get of its pin is allowed). The
+ * kernels vendorban runs on (6.1, 6.12) give a tracing or LSM link neither (EOPNOTSUPP, EINVAL:
+ * test_tamper asserts it with a link of its own), so a descriptor swapped in by another thread
+ * after this check still finds nothing to detach; this refusal is for a kernel that would.
+ */
 VB_HOOK(bpf, "lsm/bpf", "fmod_ret/security_bpf", int cmd, union bpf_attr *attr,
 	unsigned int size, int ret)
 {
+	struct bpf_link *link;
 	struct vb_guard *g;
+	struct file *file;
 	__u32 id;
 
-	if (ret || cmd != BPF_LINK_GET_FD_BY_ID)
+	if (ret || (cmd != BPF_LINK_GET_FD_BY_ID && cmd != BPF_LINK_DETACH &&
+		    cmd != BPF_LINK_UPDATE))
 		return ret;
 	g = guard_get();
 	if (!guard_armed(g))
 		return 0;
-	id = BPF_CORE_READ(attr, link_id);
-	for (__u32 i = 0; i < VB_GUARD_MAX_LINKS && i < g->n_links; i++) {
-		if (g->link_ids[i] == id)
-			return guard_is_daemon(g) ? 0 : guard_refuse(VB_TAMPER_LINK_FD, id, NULL);
+	if (cmd == BPF_LINK_GET_FD_BY_ID) {
+		id = BPF_CORE_READ(attr, link_id);
+	} else {
+		file = current_fd_file(cmd == BPF_LINK_DETACH ?
+				       BPF_CORE_READ(attr, link_detach.link_fd) :
+				       BPF_CORE_READ(attr, link_update.link_fd));
+		/* Any file's private_data read as a link: an fd that is not one fails in the
+		 * kernel anyway (EINVAL), so a stray match only changes that errno. */
+		link = file ? BPF_CORE_READ(file, private_data) : NULL;
+		if (!link)
+			return 0;
+		id = BPF_CORE_READ(link, id);
 	}
-	return 0;
+	if (!guard_link_ours(g, id) || guard_is_daemon(g))
+		return 0;
+	return guard_refuse(VB_TAMPER_LINK_FD, id, NULL);
 }
 
 /*
- * The pin directories: no create, unlink or rename inside either (MAY_WRITE), and no lookup in
- * the links' one (MAY_EXEC: bpf_obj_get of a link pin is a link fd). This runs on every path
- * component of every lookup: a load and two compares decide for everything but our two inodes.
+ * The pin directories: nothing made, removed or renamed in either. These hooks run only when a
+ * directory's entries change, not on every lookup as inode_permission would: a path walk pays
+ * nothing for the guard. Looking up a pin is allowed: its map fds are judged by bpf_map, its
+ * link fds by bpf above, its program fds carry no power over a hook.
  */
-VB_HOOK(inode_permission, "lsm/inode_permission", "fmod_ret/security_inode_permission",
-	struct inode *inode, int mask, int ret)
+static __always_inline int guard_dir_change(struct inode *dir, int ret)
 {
-	struct vb_guard *g = guard_get();
+	struct vb_guard *g;
 	bool links;
 
-	if (!g || ((__u64)inode != g->pin_dir && (__u64)inode != g->link_dir) || ret)
+	if (ret)
 		return ret;
-	links = (__u64)inode == g->link_dir;
-	if (!(mask & MAY_WRITE) && !(links && (mask & MAY_EXEC)))
+	g = guard_get();
+	if (!g || !g->pin_dir || ((__u64)dir != g->pin_dir && (__u64)dir != g->link_dir))
 		return 0;
 	if (guard_is_daemon(g))
 		return 0;
-	return guard_refuse(VB_TAMPER_PIN, mask, links ? "links" : "vendorban");
+	links = (__u64)dir == g->link_dir;
+	return guard_refuse(VB_TAMPER_PIN, MAY_WRITE, links ? "links" : "vendorban");
 }
 
-/* Renaming a pin directory changes no entry inside it, so inode_permission never sees it. The
- * hook has no flags argument, security_inode_rename has: the verdict so far is read by index. */
+/* bpf_obj_pin makes its pin through vfs_mkobj, which asks inode_create. */
+VB_HOOK(inode_create, "lsm/inode_create", "fmod_ret/security_inode_create",
+	struct inode *dir, struct dentry *dentry, umode_t mode, int ret)
+{
+	return guard_dir_change(dir, ret);
+}
+
+VB_HOOK(inode_link, "lsm/inode_link", "fmod_ret/security_inode_link",
+	struct dentry *old_dentry, struct inode *dir, struct dentry *new_dentry, int ret)
+{
+	return guard_dir_change(dir, ret);
+}
+
+VB_HOOK(inode_unlink, "lsm/inode_unlink", "fmod_ret/security_inode_unlink",
+	struct inode *dir, struct dentry *dentry, int ret)
+{
+	return guard_dir_change(dir, ret);
+}
+
+VB_HOOK(inode_symlink, "lsm/inode_symlink", "fmod_ret/security_inode_symlink",
+	struct inode *dir, struct dentry *dentry, const char *old_name, int ret)
+{
+	return guard_dir_change(dir, ret);
+}
+
+VB_HOOK(inode_mkdir, "lsm/inode_mkdir", "fmod_ret/security_inode_mkdir",
+	struct inode *dir, struct dentry *dentry, umode_t mode, int ret)
+{
+	return guard_dir_change(dir, ret);
+}
+
+VB_HOOK(inode_rmdir, "lsm/inode_rmdir", "fmod_ret/security_inode_rmdir",
+	struct inode *dir, struct dentry *dentry, int ret)
+{
+	return guard_dir_change(dir, ret);
+}
+
+/* An entry moved into or out of a pin directory, or a pin directory itself moved. The hook has
+ * no flags argument, security_inode_rename has: the verdict so far is read by index. */
 VB_HOOK(inode_rename, "lsm/inode_rename", "fmod_ret/security_inode_rename",
 	struct inode *old_dir, struct dentry *old_dentry, struct inode *new_dir,
 	struct dentry *new_dentry)
@@ -291,8 +357,10 @@ VB_HOOK(inode_rename, "lsm/inode_rename", "fmod_ret/security_inode_rename",
 
 	if (ret || !g || !g->pin_dir)
 		return ret;
-	if (from != g->pin_dir && from != g->link_dir && to != g->pin_dir && to != g->link_dir)
-		return 0;
+	if (from != g->pin_dir && from != g->link_dir && to != g->pin_dir && to != g->link_dir) {
+		ret = guard_dir_change(old_dir, 0);
+		return ret ? ret : guard_dir_change(new_dir, 0);
+	}
 	if (guard_is_daemon(g))
 		return 0;
 	return guard_refuse(VB_TAMPER_PIN, MAY_WRITE, "rename");

@@ -1530,22 +1530,33 @@ int BPF_PROG(vb_fr_watch_tree, struct fs_context *fc, int ret)
 	return 0;
 }
 
+/* The file at one of the current task's descriptors, or NULL. Another thread sharing the table
+ * may change it right after: callers decide nothing a swap could turn (guard.bpf.h says why). */
+static __always_inline struct file *current_fd_file(long fd)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct file **fds, *file = NULL;
+	unsigned int max;
+
+	fds = BPF_CORE_READ(task, files, fdt, fd);
+	max = BPF_CORE_READ(task, files, fdt, max_fds);
+	if (fd < 0 || (unsigned long)fd >= max ||
+	    bpf_probe_read_kernel(&file, sizeof(file), fds + fd))
+		return NULL;
+	return file;
+}
+
 /* A memfd lives on the kernel's internal tmpfs, which fanotify marks only file by file. */
 SEC("fexit/__x64_sys_memfd_create")
 int BPF_PROG(vb_fr_watch_memfd, struct pt_regs *regs, long ret)
 {
-	struct task_struct *task = bpf_get_current_task_btf();
-	struct file **fds, *file;
-	unsigned int max;
+	struct file *file;
 
 	if (ret < 0 || !daemon_judges())
 		return 0;
-	fds = BPF_CORE_READ(task, files, fdt, fd);
-	max = BPF_CORE_READ(task, files, fdt, max_fds);
-	if ((unsigned long)ret >= max || bpf_probe_read_kernel(&file, sizeof(file), fds + ret) ||
-	    !file)
-		return 0;
-	emit_watch(BPF_CORE_READ(file, f_inode), (__u32)ret);
+	file = current_fd_file(ret);
+	if (file)
+		emit_watch(BPF_CORE_READ(file, f_inode), (__u32)ret);
 	return 0;
 }
 

@@ -245,9 +245,7 @@ TEST_F(tamper, bpftool_dump_allowed)
 	EXPECT_EQ(0, run(BPFTOOL " map show pinned " PINS "/settings > /dev/null"));
 }
 
-/* No entry of the pin directories may go or come, the directories may not move, the bpffs may
- * not be unmounted, and no link pin may even be looked up. */
-/* The first link pin's name: readdir asks for MAY_READ only, which the guard allows. */
+/* The first link pin's name. */
 static void first_link_name(char *name, size_t len)
 {
 	DIR *d = opendir(LINKS);
@@ -261,6 +259,82 @@ static void first_link_name(char *name, size_t len)
 		closedir(d);
 }
 
+#define OUTSIDE	"/sys/fs/bpf/vbtest-outside"	/* a directory of the test's own, the twin */
+
+/* The same directory operation in a pin directory (EPERM) and in one of the test's own. */
+static void refused_in_pins_done_outside(struct __test_metadata *_metadata, const char *what,
+					 int (*op)(const char *dir))
+{
+	errno = 0;
+	EXPECT_EQ(-1, op(PINS)) TH_LOG("%s in %s", what, PINS);
+	EXPECT_EQ(EPERM, errno) TH_LOG("%s in %s", what, PINS);
+	errno = 0;
+	EXPECT_EQ(-1, op(LINKS)) TH_LOG("%s in %s", what, LINKS);
+	EXPECT_EQ(EPERM, errno) TH_LOG("%s in %s", what, LINKS);
+	EXPECT_EQ(0, op(OUTSIDE)) TH_LOG("%s in %s: %s", what, OUTSIDE, strerror(errno));
+}
+
+static int own_map(void)
+{
+	return bpf_map_create(BPF_MAP_TYPE_ARRAY, "vbtest", 4, 8, 1, NULL);
+}
+
+static int op_mkdir(const char *dir)
+{
+	char p[256];
+
+	snprintf(p, sizeof(p), "%s/decoy-dir", dir);
+	return mkdir(p, 0700);
+}
+
+static int op_pin(const char *dir)
+{
+	char p[256];
+	int fd = own_map(), err;
+
+	snprintf(p, sizeof(p), "%s/decoy-pin", dir);
+	err = bpf_obj_pin(fd, p);
+	close(fd);
+	return err ? -1 : 0;
+}
+
+static int op_symlink(const char *dir)
+{
+	char p[256];
+
+	snprintf(p, sizeof(p), "%s/decoy-symlink", dir);
+	return symlink("/sys/fs/bpf/elsewhere", p);
+}
+
+/* A hard link to a pin of the test's own, into dir. */
+static int op_link(const char *dir)
+{
+	char p[256];
+
+	snprintf(p, sizeof(p), "%s/decoy-link", dir);
+	return link(OUTSIDE "/source", p);
+}
+
+/* A pin of the test's own moved into dir. */
+static int op_rename_in(const char *dir)
+{
+	char from[256], to[256];
+	int fd = own_map();
+
+	snprintf(from, sizeof(from), "/sys/fs/bpf/vbtest-moved");
+	snprintf(to, sizeof(to), "%s/decoy-moved", dir);
+	unlink(from);
+	if (bpf_obj_pin(fd, from)) {
+		close(fd);
+		return -2;
+	}
+	close(fd);
+	return rename(from, to);
+}
+
+/* No entry of the pin directories may go or come, the directories may not move, and the bpffs
+ * may not be unmounted. Each is refused with EPERM; the same in a directory of the test's own
+ * is done. */
 TEST_F(tamper, pins_cannot_be_removed_or_moved)
 {
 	char name[256] = "", path[512];
@@ -273,42 +347,71 @@ TEST_F(tamper, pins_cannot_be_removed_or_moved)
 	EXPECT_EQ(-1, rename(PINS "/policy_state", PINS "/x"));
 	EXPECT_EQ(EPERM, errno);
 	errno = 0;
+	EXPECT_EQ(-1, rename(PINS "/policy_state", "/sys/fs/bpf/x"));
+	EXPECT_EQ(EPERM, errno);
+	errno = 0;
 	EXPECT_EQ(-1, rename(PINS, "/sys/fs/bpf/elsewhere"));
 	EXPECT_EQ(EPERM, errno);
 	errno = 0;
-	EXPECT_EQ(-1, mkdir(PINS "/decoy", 0700));
+	EXPECT_EQ(-1, rename(LINKS, "/sys/fs/bpf/elsewhere"));
 	EXPECT_EQ(EPERM, errno);
+	errno = 0;
+	EXPECT_EQ(-1, rmdir(LINKS));
+	EXPECT_EQ(EPERM, errno);
+	first_link_name(name, sizeof(name));
+	ASSERT_NE(0, name[0]);
+	snprintf(path, sizeof(path), LINKS "/%s", name);
+	errno = 0;
+	EXPECT_EQ(-1, unlink(path));
+	EXPECT_EQ(EPERM, errno);
+
+	/* The twins' directory, and a pin of the test's own in it to hard-link. */
+	run("rm -rf " OUTSIDE);
+	ASSERT_EQ(0, mkdir(OUTSIDE, 0700));
+	fd = own_map();
+	ASSERT_EQ(0, bpf_obj_pin(fd, OUTSIDE "/source"));
+	close(fd);
+	refused_in_pins_done_outside(_metadata, "mkdir", op_mkdir);
+	refused_in_pins_done_outside(_metadata, "bpf_obj_pin", op_pin);
+	refused_in_pins_done_outside(_metadata, "symlink", op_symlink);
+	refused_in_pins_done_outside(_metadata, "link", op_link);
+	refused_in_pins_done_outside(_metadata, "rename into", op_rename_in);
+	EXPECT_EQ(0, run("rm -rf " OUTSIDE));
+
 	errno = 0;
 	EXPECT_EQ(-1, umount2("/sys/fs/bpf", MNT_DETACH));
 	EXPECT_EQ(EPERM, errno);
 	EXPECT_NE(0, run("rm -rf " PINS " 2>/dev/null"));
 	EXPECT_EQ(0, access(PINS "/settings", F_OK));
-	/* A link's name can be read; opening it is the power to detach, and is refused. */
-	first_link_name(name, sizeof(name));
-	ASSERT_NE(0, name[0]);
-	snprintf(path, sizeof(path), LINKS "/%s", name);
-	errno = 0;
-	fd = bpf_obj_get(path);
-	EXPECT_EQ(-1, fd);
-	EXPECT_EQ(EPERM, errno);
-	EXPECT_TRUE(recorded("pin-change", NULL));
+	EXPECT_EQ(0, access(path, F_OK));
+	EXPECT_TRUE(recorded("pin-change", "links"));
+	EXPECT_TRUE(recorded("pin-change", "vendorban"));
+	EXPECT_TRUE(recorded("pin-change", "rename"));
 	EXPECT_TRUE(recorded("umount", NULL));
 	still_enforcing(_metadata);
 }
 
-/* Every link id of ours, found the way bpftool link show finds them. */
-TEST_F(tamper, link_fd_by_id_refused)
+/* The guard's list of our link ids, read through a read-only fd. */
+static void our_links(struct __test_metadata *_metadata, struct vb_guard *g)
 {
 	LIBBPF_OPTS(bpf_obj_get_opts, ro, .file_flags = BPF_F_RDONLY);
-	struct vb_guard g = {};
 	__u32 zero = 0;
 	int fd;
 
 	fd = bpf_obj_get_opts(PINS "/guard", &ro);
 	ASSERT_LE(0, fd);
-	ASSERT_EQ(0, bpf_map_lookup_elem(fd, &zero, &g));
+	ASSERT_EQ(0, bpf_map_lookup_elem(fd, &zero, g));
 	close(fd);
-	ASSERT_LT(0U, g.n_links);
+	ASSERT_LT(0U, g->n_links);
+}
+
+/* Every link id of ours, found the way bpftool link show finds them. */
+TEST_F(tamper, link_fd_by_id_refused)
+{
+	struct vb_guard g = {};
+	int fd;
+
+	our_links(_metadata, &g);
 	for (__u32 i = 0; i < g.n_links; i++) {
 		errno = 0;
 		fd = bpf_link_get_fd_by_id(g.link_ids[i]);
@@ -320,6 +423,92 @@ TEST_F(tamper, link_fd_by_id_refused)
 	EXPECT_TRUE(recorded("link-fd", NULL));
 	/* A program fd is no power over the hook: bpftool prog show still works. */
 	EXPECT_EQ(1, progs_named(lsm_path() ? "vb_lsm_bprm_che" : "vb_fr_file_open"));
+	still_enforcing(_metadata);
+}
+
+/* fentry "return 0" on bpf_fentry_test1 (the kernel's own test target), linked: a tracing
+ * link of the test's own, of the kind every vendorban hook is. */
+static int own_tracing_link(struct __test_metadata *_metadata, int *prog)
+{
+	static const struct bpf_insn ret0[] = {
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = 0 },
+		{ .code = BPF_JMP | BPF_EXIT },
+	};
+	LIBBPF_OPTS(bpf_prog_load_opts, o, .expected_attach_type = BPF_TRACE_FENTRY);
+	struct btf *vmlinux = btf__load_vmlinux_btf();
+	int id, link;
+
+	if (!vmlinux)
+		return -1;
+	id = btf__find_by_name_kind(vmlinux, "bpf_fentry_test1", BTF_KIND_FUNC);
+	btf__free(vmlinux);
+	if (id < 0)
+		return -1;
+	o.attach_btf_id = id;
+	*prog = bpf_prog_load(BPF_PROG_TYPE_TRACING, "vbtest_fentry", "GPL", ret0, 2, &o);
+	if (*prog < 0)
+		return -1;
+	link = bpf_link_create(*prog, 0, BPF_TRACE_FENTRY, NULL);
+	EXPECT_LE(0, link) TH_LOG("linking the twin: %s", strerror(-link));
+	return link;
+}
+
+/*
+ * A link pin opens (bpf_obj_get), but the link cannot be detached or given another program:
+ * BPF_LINK_DETACH and BPF_LINK_UPDATE on it are refused. The twin, a tracing link of the
+ * test's own, shows what the kernel itself says to both (no detach, no update for tracing and
+ * LSM links on 6.1 and 6.12): were that to change, a swapped descriptor could reach the kernel
+ * past the guard's check, and this test says so.
+ */
+TEST_F(tamper, link_pins_open_but_cannot_detach)
+{
+	struct vb_guard g = {};
+	char name[256] = "", path[512];
+	struct stat st;
+	int fd, twin_prog = -1, twin, ret;
+	__u32 id = 0;
+	struct bpf_link_info info = {};
+	__u32 len = sizeof(info);
+
+	our_links(_metadata, &g);
+	first_link_name(name, sizeof(name));
+	ASSERT_NE(0, name[0]);
+	snprintf(path, sizeof(path), LINKS "/%s", name);
+	EXPECT_EQ(0, stat(path, &st)) TH_LOG("stat %s: %s", path, strerror(errno));
+	fd = bpf_obj_get(path);
+	ASSERT_LE(0, fd) TH_LOG("bpf_obj_get %s: %s", path, strerror(errno));
+	ASSERT_EQ(0, bpf_obj_get_info_by_fd(fd, &info, &len));
+	id = info.id;
+	for (__u32 i = 0; i < g.n_links && id; i++)
+		if (g.link_ids[i] == id)
+			id = 0;
+	EXPECT_EQ(0U, id) TH_LOG("%s is link %u, not one the guard knows", path, info.id);
+
+	twin = own_tracing_link(_metadata, &twin_prog);
+	ASSERT_LE(0, twin_prog) TH_LOG("twin program: %s", strerror(errno));
+	/* libbpf returns -errno. */
+	EXPECT_EQ(-EPERM, bpf_link_detach(fd));
+	EXPECT_EQ(-EPERM, bpf_link_update(fd, twin_prog, NULL));
+	EXPECT_TRUE(recorded("link-fd", NULL));
+	close(fd);
+
+	/* The twin: the kernel's own answers, reached. */
+	if (twin >= 0) {
+		ret = bpf_link_detach(twin);
+		EXPECT_EQ(-EOPNOTSUPP, ret) TH_LOG("the kernel detaches a tracing link: %s",
+						    strerror(-ret));
+		ret = bpf_link_update(twin, twin_prog, NULL);
+		EXPECT_EQ(-EINVAL, ret) TH_LOG("the kernel updates a tracing link: %s",
+						strerror(-ret));
+		len = sizeof(info);
+		ASSERT_EQ(0, bpf_obj_get_info_by_fd(twin, &info, &len));
+		fd = bpf_link_get_fd_by_id(info.id);
+		EXPECT_LE(0, fd) TH_LOG("an fd of the twin by id: %s", strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		close(twin);
+	}
+	close(twin_prog);
 	still_enforcing(_metadata);
 }
 
