@@ -140,9 +140,12 @@ SEC("iter/bpf_map_elem")
 int vb_iter_flood_offer(struct bpf_iter__bpf_map_elem *ctx)
 {
 	struct vb_flood_rec r = {};
-	struct vb_flood_val *v = flood_elem(ctx, &r);
+	struct vb_flood_val *v;
 	__u64 p;
 
+	if (!guard_iter_reader_ok())
+		return 1;
+	v = flood_elem(ctx, &r);
 	if (!v)
 		return 0;
 	p = *(volatile __u64 *)&v->pending;
@@ -165,9 +168,12 @@ SEC("iter/bpf_map_elem")
 int vb_iter_flood_commit(struct bpf_iter__bpf_map_elem *ctx)
 {
 	struct vb_flood_rec r = {};
-	struct vb_flood_val *v = flood_elem(ctx, &r);
+	struct vb_flood_val *v;
 	__u64 now = bpf_ktime_get_boot_ns(), h;
 
+	if (!guard_iter_reader_ok())
+		return 1;
+	v = flood_elem(ctx, &r);
 	if (!v)
 		return 0;
 	if (v->pending & VB_FLOOD_RETIRED) {

@@ -45,26 +45,68 @@ struct {
 	__type(value, struct vb_guard_mark);
 } guard_mark SEC(".maps");
 
-/* All of them, the slot maps included: a writable fd to any is the power to change a verdict,
+/*
+ * All of them, the slot maps included: a writable fd to any is the power to change a verdict,
  * the log (events' consumer position, settings.last_logged_*) or the guard itself. The inner
- * rule maps are frozen and BPF_F_RDONLY_PROG. */
+ * rule maps are frozen and BPF_F_RDONLY_PROG. X: a map with a key and a value; O: an outer
+ * (map-in-map) one; R: the ring buffer; T: task storage.
+ */
+#define VB_GUARDED_MAPS(X, O, R, T)						\
+	X(settings) X(policy_state) O(hash_slots) O(path_slots) X(path_filter)		\
+	X(exec_memo) X(pcpu_scratch) O(signer_slots) O(module_slots) X(slot_info)	\
+	X(verdict_cache) X(canary_inodes) X(canary_hashes) X(stats) R(events)		\
+	T(scratch) T(modscratch) X(file_verdicts) X(path_idents) X(pathid_pending)	\
+	X(vetted_modules) X(vetted_files) X(flood) X(guard) X(content_verdicts)		\
+	X(unjudged_seen) X(unobserved_files) X(unobserved_sbs) X(fan_state) T(guard_mark)
+
+#define VB_IS_MAP(m)	map == (void *)&m ||
+
 static __always_inline bool guard_map_ours(const void *map)
 {
-	return map == (void *)&settings || map == (void *)&policy_state ||
-	       map == (void *)&hash_slots || map == (void *)&path_slots ||
-	       map == (void *)&path_filter || map == (void *)&exec_memo ||
-	       map == (void *)&pcpu_scratch ||
-	       map == (void *)&signer_slots || map == (void *)&module_slots ||
-	       map == (void *)&slot_info || map == (void *)&verdict_cache ||
-	       map == (void *)&canary_inodes || map == (void *)&canary_hashes ||
-	       map == (void *)&stats || map == (void *)&events || map == (void *)&scratch ||
-	       map == (void *)&modscratch || map == (void *)&file_verdicts ||
-	       map == (void *)&path_idents || map == (void *)&pathid_pending ||
-	       map == (void *)&vetted_modules || map == (void *)&vetted_files || map == (void *)&flood || map == (void *)&guard ||
-	       map == (void *)&content_verdicts || map == (void *)&unjudged_seen ||
-	       map == (void *)&unobserved_files || map == (void *)&unobserved_sbs ||
-	       map == (void *)&fan_state ||
-	       map == (void *)&guard_mark;
+	return VB_GUARDED_MAPS(VB_IS_MAP, VB_IS_MAP, VB_IS_MAP, VB_IS_MAP) false;
+}
+
+/* What map-in-map compares when a map is put in an outer one (the kernel's map_meta_equal:
+ * type, key and value size, flags; an array's size too, unless the template is
+ * BPF_F_INNER_MAP). Flags are not compared: a stricter test. Outer maps cannot be inner ones. */
+struct vb_map_shape {
+	__u32 type, key, value, max;
+};
+
+#define VB_SHAPE(m)	{ sizeof(*m.type) / sizeof(int), sizeof(*m.key), sizeof(*m.value),	\
+			  sizeof(*m.max_entries) / sizeof(int) },
+#define VB_SHAPE_RB(m)	{ BPF_MAP_TYPE_RINGBUF, 0, 0, sizeof(*m.max_entries) / sizeof(int) },
+#define VB_SHAPE_TS(m)	{ BPF_MAP_TYPE_TASK_STORAGE, sizeof(*m.key), sizeof(*m.value), 0 },
+#define VB_NO_SHAPE(m)
+#define BPF_F_INNER_MAP	(1U << 12)
+
+static const struct vb_map_shape guard_shapes[] = {
+	VB_GUARDED_MAPS(VB_SHAPE, VB_NO_SHAPE, VB_SHAPE_RB, VB_SHAPE_TS)
+};
+
+/* Could a map of ours be put in this outer map, for a program of someone else's to write it
+ * (a read-only fd of ours is enough for BPF_MAP_UPDATE_ELEM on their outer map)? */
+static __always_inline bool guard_outer_fits_ours(struct bpf_map *outer)
+{
+	__u32 t = BPF_CORE_READ(outer, map_type), type, key, value, max;
+	struct bpf_map *meta;
+	bool sized;
+
+	if (t != BPF_MAP_TYPE_ARRAY_OF_MAPS && t != BPF_MAP_TYPE_HASH_OF_MAPS)
+		return false;
+	meta = BPF_CORE_READ(outer, inner_map_meta);
+	type = BPF_CORE_READ(meta, map_type);
+	key = BPF_CORE_READ(meta, key_size);
+	value = BPF_CORE_READ(meta, value_size);
+	max = BPF_CORE_READ(meta, max_entries);
+	sized = (type == BPF_MAP_TYPE_ARRAY || type == BPF_MAP_TYPE_PERCPU_ARRAY) &&
+		!(BPF_CORE_READ(meta, map_flags) & BPF_F_INNER_MAP);
+	for (__u32 i = 0; i < sizeof(guard_shapes) / sizeof(guard_shapes[0]); i++) {
+		if (guard_shapes[i].type == type && guard_shapes[i].key == key &&
+		    guard_shapes[i].value == value && (!sized || guard_shapes[i].max == max))
+			return true;
+	}
+	return false;
 }
 
 static __always_inline struct vb_guard *guard_get(void)
@@ -209,31 +251,67 @@ VB_HOOK(bpf_map, "lsm/bpf_map", "fmod_ret/security_bpf_map", struct bpf_map *map
 	return guard_refuse(VB_TAMPER_MAP_WRITE, fmode, FIELD_PTR(map, name));
 }
 
-/* A program that uses our maps can write them from the kernel whatever its fds allowed. Only a
- * load is judged: a program's first fd is made while the loader holds its only reference;
- * BPF_PROG_GET_FD_BY_ID and bpf_obj_get take another first (bpftool prog show still works). */
-VB_HOOK(bpf_prog, "lsm/bpf_prog", "fmod_ret/security_bpf_prog", struct bpf_prog *prog, int ret)
+/* The first of our maps a program uses (its index in *idx), or NULL; with outer, also the
+ * first outer map a map of ours would fit in. */
+static __always_inline struct bpf_map *guard_prog_map_ours(struct bpf_prog *prog, __u32 *idx,
+							   bool outer)
 {
 	struct bpf_prog_aux *aux = BPF_CORE_READ(prog, aux);
-	struct bpf_map **used;
-	struct vb_guard *g;
-	__u32 n;
+	struct bpf_map **used = BPF_CORE_READ(aux, used_maps);
+	__u32 n = BPF_CORE_READ(aux, used_map_cnt);
 
-	if (ret || BPF_CORE_READ(aux, refcnt.counter) != 1)
-		return ret;
-	g = guard_get();
-	if (!guard_armed(g))
-		return 0;
-	n = BPF_CORE_READ(aux, used_map_cnt);
-	used = BPF_CORE_READ(aux, used_maps);
 	for (__u32 i = 0; i < VB_GUARD_MAX_PROG_MAPS && i < n; i++) {
 		struct bpf_map *m = NULL;
 
 		bpf_probe_read_kernel(&m, sizeof(m), &used[i]);
-		if (guard_map_ours(m) && !guard_may_write(g))
-			return guard_refuse(VB_TAMPER_PROG, i, FIELD_PTR(m, name));
+		if (guard_map_ours(m) || (outer && guard_outer_fits_ours(m))) {
+			*idx = i;
+			return m;
+		}
 	}
+	return NULL;
+}
+
+/*
+ * A program that uses our maps can write them from the kernel whatever its fds allowed: refused
+ * at load, and so is one that could reach them without naming them:
+ *  - through an outer map of its own a map of ours fits in (inserted with a read-only fd);
+ *  - as a map element iterator that touches values (ctx->value is writable, and the map is
+ *    bound when it is linked, with any fd): refused whatever map it will be linked to.
+ * Only a load is judged: a program's first fd is made while the loader holds its only reference;
+ * BPF_PROG_GET_FD_BY_ID and bpf_obj_get take another first (bpftool prog show still works).
+ */
+VB_HOOK(bpf_prog, "lsm/bpf_prog", "fmod_ret/security_bpf_prog", struct bpf_prog *prog, int ret)
+{
+	struct bpf_prog_aux *aux = BPF_CORE_READ(prog, aux);
+	struct bpf_map *m;
+	struct vb_guard *g;
+	__u32 i = 0;
+
+	if (ret || BPF_CORE_READ(aux, refcnt.counter) != 1)
+		return ret;
+	g = guard_get();
+	if (!guard_armed(g) || guard_may_write(g))
+		return 0;
+	m = guard_prog_map_ours(prog, &i, true);
+	if (m)
+		return guard_refuse(VB_TAMPER_PROG, i, FIELD_PTR(m, name));
+	if (BPF_CORE_READ(prog, expected_attach_type) == BPF_TRACE_ITER &&
+	    BPF_CORE_READ(aux, max_rdwr_access))
+		return guard_refuse(VB_TAMPER_PROG, BPF_CORE_READ(aux, max_rdwr_access),
+				    FIELD_PTR(aux, name));
 	return 0;
+}
+
+/* The iterators run in whoever reads them, and the flood ones hand repeat counts over: one
+ * read by root would mark as logged what the log never got. Only the daemon (or anyone before
+ * the guard is armed) gets them to do anything; the bpf hook refuses making one (EPERM), this
+ * catches a link fd swapped in after that check. */
+static __always_inline bool guard_iter_reader_ok(void)
+{
+	struct vb_guard *g = guard_get();
+
+	return !guard_armed(g) || guard_is_daemon(g);
 }
 
 static __always_inline bool guard_link_ours(const struct vb_guard *g, __u32 id)
@@ -262,11 +340,25 @@ VB_HOOK(bpf, "lsm/bpf", "fmod_ret/security_bpf", int cmd, union bpf_attr *attr,
 	__u32 id;
 
 	if (ret || (cmd != BPF_LINK_GET_FD_BY_ID && cmd != BPF_LINK_DETACH &&
-		    cmd != BPF_LINK_UPDATE))
+		    cmd != BPF_LINK_UPDATE && cmd != BPF_ITER_CREATE))
 		return ret;
 	g = guard_get();
 	if (!guard_armed(g))
 		return 0;
+	if (cmd == BPF_ITER_CREATE) {
+		struct bpf_prog_aux *aux;
+		struct bpf_prog *prog;
+		__u32 i = 0;
+
+		/* Ours: its program uses our maps (no one else's may, bpf_prog sees to it). */
+		file = current_fd_file(BPF_CORE_READ(attr, iter_create.link_fd));
+		link = file ? BPF_CORE_READ(file, private_data) : NULL;
+		prog = link ? BPF_CORE_READ(link, prog) : NULL;
+		if (!prog || !guard_prog_map_ours(prog, &i, false) || guard_is_daemon(g))
+			return 0;
+		aux = BPF_CORE_READ(prog, aux);
+		return guard_refuse(VB_TAMPER_ITER, BPF_CORE_READ(aux, id), FIELD_PTR(aux, name));
+	}
 	if (cmd == BPF_LINK_GET_FD_BY_ID) {
 		id = BPF_CORE_READ(attr, link_id);
 	} else {

@@ -52,6 +52,8 @@ int vb_iter_pathids(struct bpf_iter__task_file *ctx)
 
 	if (!task || !file)
 		return 0;
+	if (!guard_iter_reader_ok())
+		return 1;
 	p = bpf_map_lookup_elem(&pathid_pending, &fd);
 	if (!p || p->tgid != task->tgid)
 		return 0;

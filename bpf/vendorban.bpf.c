@@ -294,6 +294,9 @@ struct {
 	__type(value, struct vb_exec_memo);
 } exec_memo SEC(".maps");
 
+/* guard.bpf.h, included last, decides who may read the iterators. */
+static __always_inline bool guard_iter_reader_ok(void);
+
 #include "module.bpf.h"
 #include "flood.bpf.h"
 #include "fileid.bpf.h"

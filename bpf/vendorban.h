@@ -79,6 +79,8 @@ enum vb_tamper {
 	VB_TAMPER_PTRACE = 5,		/* ptrace, /proc/PID/mem, pidfd_getfd of the daemon */
 	VB_TAMPER_UMOUNT = 6,		/* unmounting the bpffs that holds the pins */
 	VB_TAMPER_PROG = 7,		/* loading a program that uses vendorban's maps */
+	VB_TAMPER_ITER = 8,		/* an iterator of vendorban's made (BPF_ITER_CREATE);
+					 * detail: its program's id; path: its name */
 };
 
 enum vb_mode {

@@ -342,7 +342,8 @@ TEST_F(event, tamper_record_names_what_and_who)
 		{ VB_TAMPER_MAP_WRITE, "map-write" }, { VB_TAMPER_PIN, "pin-change" },
 		{ VB_TAMPER_LINK_FD, "link-fd" }, { VB_TAMPER_SIGNAL, "signal" },
 		{ VB_TAMPER_PTRACE, "ptrace" }, { VB_TAMPER_UMOUNT, "umount" },
-		{ VB_TAMPER_PROG, "prog-load" }, { 0, "unknown" },
+		{ VB_TAMPER_PROG, "prog-load" }, { VB_TAMPER_ITER, "iterator" },
+		{ 0, "unknown" },
 	};
 	char line[512];
 

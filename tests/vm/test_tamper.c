@@ -512,6 +512,226 @@ TEST_F(tamper, link_pins_open_but_cannot_detach)
 	still_enforcing(_metadata);
 }
 
+/* "return 0" as an iterator of the test's own over every task's files: the twin. */
+static int own_iterator(void)
+{
+	static const struct bpf_insn ret0[] = {
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = 0 },
+		{ .code = BPF_JMP | BPF_EXIT },
+	};
+	LIBBPF_OPTS(bpf_prog_load_opts, o, .expected_attach_type = BPF_TRACE_ITER);
+	struct btf *vmlinux = btf__load_vmlinux_btf();
+	int id;
+
+	if (!vmlinux)
+		return -1;
+	id = btf__find_by_name_kind(vmlinux, "bpf_iter_task_file", BTF_KIND_FUNC);
+	btf__free(vmlinux);
+	if (id < 0)
+		return -1;
+	o.attach_btf_id = id;
+	return bpf_prog_load(BPF_PROG_TYPE_TRACING, "vbtest_iter", "GPL", ret0, 2, &o);
+}
+
+/* An iterator made of prog (over map, if >= 0): what BPF_ITER_CREATE answers, as -errno, or the
+ * bytes a read of it gave. */
+static int iterate(int prog, int map)
+{
+	union bpf_iter_link_info linfo = { .map.map_fd = map };
+	LIBBPF_OPTS(bpf_link_create_opts, lopts, .iter_info = &linfo,
+		    .iter_info_len = sizeof(linfo));
+	char buf[4096];
+	int link, iter, n, total = 0;
+
+	link = bpf_link_create(prog, 0, BPF_TRACE_ITER, map >= 0 ? &lopts : NULL);
+	if (link < 0)
+		return -1000 + link;	/* not what is asked: make it stand out */
+	iter = bpf_iter_create(link);
+	close(link);
+	if (iter < 0)
+		return iter;
+	while ((n = read(iter, buf, sizeof(buf))) > 0)
+		total += n;
+	close(iter);
+	return n < 0 ? -errno : total;
+}
+
+/*
+ * The iterators run in whoever reads them, and the flood ones hand the kernel's repeat counts
+ * over to the log: root reading one would mark as logged what the log never got. Their
+ * programs can be had (bpf_obj_get of their pins), and linked, but no iterator is made of one
+ * (EPERM). The twin: an iterator of the test's own is made and read.
+ */
+TEST_F(tamper, our_iterators_cannot_be_run)
+{
+	LIBBPF_OPTS(bpf_obj_get_opts, ro, .file_flags = BPF_F_RDONLY);
+	int offer, commit, pathids, flood, twin;
+
+	offer = bpf_obj_get(VB_PIN_FLOOD_OFFER);
+	commit = bpf_obj_get(VB_PIN_FLOOD_COMMIT);
+	pathids = bpf_obj_get(VB_PIN_PATHID_ITER);
+	flood = bpf_obj_get_opts(PINS "/flood", &ro);
+	ASSERT_LE(0, offer) TH_LOG("%s: %s", VB_PIN_FLOOD_OFFER, strerror(errno));
+	ASSERT_LE(0, commit) TH_LOG("%s: %s", VB_PIN_FLOOD_COMMIT, strerror(errno));
+	ASSERT_LE(0, pathids) TH_LOG("%s: %s", VB_PIN_PATHID_ITER, strerror(errno));
+	ASSERT_LE(0, flood) TH_LOG("the flood map: %s", strerror(errno));
+	EXPECT_EQ(-EPERM, iterate(offer, flood));
+	EXPECT_EQ(-EPERM, iterate(commit, flood));
+	EXPECT_EQ(-EPERM, iterate(pathids, -1));
+	EXPECT_TRUE(recorded("iterator", "vb_iter_flood_o"));
+	EXPECT_TRUE(recorded("iterator", "vb_iter_flood_c"));
+	EXPECT_TRUE(recorded("iterator", "vb_iter_pathids"));
+	close(offer);
+	close(commit);
+	close(pathids);
+	close(flood);
+
+	twin = own_iterator();
+	ASSERT_LE(0, twin) TH_LOG("the twin iterator: %s", strerror(errno));
+	EXPECT_EQ(0, iterate(twin, -1));
+	close(twin);
+	still_enforcing(_metadata);
+}
+
+/* The instructions the two tests below load, spelled out: no compiler in the VM. */
+#define I_MOV_IMM(d, v)	{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = d, .imm = v }
+#define I_MOV_REG(d, s)	{ .code = BPF_ALU64 | BPF_MOV | BPF_X, .dst_reg = d, .src_reg = s }
+#define I_ADD_IMM(d, v)	{ .code = BPF_ALU64 | BPF_ADD | BPF_K, .dst_reg = d, .imm = v }
+#define I_LDX(sz, d, s, o) { .code = BPF_LDX | BPF_MEM | sz, .dst_reg = d, .src_reg = s, .off = o }
+#define I_STX(sz, d, s, o) { .code = BPF_STX | BPF_MEM | sz, .dst_reg = d, .src_reg = s, .off = o }
+#define I_ST(sz, d, o, v) { .code = BPF_ST | BPF_MEM | sz, .dst_reg = d, .off = o, .imm = v }
+#define I_JEQ0(d, o)	{ .code = BPF_JMP | BPF_JEQ | BPF_K, .dst_reg = d, .off = o, .imm = 0 }
+#define I_CALL(f)	{ .code = BPF_JMP | BPF_CALL, .imm = f }
+#define I_EXIT		{ .code = BPF_JMP | BPF_EXIT }
+#define I_LD_MAP(d, fd)	{ .code = BPF_LD | BPF_DW | BPF_IMM, .dst_reg = d,			\
+			  .src_reg = BPF_PSEUDO_MAP_FD, .imm = fd }, { 0 }
+
+/* A socket filter that looks up element 0 of the map in element 0 of outer, and writes its
+ * first byte back: the write is what the verifier must allow for the threat to be real. The
+ * test never runs it. */
+static int load_outer_writer(int outer)
+{
+	const struct bpf_insn insns[] = {
+		I_ST(BPF_W, BPF_REG_10, -4, 0),
+		I_MOV_REG(BPF_REG_2, BPF_REG_10),
+		I_ADD_IMM(BPF_REG_2, -4),
+		I_LD_MAP(BPF_REG_1, outer),
+		I_CALL(BPF_FUNC_map_lookup_elem),
+		I_JEQ0(BPF_REG_0, 7),
+		I_MOV_REG(BPF_REG_1, BPF_REG_0),
+		I_MOV_REG(BPF_REG_2, BPF_REG_10),
+		I_ADD_IMM(BPF_REG_2, -4),
+		I_CALL(BPF_FUNC_map_lookup_elem),
+		I_JEQ0(BPF_REG_0, 2),
+		I_LDX(BPF_B, BPF_REG_3, BPF_REG_0, 0),
+		I_STX(BPF_B, BPF_REG_0, BPF_REG_3, 0),
+		I_MOV_IMM(BPF_REG_0, 0),
+		I_EXIT,
+	};
+
+	return bpf_prog_load(BPF_PROG_TYPE_SOCKET_FILTER, "vbtest_outer_w", "GPL", insns,
+			     sizeof(insns) / sizeof(insns[0]), NULL);
+}
+
+/* A map element iterator that reads the first byte of each key (off 16 in its context) or
+ * writes back the first byte of each value (off 24). */
+static int load_map_iter(bool value)
+{
+	const struct bpf_insn insns[] = {
+		I_LDX(BPF_DW, BPF_REG_2, BPF_REG_1, value ? 24 : 16),
+		I_JEQ0(BPF_REG_2, value ? 2 : 1),
+		I_LDX(BPF_B, BPF_REG_3, BPF_REG_2, 0),
+		value ? (struct bpf_insn)I_STX(BPF_B, BPF_REG_2, BPF_REG_3, 0) :
+			(struct bpf_insn)I_MOV_IMM(BPF_REG_0, 0),
+		I_MOV_IMM(BPF_REG_0, 0),
+		I_EXIT,
+	};
+	LIBBPF_OPTS(bpf_prog_load_opts, o, .expected_attach_type = BPF_TRACE_ITER);
+	struct btf *vmlinux = btf__load_vmlinux_btf();
+	int id;
+
+	if (!vmlinux)
+		return -ENOENT;
+	id = btf__find_by_name_kind(vmlinux, "bpf_iter_bpf_map_elem", BTF_KIND_FUNC);
+	btf__free(vmlinux);
+	if (id < 0)
+		return id;
+	o.attach_btf_id = id;
+	return bpf_prog_load(BPF_PROG_TYPE_TRACING, value ? "vbtest_iter_w" : "vbtest_iter_r",
+			     "GPL", insns, sizeof(insns) / sizeof(insns[0]), &o);
+}
+
+/* A map with the shape of ours (info), as the template of a new outer map. */
+static int outer_shaped_like(const struct bpf_map_info *info)
+{
+	LIBBPF_OPTS(bpf_map_create_opts, t, .map_flags = info->map_flags);
+	LIBBPF_OPTS(bpf_map_create_opts, o);
+	int tmpl, outer;
+
+	tmpl = bpf_map_create(info->type, "vbtest_tmpl", info->key_size, info->value_size,
+			      info->max_entries, &t);
+	if (tmpl < 0)
+		return tmpl;
+	o.inner_map_fd = tmpl;
+	outer = bpf_map_create(BPF_MAP_TYPE_ARRAY_OF_MAPS, "vbtest_outer", 4, 4, 1, &o);
+	close(tmpl);
+	return outer;
+}
+
+/*
+ * A read-only fd of one of our maps is enough for the kernel to put it in an outer map of
+ * someone else's, and to bind it to a map element iterator, whose programs may then write it:
+ * settings.enabled, a cached verdict, the guard. Both programs are refused at load (EPERM). The
+ * twins: the same program over an outer map shaped otherwise loads, and a map iterator that
+ * reads keys only loads, is linked to our settings and read.
+ */
+TEST_F(tamper, our_maps_unreachable_through_outer_maps_and_iterators)
+{
+	LIBBPF_OPTS(bpf_obj_get_opts, ro, .file_flags = BPF_F_RDONLY);
+	struct bpf_map_info info = {}, other;
+	__u32 len = sizeof(info), zero = 0;
+	int ours, outer, prog, twin;
+
+	ours = bpf_obj_get_opts(PINS "/settings", &ro);
+	ASSERT_LE(0, ours) TH_LOG("settings, read-only: %s", strerror(errno));
+	ASSERT_EQ(0, bpf_obj_get_info_by_fd(ours, &info, &len));
+	outer = outer_shaped_like(&info);
+	ASSERT_LE(0, outer) TH_LOG("an outer map for settings: %s", strerror(-outer));
+	/* The kernel's part: a read-only fd goes in. */
+	EXPECT_EQ(0, bpf_map_update_elem(outer, &zero, &ours, BPF_ANY))
+		TH_LOG("settings put in an outer map: %s", strerror(errno));
+	prog = load_outer_writer(outer);
+	EXPECT_EQ(-EPERM, prog) TH_LOG("a program over it: %s", strerror(-prog));
+	if (prog >= 0)
+		close(prog);
+	close(outer);
+	EXPECT_TRUE(recorded("prog-load", "vbtest_outer"));
+
+	other = info;
+	other.value_size = info.value_size + 8;
+	outer = outer_shaped_like(&other);
+	ASSERT_LE(0, outer);
+	EXPECT_NE(0, bpf_map_update_elem(outer, &zero, &ours, BPF_ANY));
+	twin = load_outer_writer(outer);
+	EXPECT_LE(0, twin) TH_LOG("the twin over an outer map shaped otherwise: %s",
+				   strerror(-twin));
+	if (twin >= 0)
+		close(twin);
+	close(outer);
+
+	prog = load_map_iter(true);
+	EXPECT_EQ(-EPERM, prog) TH_LOG("a map iterator writing values: %s", strerror(-prog));
+	if (prog >= 0)
+		close(prog);
+	EXPECT_TRUE(recorded("prog-load", "vbtest_iter_w"));
+	twin = load_map_iter(false);
+	ASSERT_LE(0, twin) TH_LOG("a map iterator reading keys: %s", strerror(-twin));
+	EXPECT_EQ(0, iterate(twin, ours));
+	close(twin);
+	close(ours);
+	still_enforcing(_metadata);
+}
+
 /* A program that names one of our maps could write it from the kernel: refused at load, even
  * through a read-only fd. The same program over a map of its own loads. */
 TEST_F(tamper, program_using_our_map_refused)

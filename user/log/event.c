@@ -55,6 +55,8 @@ const char *vb_tamper_name(__u8 kind)
 		return "umount";
 	case VB_TAMPER_PROG:
 		return "prog-load";
+	case VB_TAMPER_ITER:
+		return "iterator";
 	default:
 		return "unknown";
 	}
