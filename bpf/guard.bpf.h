@@ -251,25 +251,46 @@ VB_HOOK(bpf_map, "lsm/bpf_map", "fmod_ret/security_bpf_map", struct bpf_map *map
 	return guard_refuse(VB_TAMPER_MAP_WRITE, fmode, FIELD_PTR(map, name));
 }
 
+struct prog_maps_walk {
+	struct bpf_map **used;
+	__u32 n;
+	bool outer;
+	__u32 idx;
+	struct bpf_map *found;
+};
+
+/* One used map: a callback of bpf_loop, so the verifier walks the shape table once, not once
+ * per map a program may use. */
+static long prog_maps_step(__u32 i, struct prog_maps_walk *w)
+{
+	struct bpf_map *m = NULL;
+
+	if (i >= w->n)
+		return 1;
+	bpf_probe_read_kernel(&m, sizeof(m), &w->used[i]);
+	if (guard_map_ours(m) || (w->outer && guard_outer_fits_ours(m))) {
+		w->idx = i;
+		w->found = m;
+		return 1;
+	}
+	return 0;
+}
+
 /* The first of our maps a program uses (its index in *idx), or NULL; with outer, also the
  * first outer map a map of ours would fit in. */
 static __always_inline struct bpf_map *guard_prog_map_ours(struct bpf_prog *prog, __u32 *idx,
 							   bool outer)
 {
 	struct bpf_prog_aux *aux = BPF_CORE_READ(prog, aux);
-	struct bpf_map **used = BPF_CORE_READ(aux, used_maps);
-	__u32 n = BPF_CORE_READ(aux, used_map_cnt);
+	struct prog_maps_walk w = {
+		.used = BPF_CORE_READ(aux, used_maps),
+		.n = BPF_CORE_READ(aux, used_map_cnt),
+		.outer = outer,
+	};
 
-	for (__u32 i = 0; i < VB_GUARD_MAX_PROG_MAPS && i < n; i++) {
-		struct bpf_map *m = NULL;
-
-		bpf_probe_read_kernel(&m, sizeof(m), &used[i]);
-		if (guard_map_ours(m) || (outer && guard_outer_fits_ours(m))) {
-			*idx = i;
-			return m;
-		}
-	}
-	return NULL;
+	bpf_loop(VB_GUARD_MAX_PROG_MAPS, prog_maps_step, &w, 0);
+	*idx = w.idx;
+	return w.found;
 }
 
 /*

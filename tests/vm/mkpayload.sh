@@ -61,6 +61,13 @@ for d in "$b"/kmod/*/out; do
 	mkdir -p "$out/kmod/$v"
 	cp "$d"/*.ko* "$out/kmod/$v/"
 done
+# A never-seen file the kernel hashes with its fastest driver (ima.ahash_minsize, 64 KiB): the
+# banned and allowed targets with 1 MiB of the same bytes after them (they still run).
+head -c 1048576 /dev/zero | tr '\0' 'v' > "$out/pad"
+cat "$b/tests/vm/banned_prog" "$out/pad" > "$out/big_banned"
+cat "$b/tests/vm/allowed_prog" "$out/pad" > "$out/big_allowed"
+chmod 755 "$out/big_banned" "$out/big_allowed"
+rm "$out/pad"
 h() { sha256sum "$out/$1" | cut -d' ' -f1; }
 # Line numbers matter: test_exec checks rule_source against them.
 cat > "$out/test.policy" <<POLICY
@@ -76,6 +83,8 @@ vendor watch "Watched Vendor Ltd"
 	sha256 $(h audited_prog)
 vendor signedvendor "Banned Test Vendor"
 	cert /vb/kmod/pki/banned.pem
+vendor bigvendor "Large File Vendor"
+	sha256 $(h big_banned)
 POLICY
 
 # test_integrity's policy: test.policy (whose line numbers test_exec checks) and, after it, a

@@ -10,7 +10,7 @@ kdir=$(ls -d "$top"/build/vm/"$kver".*/ 2>/dev/null | head -n1)
 [ -n "$kdir" ] && [ -f "$kdir/vmlinuz" ] || { echo "run.sh: no kernel $kver under build/vm (run: make setup)" >&2; exit 2; }
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-bash "$top/tests/vm/mkinitramfs.sh" "$work/initrd.gz" "$payload"
+bash "$top/tests/vm/mkinitramfs.sh" "$work/initrd.gz" "$payload" "${kdir%/}"
 # VB_QEMU_EXTRA: more qemu options, e.g. "-icount shift=0,sleep=off" for benchmarks whose
 # figures must not move with the host's load (guest time becomes an instruction count).
 # VB_VM_MEM: the guest's memory (default 1G); the reload bench's million-rule policy needs more.

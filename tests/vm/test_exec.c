@@ -72,6 +72,31 @@ TEST(banned_binary_denied)
 	EXPECT_RAN(probe_execve(ALLOWED, NULL, NULL), "allowed twin");
 }
 
+/*
+ * A never-seen file of 1 MiB. On the lsm path the kernel hashes it: the daemon loaded the CPU's
+ * SHA-256 module and set ima.ahash_minsize (it was 0), so IMA hashes files of 64 KiB and more
+ * with that driver instead of the generic code it took at boot; the digest must be the same.
+ * On fmod_ret the daemon hashes, and leaves the parameter alone.
+ */
+TEST(large_never_seen_file_judged_with_the_fast_sha256)
+{
+	char minsize[32] = "";
+	FILE *f = fopen("/sys/module/ima/parameters/ahash_minsize", "r");
+
+	ASSERT_NE(NULL, f);
+	ASSERT_NE(NULL, fgets(minsize, sizeof(minsize), f));
+	fclose(f);
+	EXPECT_STREQ(lsm_path() ? "65536\n" : "0\n", minsize);
+	if (lsm_path()) {
+		EXPECT_TRUE(file_contains("/tmp/vendorband.log",
+					  "never-seen files of 64 KiB and more with sha256-"));
+		EXPECT_FALSE(file_contains("/tmp/vendorband.log", "with sha256-generic"));
+		EXPECT_TRUE(file_contains("/proc/modules", "sha256_ssse3"));
+	}
+	EXPECT_DENIED(probe_execve(VB "big_banned", NULL, NULL), "banned, 1 MiB, never seen");
+	EXPECT_RAN(probe_execve(VB "big_allowed", NULL, NULL), "its twin, 1 MiB, never seen");
+}
+
 TEST(copy_link_rename_denied)
 {
 	/* Written after the daemon started: never scanned, judged by its content alone. */
@@ -834,7 +859,7 @@ TEST(reload_applies_good_policy_and_keeps_old_one_on_error)
 	rc = system(cmd);
 	EXPECT_EQ(1, WEXITSTATUS(rc));
 	EXPECT_TRUE(file_contains("/tmp/bad-start.log",
-				  "/vb/test.policy:13:9: error: sha256 must be 64 hex digits"));
+				  "/vb/test.policy:15:9: error: sha256 must be 64 hex digits"));
 	EXPECT_EQ(2, status_policy_version());
 	EXPECT_DENIED(probe_execve(victim, NULL, NULL), "after a refused start");
 

@@ -661,15 +661,39 @@ static int load_map_iter(bool value)
 			     "GPL", insns, sizeof(insns) / sizeof(insns[0]), &o);
 }
 
+/* BTF for a key of 4 bytes (an int, as an array's must be) and a value of n bytes: 6.1
+ * compares a map's timer offset, which a map without BTF has not even looked for. */
+static int shape_btf(__u32 n, __u32 *key_id, __u32 *value_id)
+{
+	struct btf *b = btf__new_empty();
+	int u8, u32, fd = -1;
+
+	if (!b)
+		return -1;
+	u8 = btf__add_int(b, "unsigned char", 1, 0);
+	u32 = btf__add_int(b, "unsigned int", 4, 0);
+	*key_id = u32;
+	*value_id = btf__add_array(b, u32, u8, n);
+	if (u8 > 0 && u32 > 0 && (int)*value_id > 0 && !btf__load_into_kernel(b))
+		fd = dup(btf__fd(b));
+	btf__free(b);
+	return fd;
+}
+
 /* A map with the shape of ours (info), as the template of a new outer map. */
 static int outer_shaped_like(const struct bpf_map_info *info)
 {
 	LIBBPF_OPTS(bpf_map_create_opts, t, .map_flags = info->map_flags);
 	LIBBPF_OPTS(bpf_map_create_opts, o);
-	int tmpl, outer;
+	int tmpl, outer, btf;
 
+	btf = shape_btf(info->value_size, &t.btf_key_type_id, &t.btf_value_type_id);
+	if (btf < 0)
+		return -EINVAL;
+	t.btf_fd = btf;
 	tmpl = bpf_map_create(info->type, "vbtest_tmpl", info->key_size, info->value_size,
 			      info->max_entries, &t);
+	close(btf);
 	if (tmpl < 0)
 		return tmpl;
 	o.inner_map_fd = tmpl;

@@ -8,6 +8,7 @@
 #include "identify/match.h"
 #include "kernel/facts.h"
 #include "kernel/guard.h"
+#include "kernel/hashdrv.h"
 #include "util/hex.h"
 #include "util/msg.h"
 
@@ -238,6 +239,23 @@ static int take_over_or_load(struct daemon *d, struct vb_policy *p)
 	return err;
 }
 
+/* Content the kernel hashes at first sight: with the fastest SHA-256 it has (hashdrv.c). */
+static void fast_first_sight(struct daemon *d)
+{
+	char driver[64] = "";
+	int err;
+
+	if (d->k.settings.path != VB_PATH_LSM || !d->k.settings.can_hash)
+		return;
+	err = vb_kernel_fast_hash(driver, sizeof(driver));
+	if (err)
+		vb_warn("the kernel hashes every never-seen file with the SHA-256 it took at boot "
+			"(%s: %s)", VB_IMA_AHASH_MINSIZE, strerror(-err));
+	else
+		vb_info("the kernel hashes never-seen files of %d KiB and more with %s "
+			"(ima.ahash_minsize)", VB_AHASH_MINSIZE / 1024, driver[0] ? driver : "sha256");
+}
+
 int daemon_start(struct daemon *d, struct vb_policy *p)
 {
 	int err;
@@ -245,6 +263,7 @@ int daemon_start(struct daemon *d, struct vb_policy *p)
 	err = take_over_or_load(d, p);
 	if (err)
 		return err;
+	fast_first_sight(d);
 	/* Enforced even if its floor cannot be recorded: refusing to run would leave the host
 	 * with no enforcement, or with a policy the operator has replaced. The error says what
 	 * a reboot could do meanwhile. */
