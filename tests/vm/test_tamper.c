@@ -661,20 +661,23 @@ static int load_map_iter(bool value)
 			     "GPL", insns, sizeof(insns) / sizeof(insns[0]), &o);
 }
 
-/* BTF for a key of 4 bytes (an int, as an array's must be) and a value of n bytes: 6.1
- * compares a map's timer offset, which a map without BTF has not even looked for. */
+/* BTF for a key of 4 bytes (an int, as an array's must be) and a value of n bytes, a struct as
+ * ours are: 6.1 compares a map's timer offset, which differs between a map without BTF (never
+ * looked for), a struct value (not found) and any other type (cannot have one). */
 static int shape_btf(__u32 n, __u32 *key_id, __u32 *value_id)
 {
 	struct btf *b = btf__new_empty();
-	int u8, u32, fd = -1;
+	int u8, u32, arr, fd = -1;
 
 	if (!b)
 		return -1;
 	u8 = btf__add_int(b, "unsigned char", 1, 0);
 	u32 = btf__add_int(b, "unsigned int", 4, 0);
+	arr = btf__add_array(b, u32, u8, n);
 	*key_id = u32;
-	*value_id = btf__add_array(b, u32, u8, n);
-	if (u8 > 0 && u32 > 0 && (int)*value_id > 0 && !btf__load_into_kernel(b))
+	*value_id = btf__add_struct(b, "vbtest_value", n);
+	if (u8 > 0 && u32 > 0 && arr > 0 && (int)*value_id > 0 &&
+	    !btf__add_field(b, "bytes", arr, 0, 0) && !btf__load_into_kernel(b))
 		fd = dup(btf__fd(b));
 	btf__free(b);
 	return fd;
