@@ -73,8 +73,9 @@ TEST(banned_binary_denied)
 }
 
 /*
- * A never-seen file of 1 MiB. On the lsm path the kernel hashes it: the daemon loaded the CPU's
- * SHA-256 module and set ima.ahash_minsize (it was 0), so IMA hashes files of 64 KiB and more
+ * A never-seen file of 1 MiB. On the lsm path the kernel hashes it: with the CPU's SHA-256
+ * module loaded (the VM's init does what udev does on a host), the daemon set ima.ahash_minsize
+ * (it was 0), so IMA hashes files of 64 KiB and more
  * with that driver instead of the generic code it took at boot; the digest must be the same.
  * On fmod_ret the daemon hashes, and leaves the parameter alone.
  */
@@ -91,7 +92,6 @@ TEST(large_never_seen_file_judged_with_the_fast_sha256)
 		EXPECT_TRUE(file_contains("/tmp/vendorband.log",
 					  "never-seen files of 64 KiB and more with sha256-"));
 		EXPECT_FALSE(file_contains("/tmp/vendorband.log", "with sha256-generic"));
-		EXPECT_TRUE(file_contains("/proc/modules", "sha256_ssse3"));
 	}
 	EXPECT_DENIED(probe_execve(VB "big_banned", NULL, NULL), "banned, 1 MiB, never seen");
 	EXPECT_RAN(probe_execve(VB "big_allowed", NULL, NULL), "its twin, 1 MiB, never seen");
