@@ -335,6 +335,15 @@ static __always_inline bool guard_iter_reader_ok(void)
 	return !guard_armed(g) || guard_is_daemon(g);
 }
 
+/* The link at one of the caller's fds: any file's private_data read as one. An fd that is not a
+ * link fails in the kernel anyway (EINVAL), so a stray match only changes that errno. */
+static __always_inline struct bpf_link *current_fd_link(long fd)
+{
+	struct file *file = current_fd_file(fd);
+
+	return file ? BPF_CORE_READ(file, private_data) : NULL;
+}
+
 static __always_inline bool guard_link_ours(const struct vb_guard *g, __u32 id)
 {
 	for (__u32 i = 0; i < VB_GUARD_MAX_LINKS && i < g->n_links; i++) {
@@ -357,7 +366,6 @@ VB_HOOK(bpf, "lsm/bpf", "fmod_ret/security_bpf", int cmd, union bpf_attr *attr,
 {
 	struct bpf_link *link;
 	struct vb_guard *g;
-	struct file *file;
 	__u32 id;
 
 	if (ret || (cmd != BPF_LINK_GET_FD_BY_ID && cmd != BPF_LINK_DETACH &&
@@ -372,8 +380,7 @@ VB_HOOK(bpf, "lsm/bpf", "fmod_ret/security_bpf", int cmd, union bpf_attr *attr,
 		__u32 i = 0;
 
 		/* Ours: its program uses our maps (no one else's may, bpf_prog sees to it). */
-		file = current_fd_file(BPF_CORE_READ(attr, iter_create.link_fd));
-		link = file ? BPF_CORE_READ(file, private_data) : NULL;
+		link = current_fd_link(BPF_CORE_READ(attr, iter_create.link_fd));
 		prog = link ? BPF_CORE_READ(link, prog) : NULL;
 		if (!prog || !guard_prog_map_ours(prog, &i, false) || guard_is_daemon(g))
 			return 0;
@@ -383,12 +390,9 @@ VB_HOOK(bpf, "lsm/bpf", "fmod_ret/security_bpf", int cmd, union bpf_attr *attr,
 	if (cmd == BPF_LINK_GET_FD_BY_ID) {
 		id = BPF_CORE_READ(attr, link_id);
 	} else {
-		file = current_fd_file(cmd == BPF_LINK_DETACH ?
+		link = current_fd_link(cmd == BPF_LINK_DETACH ?
 				       BPF_CORE_READ(attr, link_detach.link_fd) :
 				       BPF_CORE_READ(attr, link_update.link_fd));
-		/* Any file's private_data read as a link: an fd that is not one fails in the
-		 * kernel anyway (EINVAL), so a stray match only changes that errno. */
-		link = file ? BPF_CORE_READ(file, private_data) : NULL;
 		if (!link)
 			return 0;
 		id = BPF_CORE_READ(link, id);

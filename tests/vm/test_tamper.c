@@ -426,26 +426,38 @@ TEST_F(tamper, link_fd_by_id_refused)
 	still_enforcing(_metadata);
 }
 
+/* "return 0": the body of every program of the test's own that only has to load. */
+static const struct bpf_insn ret0[] = {
+	{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = 0 },
+	{ .code = BPF_JMP | BPF_EXIT },
+};
+
+/* A tracing program of the test's own (fentry, iterator) on the kernel function target: its fd,
+ * or -errno. */
+static int load_tracing(const char *name, enum bpf_attach_type type, const char *target,
+			const struct bpf_insn *insns, size_t n)
+{
+	LIBBPF_OPTS(bpf_prog_load_opts, o, .expected_attach_type = type);
+	struct btf *vmlinux = btf__load_vmlinux_btf();
+	int id;
+
+	if (!vmlinux)
+		return -ENOENT;
+	id = btf__find_by_name_kind(vmlinux, target, BTF_KIND_FUNC);
+	btf__free(vmlinux);
+	if (id < 0)
+		return id;
+	o.attach_btf_id = id;
+	return bpf_prog_load(BPF_PROG_TYPE_TRACING, name, "GPL", insns, n, &o);
+}
+
 /* fentry "return 0" on bpf_fentry_test1 (the kernel's own test target), linked: a tracing
  * link of the test's own, of the kind every vendorban hook is. */
 static int own_tracing_link(struct __test_metadata *_metadata, int *prog)
 {
-	static const struct bpf_insn ret0[] = {
-		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = 0 },
-		{ .code = BPF_JMP | BPF_EXIT },
-	};
-	LIBBPF_OPTS(bpf_prog_load_opts, o, .expected_attach_type = BPF_TRACE_FENTRY);
-	struct btf *vmlinux = btf__load_vmlinux_btf();
-	int id, link;
+	int link;
 
-	if (!vmlinux)
-		return -1;
-	id = btf__find_by_name_kind(vmlinux, "bpf_fentry_test1", BTF_KIND_FUNC);
-	btf__free(vmlinux);
-	if (id < 0)
-		return -1;
-	o.attach_btf_id = id;
-	*prog = bpf_prog_load(BPF_PROG_TYPE_TRACING, "vbtest_fentry", "GPL", ret0, 2, &o);
+	*prog = load_tracing("vbtest_fentry", BPF_TRACE_FENTRY, "bpf_fentry_test1", ret0, 2);
 	if (*prog < 0)
 		return -1;
 	link = bpf_link_create(*prog, 0, BPF_TRACE_FENTRY, NULL);
@@ -515,22 +527,7 @@ TEST_F(tamper, link_pins_open_but_cannot_detach)
 /* "return 0" as an iterator of the test's own over every task's files: the twin. */
 static int own_iterator(void)
 {
-	static const struct bpf_insn ret0[] = {
-		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = 0 },
-		{ .code = BPF_JMP | BPF_EXIT },
-	};
-	LIBBPF_OPTS(bpf_prog_load_opts, o, .expected_attach_type = BPF_TRACE_ITER);
-	struct btf *vmlinux = btf__load_vmlinux_btf();
-	int id;
-
-	if (!vmlinux)
-		return -1;
-	id = btf__find_by_name_kind(vmlinux, "bpf_iter_task_file", BTF_KIND_FUNC);
-	btf__free(vmlinux);
-	if (id < 0)
-		return -1;
-	o.attach_btf_id = id;
-	return bpf_prog_load(BPF_PROG_TYPE_TRACING, "vbtest_iter", "GPL", ret0, 2, &o);
+	return load_tracing("vbtest_iter", BPF_TRACE_ITER, "bpf_iter_task_file", ret0, 2);
 }
 
 /* An iterator made of prog (over map, if >= 0): what BPF_ITER_CREATE answers, as -errno, or the
@@ -646,19 +643,9 @@ static int load_map_iter(bool value)
 		I_MOV_IMM(BPF_REG_0, 0),
 		I_EXIT,
 	};
-	LIBBPF_OPTS(bpf_prog_load_opts, o, .expected_attach_type = BPF_TRACE_ITER);
-	struct btf *vmlinux = btf__load_vmlinux_btf();
-	int id;
 
-	if (!vmlinux)
-		return -ENOENT;
-	id = btf__find_by_name_kind(vmlinux, "bpf_iter_bpf_map_elem", BTF_KIND_FUNC);
-	btf__free(vmlinux);
-	if (id < 0)
-		return id;
-	o.attach_btf_id = id;
-	return bpf_prog_load(BPF_PROG_TYPE_TRACING, value ? "vbtest_iter_w" : "vbtest_iter_r",
-			     "GPL", insns, sizeof(insns) / sizeof(insns[0]), &o);
+	return load_tracing(value ? "vbtest_iter_w" : "vbtest_iter_r", BPF_TRACE_ITER,
+			    "bpf_iter_bpf_map_elem", insns, sizeof(insns) / sizeof(insns[0]));
 }
 
 /* BTF for a key of 4 bytes (an int, as an array's must be) and a value of n bytes, a struct as
@@ -852,10 +839,6 @@ static int load(enum bpf_prog_type type, const char *name, const struct bpf_insn
 /* "return 0", as an extension of (target, the function target_id in its BTF). */
 static int load_ext(int target, __u32 target_id)
 {
-	static const struct bpf_insn ret0[] = {
-		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = 0 },
-		{ .code = BPF_JMP | BPF_EXIT },
-	};
 	static const char *const f[] = { "vb_repl" };
 	static const __u32 off[] = { 0 };
 
